@@ -1,0 +1,99 @@
+"""The one record type that flows through every stage (see ../shared/INTERFACES.md)."""
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass
+class Record:
+    id: str = ""
+    source: str = ""
+    source_kind: str = "generic"
+    title_zh: str | None = None
+    title_en: str | None = None
+    authors: list[str] = field(default_factory=list)
+    authors_en: list[str] = field(default_factory=list)
+    affiliations: list[str] = field(default_factory=list)
+    journal: str | None = None
+    journal_en: str | None = None
+    year: int | None = None
+    volume: str | None = None
+    issue: str | None = None
+    pages: str | None = None
+    date: str | None = None
+    abstract_zh: str | None = None
+    abstract_en: str | None = None
+    keywords_zh: list[str] = field(default_factory=list)
+    keywords_en: list[str] = field(default_factory=list)
+    fund: str | None = None
+    doi: str | None = None
+    issn: str | None = None
+    indexing: list[str] = field(default_factory=list)
+    body: str = ""
+    references: list[str] = field(default_factory=list)
+    url: str | None = None
+    cleaning: dict[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+    def to_json(self) -> str:
+        """One JSON Lines line; key order is the field order, so output is byte-stable."""
+        return json.dumps(self.to_dict(), ensure_ascii=False, separators=(",", ":"))
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> "Record":
+        """Build a record from a mapping, ignoring unknown keys and coercing list/scalar shapes."""
+        kwargs: dict[str, Any] = {}
+        for f in dataclasses.fields(cls):
+            if f.name not in data:
+                continue
+            value = data[f.name]
+            if f.name in LIST_FIELDS:
+                if value is None:
+                    value = []
+                elif isinstance(value, str):
+                    value = [value] if value else []
+                else:
+                    value = [str(v) for v in value]
+            elif f.name == "year":
+                value = _as_year(value)
+            elif f.name == "cleaning":
+                value = dict(value or {})
+            elif f.name == "body":
+                value = "" if value is None else str(value)
+            elif value is not None and not isinstance(value, str):
+                value = str(value)
+            kwargs[f.name] = value
+        return cls(**kwargs)
+
+
+FIELD_NAMES = tuple(f.name for f in dataclasses.fields(Record))
+LIST_FIELDS = frozenset(
+    f.name for f in dataclasses.fields(Record) if f.default_factory is list  # type: ignore[comparison-overlap]
+)
+TEXT_FIELDS = tuple(
+    name for name in FIELD_NAMES if name not in LIST_FIELDS and name not in ("id", "year", "cleaning")
+)
+
+
+def _as_year(value: Any) -> int | None:
+    if value is None or value == "":
+        return None
+    try:
+        year = int(str(value).strip()[:4])
+    except ValueError:
+        return None
+    return year if 1000 <= year <= 2999 else None
+
+
+def make_id(content: bytes, index: int = 0) -> str:
+    """Stable id from the input's bytes (and the record's position in a multi-record input)."""
+    digest = hashlib.sha256(content).hexdigest()
+    if index:
+        digest = hashlib.sha256(f"{digest}:{index}".encode()).hexdigest()
+    return digest[:16]

@@ -1,0 +1,20 @@
+import json
+
+from pipeline.record import Record, make_id
+
+
+def test_record_round_trips_through_json():
+    rec = Record(id="x", title_zh="标题", authors=["甲"], year=2024, cleaning={"spam_blocks": 1})
+    again = Record.from_dict(json.loads(rec.to_json()))
+    assert again == rec
+
+
+def test_from_dict_coerces_shapes():
+    rec = Record.from_dict({"title_zh": "t", "year": "2021年", "keywords_zh": "单个", "issue": 6, "bogus": 1})
+    assert rec.year == 2021 and rec.keywords_zh == ["单个"] and rec.issue == "6"
+
+
+def test_make_id_is_stable_and_index_sensitive():
+    assert make_id(b"abc") == make_id(b"abc")
+    assert make_id(b"abc", 1) != make_id(b"abc", 0)
+    assert len(make_id(b"abc")) == 16
