@@ -39,6 +39,71 @@ def cmd_build(args: argparse.Namespace) -> int:
     return 1 if summary.failures else 0
 
 
+def topic_options(args: argparse.Namespace):
+    from pipeline.topics import Options
+
+    given = {name: getattr(args, name) for name in
+             ("min_docs", "max_share", "keep", "passes", "iterations", "tokens", "workers")}
+    return Options(**{name: value for name, value in given.items() if value is not None})
+
+
+def parse_k_range(text: str) -> tuple[int, int]:
+    low, sep, high = text.partition(":")
+    if not (sep and low.strip().isdigit() and high.strip().isdigit()):
+        raise ValueError(f"--k-range must look like 5:30, not {text!r}")
+    return int(low), int(high)
+
+
+def cmd_topics(args: argparse.Namespace) -> int:
+    """Run a `topics` subcommand; bad input (missing corpus, unreadable file, impossible option) is one line
+    on stderr naming it, not a traceback."""
+    try:
+        return args.topics_func(args)
+    except (ValueError, FileNotFoundError) as err:
+        print(f"topics {args.topics_command}: {err}", file=sys.stderr)
+        return 2
+
+
+def cmd_topics_fit(args: argparse.Namespace) -> int:
+    from pipeline import topics
+    from pipeline.corpus import load_corpus
+
+    k_range = parse_k_range(args.k_range) if args.k_range else None
+    k = None if k_range else args.k
+    result = topics.fit(load_corpus(args.corpus), k=k, k_range=k_range, method=args.method, seed=args.seed,
+                        options=topic_options(args), jobs=args.jobs, progress=not args.quiet)
+    if result.k_table is not None:
+        print(result.k_table.assign(chosen=result.k_table["chosen"].map({True: "<- chosen", False: ""}))
+              .to_string(index=False))
+        print(f"chosen K = {result.params['k']}: {result.params['k_rule']}")
+    result.save(args.out)
+    print(topics.describe(result))
+    print(f"wrote {args.out}")
+    return 0
+
+
+def cmd_topics_show(args: argparse.Namespace) -> int:
+    from pipeline import topics
+
+    print(topics.describe(topics.load(args.dir), top=args.top))
+    return 0
+
+
+def cmd_topics_infer(args: argparse.Namespace) -> int:
+    from pipeline import topics
+
+    table = topics.infer_file(args.dir, args.file)
+    table.to_csv(sys.stdout, index=False, lineterminator="\n")
+    return 0
+
+
+def cmd_topics_report(args: argparse.Namespace) -> int:
+    from pipeline import topics
+
+    print(f"wrote {topics.report(args.dir, args.output)}")
+    return 0
+
+
 def make_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m pipeline", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)
@@ -55,6 +120,41 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("--jobs", type=int, default=None, help="worker processes (default: all cores)")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     p.set_defaults(func=cmd_build)
+
+    p = sub.add_parser("topics", help="topic models: fit, show, infer, report")
+    topics_sub = p.add_subparsers(dest="topics_command", required=True)
+    p = topics_sub.add_parser("fit", help="fit LDA or NMF; --k-range chooses K by coherence and stability")
+    p.add_argument("--corpus", type=Path, default=DEFAULT_BUILD, help="built corpus (default corpus/build)")
+    k = p.add_mutually_exclusive_group()
+    k.add_argument("--k", type=int, default=20, help="number of topics (default 20)")
+    k.add_argument("--k-range", metavar="A:B", help="try K = A..B and choose one")
+    p.add_argument("--method", choices=["lda", "nmf"], default="lda")
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--out", type=Path, required=True, help="output directory")
+    # Left unset, these take the defaults of pipeline.topics.Options (recorded in DIR/fit.json).
+    p.add_argument("--min-docs", type=int, help="drop terms in fewer documents")
+    p.add_argument("--max-share", type=float, help="drop terms in more than this share of documents")
+    p.add_argument("--keep", type=int, help="then keep the N most frequent terms")
+    p.add_argument("--passes", type=int, help="passes over the corpus (runtime grows with it)")
+    p.add_argument("--iterations", type=int, help="LDA inference iterations per document")
+    p.add_argument("--tokens", choices=["zh", "en", "both"], help="token columns that make a document")
+    p.add_argument("--workers", type=int, help="LDA worker processes for one fit; >1 uses LdaMulticore, "
+                                               "faster on big corpora but not byte-reproducible")
+    p.add_argument("--jobs", type=int, default=None, help="parallel fits for --k-range (default: all cores)")
+    p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    p.set_defaults(func=cmd_topics, topics_func=cmd_topics_fit)
+    p = topics_sub.add_parser("show", help="print the topics of a fit")
+    p.add_argument("dir", type=Path)
+    p.add_argument("--top", type=int, default=10, help="terms per topic (default 10)")
+    p.set_defaults(func=cmd_topics, topics_func=cmd_topics_show)
+    p = topics_sub.add_parser("infer", help="topic proportions of new documents (CSV on stdout)")
+    p.add_argument("dir", type=Path)
+    p.add_argument("file", type=Path, help=".jsonl records, or plain text with one document per line")
+    p.set_defaults(func=cmd_topics, topics_func=cmd_topics_infer)
+    p = topics_sub.add_parser("report", help="write a self-contained HTML report of a fit")
+    p.add_argument("dir", type=Path)
+    p.add_argument("-o", "--output", type=Path, help="HTML file (default DIR/report.html)")
+    p.set_defaults(func=cmd_topics, topics_func=cmd_topics_report)
 
     return parser
 

@@ -1,0 +1,198 @@
+"""Topic models: quality on CSL (known categories), reproducibility, choosing K, outputs, report safety."""
+import json
+import random
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from conftest import EXTERNAL, need
+from pipeline import cli, topics
+from pipeline.corpus import load_corpus
+
+CSL = EXTERNAL / "csl" / "csl_benchmark_joined_dev_test.jsonl"
+# Plain gensim LdaModel with default settings on plain jieba.lcut tokens reaches NMI 0.04-0.05 on these
+# 2,000 abstracts (bench/topics.py, BENCHMARKS.md); our defaults must clear this floor.
+NMI_FLOOR = 0.15
+FAST = ["--passes", "5", "--quiet"]
+# The synthetic themes have 8 words each, so every theme word is in most documents of its theme.
+SMALL = [*FAST, "--min-docs", "2", "--max-share", "0.9"]
+SMALL_OPTIONS = topics.Options(min_docs=2, max_share=0.9, passes=5)
+
+
+def write_corpus(folder, docs, tokens):
+    """A built corpus directory: documents.jsonl + tokens.parquet (both sorted by id)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    with open(folder / "documents.jsonl", "w", encoding="utf-8") as fh:
+        for doc in sorted(docs, key=lambda d: d["id"]):
+            fh.write(json.dumps(doc, ensure_ascii=False) + "\n")
+    table = pd.DataFrame({"id": [d["id"] for d in docs], "tokens_zh": tokens, "tokens_en": [[] for _ in docs]})
+    table.sort_values("id").to_parquet(folder / "tokens.parquet", index=False)
+    return folder
+
+
+def two_themes(folder, n=120, title=None):
+    """Documents from two vocabularies; theme B grows from 2010 to 2019; every seventh document is empty.
+    Theme B's term 晚期词 occurs only after 2015 (for the per-period terms)."""
+    rng = random.Random(7)
+    theme_a = ["城市", "社区", "治理", "居民", "共治", "街道", "网格", "服务"]
+    theme_b = ["农业", "土壤", "产量", "灌溉", "品种", "种植", "施肥", "农田"]
+    docs, tokens = [], []
+    for i in range(n):
+        year = 2010 + i % 10
+        b = rng.random() < 0.15 + 0.07 * (year - 2010)
+        words = [] if i % 7 == 6 else rng.choices(theme_b if b else theme_a, k=30)
+        if b and year > 2015 and words:
+            words += ["晚期词"] * 3
+        docs.append({"id": f"d{i:04d}", "title_zh": title or f"文档{i}", "year": year, "source_kind": "generic"})
+        tokens.append(words)
+    return write_corpus(folder, docs, tokens)
+
+
+@pytest.fixture(scope="module")
+def csl_dir(tmp_path_factory):
+    from bench.topics import write_csl_corpus
+
+    need(CSL)
+    folder = tmp_path_factory.mktemp("csl")
+    return folder, write_csl_corpus(folder)
+
+
+def nmi(result, categories):
+    from sklearn.metrics import normalized_mutual_info_score
+
+    dt = result.doc_topics.dropna(subset=["main_topic"])
+    return normalized_mutual_info_score([categories[i] for i in dt["id"]], dt["main_topic"].astype(int))
+
+
+@pytest.mark.parametrize("method", ["lda", "nmf"])
+def test_k13_on_csl_recovers_categories_above_floor(csl_dir, method):
+    folder, categories = csl_dir
+    result = topics.fit(load_corpus(folder), k=13, method=method, seed=0)
+    assert len(result.doc_topics) == 2000
+    assert nmi(result, categories) >= NMI_FLOOR
+
+
+def test_same_seed_gives_byte_identical_outputs(tmp_path):
+    corpus = two_themes(tmp_path / "corpus")
+    for out in ("a", "b", "c"):
+        seed = "1" if out == "c" else "0"
+        assert cli.main(["topics", "fit", "--corpus", str(corpus), "--k", "3", "--seed", seed,
+                         "--out", str(tmp_path / out), *SMALL]) == 0
+    for name in ("topics.csv", "doc_topics.parquet", "prevalence.csv", "terms_by_period.csv", "topic_info.csv"):
+        assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes(), name
+    assert (tmp_path / "a" / "topics.csv").read_bytes() != (tmp_path / "c" / "topics.csv").read_bytes()
+
+
+def _first(folder, n):
+    corpus = load_corpus(folder)
+    docs = corpus.docs.head(n)[["id", "title_zh", "year"]].astype(object).where(lambda d: d.notna(), None)
+    tokens = corpus.tokens.set_index("id").loc[docs["id"], "tokens_zh"].map(list).tolist()
+    return docs.to_dict("records"), tokens
+
+
+def test_k_range_prints_table_and_chooses_reproducibly(csl_dir, tmp_path, capsys):
+    folder, _ = csl_dir
+    subset = write_corpus(tmp_path / "subset", *_first(folder, 600))
+    chosen = []
+    for out, jobs in (("a", "2"), ("b", "1")):   # parallel and single-process runs agree
+        assert cli.main(["topics", "fit", "--corpus", str(subset), "--k-range", "4:6", "--jobs", jobs,
+                         "--out", str(tmp_path / out), *FAST]) == 0
+        printed = capsys.readouterr().out
+        assert "npmi" in printed and "c_v" in printed and "stability" in printed and "<- chosen" in printed
+        table = pd.read_csv(tmp_path / out / "k_selection.csv")
+        assert table["k"].tolist() == [4, 5, 6]
+        assert table["chosen"].sum() == 1
+        assert table["npmi"].between(-1, 1).all() and table["c_v"].between(0, 1).all()
+        assert table["stability"].between(0, 1).all()
+        k = int(table.loc[table["chosen"], "k"].iloc[0])
+        assert f"chosen K = {k}" in printed
+        assert json.loads((tmp_path / out / "fit.json").read_text())["k"] == k
+        chosen.append(k)
+    assert chosen[0] == chosen[1]
+    assert (tmp_path / "a" / "k_selection.csv").read_bytes() == (tmp_path / "b" / "k_selection.csv").read_bytes()
+
+
+def test_outputs_follow_the_contract(tmp_path):
+    corpus = two_themes(tmp_path / "corpus")
+    assert cli.main(["topics", "fit", "--corpus", str(corpus), "--k", "2", "--out", str(tmp_path / "out"), *SMALL]) == 0
+    terms = pd.read_csv(tmp_path / "out" / "topics.csv")
+    assert terms.columns.tolist() == ["topic", "rank", "term", "weight"]
+    assert set(terms["topic"]) == {0, 1}
+    # The two themes come out as the two topics: each topic's top 8 terms are one theme's vocabulary.
+    tops = [set(g.sort_values("rank")["term"].head(8)) for _, g in terms.groupby("topic")]
+    assert sorted(len(t & {"城市", "社区", "治理", "居民", "共治", "街道", "网格", "服务"}) for t in tops) == [0, 8]
+
+    dt = pd.read_parquet(tmp_path / "out" / "doc_topics.parquet")
+    assert dt.columns.tolist() == ["id", "main_topic", "topic_0", "topic_1"]
+    assert dt["id"].tolist() == sorted(load_corpus(corpus).docs["id"])
+    empty = dt["id"].str[1:].astype(int) % 7 == 6       # documents without tokens
+    assert dt.loc[empty, "main_topic"].isna().all()
+    assert np.allclose(dt.loc[~empty, ["topic_0", "topic_1"]].sum(axis=1), 1, atol=1e-5)
+    info = pd.read_csv(tmp_path / "out" / "topic_info.csv")
+    assert info["docs"].sum() == (~empty).sum()
+    assert all("·" in label for label in info["label"])
+
+
+def test_prevalence_by_year_follows_the_growing_theme(tmp_path):
+    result = topics.fit(load_corpus(two_themes(tmp_path, n=400)), k=2, seed=0,
+                        options=SMALL_OPTIONS)
+    prev = result.prevalence
+    assert set(prev["year"]) == set(range(2010, 2020))
+    assert (prev["ci_low"] <= prev["prevalence"]).all() and (prev["prevalence"] <= prev["ci_high"]).all()
+    farm = int(result.topics[result.topics.term == "农业"].sort_values("weight").iloc[-1]["topic"])
+    series = prev[prev.topic == farm].set_index("year")["prevalence"]
+    assert series[2019] > series[2010] + 0.3
+    # 晚期词 is used only after 2015: it is among the farm topic's terms in the late period only.
+    by_period = result.terms_by_period[result.terms_by_period.topic == farm]
+    late_terms = by_period.groupby("period")["term"].apply(set)
+    assert [p for p, ts in late_terms.items() if "晚期词" in ts] == [p for p in late_terms.index if p > "2016"]
+
+
+def test_infer_assigns_new_documents_to_their_theme(tmp_path):
+    corpus = two_themes(tmp_path / "corpus")
+    result = topics.fit(load_corpus(corpus), k=2, options=SMALL_OPTIONS)
+    result.save(tmp_path / "out")
+    farm = int(result.topics[result.topics.term == "农业"].sort_values("weight").iloc[-1]["topic"])
+    table = topics.infer(tmp_path / "out", [["农业", "土壤", "灌溉"] * 5, ["社区", "治理"] * 5, ["未知词"]],
+                         ids=["farm", "city", "unknown"])
+    assert table["id"].tolist() == ["farm", "city", "unknown"]
+    assert table["main_topic"].tolist()[:2] == [farm, 1 - farm]
+    assert pd.isna(table["main_topic"].iloc[2])
+
+
+def test_report_is_offline_and_escapes_scraped_text(tmp_path):
+    evil = "<script>alert(1)</script>"
+    corpus = two_themes(tmp_path / "corpus", title=evil)
+    assert cli.main(["topics", "fit", "--corpus", str(corpus), "--k", "2", "--out", str(tmp_path / "out"), *SMALL]) == 0
+    assert cli.main(["topics", "report", str(tmp_path / "out")]) == 0
+    page = (tmp_path / "out" / "report.html").read_text(encoding="utf-8")
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert evil not in page and page.count("<script") == 1      # only the page's own script
+    assert "src=" not in page and "http" not in page            # nothing fetched
+    assert page.count("<polygon") == 2 and "<circle data-topic" in page   # per-topic bands, topic map
+
+
+def test_show_prints_topics(tmp_path, capsys):
+    corpus = two_themes(tmp_path / "corpus")
+    cli.main(["topics", "fit", "--corpus", str(corpus), "--k", "2", "--out", str(tmp_path / "out"), *SMALL])
+    capsys.readouterr()
+    assert cli.main(["topics", "show", str(tmp_path / "out"), "--top", "3"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].startswith("LDA, 2 topics, 120 documents")
+    assert len(lines) == 3 and all(len(line.split(":")[-1].split()) == 3 for line in lines[1:])
+
+
+def test_bad_input_is_one_clear_line(tmp_path, capsys):
+    corpus = two_themes(tmp_path / "corpus")
+    (corpus / "tokens.parquet").unlink()
+    assert cli.main(["topics", "fit", "--corpus", str(corpus), "--k", "2", "--out", str(tmp_path / "o")]) == 2
+    assert "no tokens.parquet" in capsys.readouterr().err
+    assert cli.main(["topics", "fit", "--corpus", str(corpus), "--k-range", "5-9", "--out", str(tmp_path / "o")]) == 2
+    assert "--k-range must look like 5:30" in capsys.readouterr().err
+    assert cli.main(["topics", "show", str(tmp_path)]) == 2
+    assert "not a topic-model directory" in capsys.readouterr().err
+    two_themes(tmp_path / "c2")
+    assert cli.main(["topics", "fit", "--corpus", str(tmp_path / "c2"), "--k", "2", "--min-docs", "500",
+                     "--out", str(tmp_path / "o")]) == 2
+    assert "no terms left after pruning" in capsys.readouterr().err
