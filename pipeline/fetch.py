@@ -1,8 +1,9 @@
 """Polite download of article pages into the raw corpus (`python -m pipeline fetch URLFILE`).
 
-Storage, read by ingest: each response body goes, byte for byte, to `OUT/<host>/<sha1(url)[:16]>.<ext>`
-(ext from the content type), with a sidecar `<same name>.meta.json` holding the URL, final URL, status,
-headers, fetch time, SHA-256, content type, HTTP charset, ETag and Last-Modified. Both are written
+Storage, read by ingest: each response body goes, byte for byte (only gzip/deflate undone), to
+`OUT/<host>/<sha1(url)[:16]>.<ext>` (ext from the content type), with a sidecar `<same name>.meta.json`
+holding the URL, final URL, status, headers, fetch time, SHA-256, content type, HTTP charset, ETag and
+Last-Modified. Both are written
 atomically, the page first and the sidecar last, so a sidecar means the page is complete; a re-run skips
 every URL that has one (or revalidates it with ETag/Last-Modified when asked).
 
@@ -23,7 +24,6 @@ import sys
 import tempfile
 import threading
 import time
-from collections import Counter
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -110,10 +110,11 @@ class FetchSummary:
         lines = [f"fetched {self.count(FETCHED)}, skipped {self.count(SKIPPED)} (already stored), "
                  f"disallowed by robots.txt {self.count(DISALLOWED)}, anti-bot page {self.count(ANTIBOT)} "
                  f"(not stored), failed {self.count(FAILED)}"]
-        for outcome in (FAILED, ANTIBOT, DISALLOWED):
+        for outcome, heading in ((FAILED, "failed"), (ANTIBOT, "anti-bot page (not stored)"),
+                                 (DISALLOWED, "disallowed by robots.txt")):
             listed = [r for r in self.results if r.outcome == outcome]
             if listed:
-                lines.append(f"{outcome}:")
+                lines.append(f"{heading}:")
                 lines += [f"  {r.url}: {r.reason}" for r in listed]
         return "\n".join(lines)
 
@@ -311,7 +312,9 @@ class HostGate:
         self._next_start[host] = max(self._next_start.get(host, 0.0), time.monotonic() + seconds)
 
     def set_delay(self, host: str, seconds: float) -> None:
+        """A longer delay for one host (robots.txt Crawl-delay), starting with its next request."""
         self._delays[host] = max(self.delay, seconds)
+        self.hold_off(host, self._delays[host])
 
 
 class Fetcher:
@@ -322,7 +325,9 @@ class Fetcher:
         self.options = options or FetchOptions()
         self.user_agent = user_agent(self.options.contact)
         self.gate = HostGate(self.options.delay)
-        self.base_headers = {"User-Agent": self.user_agent, "Accept-Encoding": "gzip, deflate"}
+        self.base_headers = {"User-Agent": self.user_agent, "Accept-Encoding": "gzip, deflate",
+                             "Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8",
+                             "Accept-Language": "zh-CN,zh;q=0.9,en;q=0.8"}
         self.http = urllib3.PoolManager(
             num_pools=64,
             timeout=urllib3.Timeout(connect=self.options.connect_timeout, read=self.options.read_timeout),
@@ -388,7 +393,7 @@ class Fetcher:
 
     def _request(self, url: str, headers: dict[str, str]) -> Response:
         """One GET with retries on 429/5xx and connection errors; the body is read up to max_bytes."""
-        host = origin(url)
+        host = urlsplit(url).hostname  # politeness is per machine, whatever the scheme or port
         opts = self.options
         for attempt in range(opts.retries + 1):
             with self.gate.slot(host):
@@ -456,25 +461,28 @@ class Fetcher:
             raise FetchError(f"robots.txt unavailable, so nothing on this host is fetched: {rules.reason}")
         return rules.can_fetch(self.user_agent, url)
 
-    def _robots_for(self, host: str) -> RobotFileParser | FetchError:
-        """The host's robots.txt rules, fetched once (RFC 9309: 4xx means no rules, 5xx means none allowed)."""
-        with self._robots_lock:
-            lock = self._robots_locks.setdefault(host, threading.Lock())
-        with lock:
-            if host not in self._robots:
-                self._robots[host] = self._load_robots(host)
-            return self._robots[host]
+    def _robots_for(self, site: str) -> RobotFileParser | FetchError:
+        """A site's robots.txt rules (per scheme, host and port), fetched once.
 
-    def _load_robots(self, host: str) -> RobotFileParser | FetchError:
-        rules = RobotFileParser(host + "/robots.txt")
+        RFC 9309: a 4xx answer means no rules; a 5xx or no answer means nothing may be fetched.
+        """
+        with self._robots_lock:
+            lock = self._robots_locks.setdefault(site, threading.Lock())
+        with lock:
+            if site not in self._robots:
+                self._robots[site] = self._load_robots(site)
+            return self._robots[site]
+
+    def _load_robots(self, site: str) -> RobotFileParser | FetchError:
+        rules = RobotFileParser(site + "/robots.txt")
         try:
-            response = self._follow(host + "/robots.txt", {}, check_robots=False)
+            response = self._follow(site + "/robots.txt", {}, check_robots=False)
         except FetchError as e:
             return e
         if 200 <= response.status < 300:
             rules.parse(response.body.decode("utf-8", errors="replace").splitlines())
             if (crawl_delay := rules.crawl_delay(self.user_agent)) is not None:
-                self.gate.set_delay(host, float(crawl_delay))
+                self.gate.set_delay(urlsplit(site).hostname, float(crawl_delay))
         elif 400 <= response.status < 500:
             rules.allow_all = True
         else:
@@ -487,7 +495,7 @@ def by_host_round_robin(urls: list[str]) -> list[str]:
     queues: dict[str, list[str]] = {}
     for url in urls:
         try:
-            host = origin(url)
+            host = urlsplit(url).hostname or ""
         except ValueError:  # left for fetch() to report
             host = ""
         queues.setdefault(host, []).append(url)

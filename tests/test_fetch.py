@@ -1,9 +1,10 @@
 """Polite fetching against a real HTTP server on 127.0.0.1 (pytest-httpserver); no other address is used."""
+import email.utils
 import hashlib
 import json
-import threading
+import socket
 import time
-from datetime import datetime
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
@@ -13,7 +14,7 @@ from werkzeug.wrappers import Response
 from pipeline.cli import main
 from pipeline.decode import decode_bytes
 from pipeline.fetch import (ANTIBOT, DISALLOWED, FAILED, FETCHED, SKIPPED, FetchOptions, detect_antibot,
-                            fetch_urls, find_sidecar, read_url_file, url_key)
+                            fetch_urls, find_sidecar, read_url_file, retry_after, url_key)
 
 GBK_TEXT = "<html><head><title>党建引领与基层治理</title></head><body><p>张喆、李堃——韧性与共治</p></body></html>"
 CNKI_CAPTCHA = ('<html><head><title>中国知网</title><script src="https://turing.captcha.qcloud.com/TJCaptcha.js">'
@@ -256,6 +257,21 @@ def test_per_host_delay_is_respected(server, tmp_path):
     assert min(gaps) >= 0.3 - 0.05, gaps
 
 
+def test_robots_crawl_delay_lengthens_the_delay(server, tmp_path):
+    times: list[float] = []
+    server.expect_request("/robots.txt").respond_with_handler(
+        stamped(times, Response("User-agent: *\nCrawl-delay: 1\n", content_type="text/plain")))
+    for i in range(2):
+        server.expect_request(f"/c{i}.html").respond_with_handler(
+            stamped(times, Response(f"<p>{i}</p>", content_type="text/html")))
+
+    summary = fetch_urls([server.url_for(f"/c{i}.html") for i in range(2)], tmp_path, fast(delay=0.0))
+
+    assert [r.outcome for r in summary.results] == [FETCHED] * 2
+    gaps = [b - a for a, b in zip(times, times[1:])]
+    assert len(gaps) == 2 and min(gaps) >= 1 - 0.05, gaps
+
+
 def test_rerun_skips_and_revalidate_uses_etag(server, tmp_path):
     def conditional(request):
         if request.headers.get("If-None-Match") == '"v1"':
@@ -304,6 +320,25 @@ def test_interrupted_write_leaves_no_partial_file(server, tmp_path, monkeypatch,
     assert sorted(p.name for p in stored_files(tmp_path)) == [f"{url_key(url)}.html", f"{url_key(url)}.html.meta.json"]
 
 
+def test_connection_errors_are_retried_then_reported(tmp_path):
+    with socket.socket() as probe:  # a port on 127.0.0.1 that nothing listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    summary = fetch_urls([f"http://127.0.0.1:{port}/a.html"], tmp_path, fast(retries=1))
+    reason = summary.results[0].reason
+    assert summary.results[0].outcome == FAILED
+    assert reason.startswith("robots.txt unavailable, so nothing on this host is fetched: cannot connect:")
+    assert reason.endswith("(after 2 attempts)")
+
+
+def test_retry_after_accepts_seconds_and_http_dates():
+    assert retry_after("120") == 120.0
+    assert retry_after(None) is None and retry_after("soon") is None
+    in_a_minute = email.utils.format_datetime(datetime.now(timezone.utc) + timedelta(seconds=60), usegmt=True)
+    assert 55 <= retry_after(in_a_minute) <= 60
+    assert retry_after("Wed, 21 Oct 2015 07:28:00 GMT") == 0.0  # a date in the past: no wait
+
+
 def test_read_url_file_skips_comments_blanks_and_repeats(tmp_path):
     listing = tmp_path / "urls.txt"
     listing.write_text("# CNKI search 2024\n\nhttp://127.0.0.1/a\n  http://127.0.0.1/b  \nhttp://127.0.0.1/a\n",
@@ -329,3 +364,40 @@ def test_cli_fetch_exit_codes(server, tmp_path, capsys):
     assert "ftp://127.0.0.1/x: not a valid http(s) URL: ftp://127.0.0.1/x" in captured.out
     assert "no contact in the User-Agent" in captured.err
     assert main(["fetch", str(tmp_path / "absent.txt"), "--out", str(out), "-q"]) == 1
+
+
+CNKI_PAGE = """<html><head><title>党建引领基层治理的韧性研究 - 中国知网</title></head><body>
+<div class="top-tip"><span><a>公共管理学报</a>. 2024,21(03)</span></div>
+<div class="wx-tit"><h1>党建引领基层治理的韧性研究</h1>
+<h3 class="author" id="authorpart"><span><a>张喆</a><sup>1</sup></span><span><a>李堃</a><sup>1</sup></span></h3>
+<h3 class="author"><span><a>1.北京大学政府管理学院</a></span></h3></div>
+<div class="row"><span class="rowtit">摘要：</span><span id="ChDivSummary" class="abstract-text">本文研究党建引领与共治——以社区韧性为例。</span></div>
+<div class="row"><span class="rowtit">关键词：</span><p class="keywords"><a>党建引领;</a><a>韧性;</a><a>共治;</a></p></div>
+</body></html>"""
+
+
+def test_fetched_pages_build_into_records(server, tmp_path):
+    from pipeline.build import build
+
+    server.expect_request("/detail").respond_with_data(
+        "", status=302, headers={"Location": "/kcms2/article/abstract?v=abc"})
+    server.expect_request("/kcms2/article/abstract").respond_with_data(
+        CNKI_PAGE.encode("gbk"), content_type="text/html; charset=gbk")  # charset only in the header
+    server.expect_request("/blocked.html").respond_with_data(CNKI_CAPTCHA, content_type="text/html; charset=utf-8")
+    raw, out = tmp_path / "raw", tmp_path / "build"
+
+    fetched = fetch_urls([server.url_for("/detail"), server.url_for("/blocked.html")], raw, fast())
+    summary = build(raw, out, jobs=1, progress=False)
+
+    assert [r.outcome for r in fetched.results] == [FETCHED, ANTIBOT]
+    assert summary.failures == []
+    records = [json.loads(line) for line in (out / "documents.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert len(records) == 1  # the sidecar is not an input and the captcha page was never stored
+    rec = records[0]
+    assert rec["source_kind"] == "cnki"
+    assert rec["title_zh"] == "党建引领基层治理的韧性研究"
+    assert rec["authors"] == ["张喆", "李堃"]
+    assert rec["abstract_zh"] == "本文研究党建引领与共治——以社区韧性为例。"
+    assert rec["cleaning"]["encoding"] == "gb18030"
+    assert rec["url"] == server.url_for("/kcms2/article/abstract?v=abc")  # the final URL, from the sidecar
+    assert rec["source"] == fetched.results[0].path.as_posix()
