@@ -55,14 +55,16 @@ EXTENSIONS = {
 DROPPED_HEADERS = {"set-cookie"}
 
 # Anti-bot interstitials, recognized in the raw bytes (UTF-8 or GB18030) so no decoding is needed.
-ANTIBOT_MARKERS = {
-    "CNKI slider captcha": ("拖动下方拼图完成验证", "TJCaptcha.js"),
-}
-# Generic wording of verification walls. Articles may mention it too (even in their title), so it
-# counts only in the <title> of a page smaller than article pages are, or anywhere in a tiny page.
-ANTIBOT_WORDS = ("验证码", "安全验证", "人机验证", "滑动验证")
-ANTIBOT_TITLED_PAGE = 64 * 1024
-ANTIBOT_TINY_PAGE = 8 * 1024
+# Articles can carry the same words or captcha scripts in their chrome (a login box, an article about
+# captchas), so most markers count only in a page smaller than article pages are.
+ARTICLE_PAGE = 64 * 1024  # CNKI and Wanfang detail pages are well above this
+TINY_PAGE = 8 * 1024
+ANTIBOT_WORDS = ("验证码", "安全验证", "人机验证", "滑动验证")  # also counted in a <title> below ARTICLE_PAGE
+ANTIBOT_MARKERS = (  # (reported as, marker, largest page it counts in; None: any)
+    ("CNKI slider captcha", "拖动下方拼图完成验证", None),  # the wall's own instruction
+    ("CNKI slider captcha", "TJCaptcha.js", ARTICLE_PAGE),
+    *((f"verification page ({word})", word, TINY_PAGE) for word in ANTIBOT_WORDS),
+)
 # Wanfang sends visitors to /verify; other sites use /captcha paths the same way.
 ANTIBOT_PATH = re.compile(r"/(verify|captcha)(?:[/.?]|$)", re.I)
 TITLE = re.compile(rb"<title[^>]*>(.*?)</title", re.I | re.S)
@@ -214,13 +216,12 @@ def detect_antibot(body: bytes, url: str) -> str | None:
     """Name of the anti-bot wall this response is, or None for an ordinary page."""
     if ANTIBOT_PATH.search(urlsplit(url).path):
         return f"verification page {url}"
-    for name, markers in ANTIBOT_MARKERS.items():
-        if any(_contains(body, marker) for marker in markers):
+    for name, marker, largest in ANTIBOT_MARKERS:
+        if (largest is None or len(body) < largest) and _contains(body, marker):
             return name
-    title = TITLE.search(body[:ANTIBOT_TITLED_PAGE])
+    title = TITLE.search(body[:ARTICLE_PAGE]) if len(body) < ARTICLE_PAGE else None
     for word in ANTIBOT_WORDS:
-        in_title = title is not None and len(body) < ANTIBOT_TITLED_PAGE and _contains(title.group(1), word)
-        if in_title or (len(body) < ANTIBOT_TINY_PAGE and _contains(body, word)):
+        if title and _contains(title.group(1), word):
             return f"verification page ({word})"
     return None
 
@@ -360,7 +361,10 @@ class Fetcher:
 
     @staticmethod
     def _conditional_headers(sidecar: Path) -> dict[str, str]:
-        meta = json.loads(sidecar.read_text(encoding="utf-8"))
+        try:
+            meta = json.loads(sidecar.read_text(encoding="utf-8"))
+        except (OSError, ValueError):  # an unreadable sidecar: fetch the page anew
+            return {}
         headers = {}
         if meta.get("etag"):
             headers["If-None-Match"] = meta["etag"]

@@ -233,12 +233,17 @@ def test_antibot_pages_are_reported_not_stored(server, tmp_path):
 
 
 def test_article_mentioning_captchas_is_not_mistaken_for_one():
-    article = ("<html><head><title>图形验证码的可用性研究</title></head><body>" + "<p>正文段落。</p>" * 3000
+    article = ("<html><head><title>图形验证码的可用性研究</title></head><body>" + "<p>正文段落。</p>" * 5000
                + "</body></html>").encode("utf-8")
     assert detect_antibot(article, "https://example.org/article/1.html") is None
-    long_body_mention = ("<html><head><title>基层治理研究</title></head><body>" + "<p>正文段落。</p>" * 3000
+    long_body_mention = ("<html><head><title>基层治理研究</title></head><body>" + "<p>正文段落。</p>" * 5000
                          + "<p>请输入验证码</p></body></html>").encode("gb18030")
     assert detect_antibot(long_body_mention, "https://example.org/article/2.html") is None
+    script = b'<script src="https://turing.captcha.qcloud.com/TJCaptcha.js"></script>'
+    article_with_script = long_body_mention.replace(b"</body>", script + b"</body>")
+    assert detect_antibot(article_with_script, "https://kns.cnki.net/kcms2/article/abstract?v=1") is None
+    wall = b"<html><head>" + script + b"</head><body>" + b" " * 20000 + b"</body></html>"
+    assert detect_antibot(wall, "https://kns.cnki.net/kcms2/article/abstract?v=1") == "CNKI slider captcha"
 
 
 def test_per_host_delay_is_respected(server, tmp_path):
