@@ -34,7 +34,8 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 def cmd_build(args: argparse.Namespace) -> int:
     from pipeline.build import build
 
-    summary = build(args.raw, args.out, jobs=args.jobs, progress=not args.quiet)
+    summary = build(args.raw, args.out, jobs=args.jobs, progress=not args.quiet, engine=args.engine,
+                    scheduler=args.scheduler)
     print(summary.report())
     return 1 if summary.failures else 0
 
@@ -72,6 +73,9 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("--raw", type=Path, default=DEFAULT_RAW, help="input directory (default corpus/raw)")
     p.add_argument("--out", type=Path, default=DEFAULT_BUILD, help="output directory (default corpus/build)")
     p.add_argument("--jobs", type=int, default=None, help="worker processes (default: all cores)")
+    p.add_argument("--engine", choices=["local", "dask"], default="local",
+                   help="local worker processes, or a Dask cluster")
+    p.add_argument("--scheduler", help="Dask scheduler address (default: start a local cluster)")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     p.set_defaults(func=cmd_build)
 

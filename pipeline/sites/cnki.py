@@ -35,7 +35,7 @@ TEXT_MARKERS = re.compile(r"中国知网|知网节|^基金资助[:：]|^专辑[:
 
 def looks_like(page: Page) -> bool:
     if page.is_html:
-        return bool(page.tree.cssselect("#paramdbcode, input#paramfilename, .wx-tit, div.wxTitle, #ChDivSummary"))
+        return bool(common.select(page.tree, "#paramdbcode, input#paramfilename, .wx-tit, div.wxTitle, #ChDivSummary"))
     return sum(bool(TEXT_MARKERS.search(line)) for line in page.lines[:80]) >= 2
 
 
@@ -69,7 +69,7 @@ def _from_html(page: Page) -> Record:
     tree = page.tree
     rec = Record(source_kind=KIND)
     for selector in TITLE_NOISE:
-        for el in tree.cssselect(selector):
+        for el in common.select(tree, selector):
             el.drop_tree()
     rec.title_zh = (common.meta(tree, "citation_title") or [None])[0] or common.first_text(tree, *SELECTORS["title_zh"])
     if not rec.title_zh and (title := tree.findtext(".//title")):
@@ -81,7 +81,7 @@ def _from_html(page: Page) -> Record:
     if source:
         common.apply_source(rec, source)
     rec.journal = rec.journal or (common.meta(tree, "citation_journal_title") or [None])[0]
-    hidden = tree.cssselect(HIDDEN_ABSTRACT)
+    hidden = common.select(tree, HIDDEN_ABSTRACT)
     abstract = (hidden[0].get("value") if hidden else None) or common.first_text(tree, *SELECTORS["abstract_zh"]) or (
         common.meta(tree, "citation_abstract", "DC.Description") or [None])[0]
     rec.abstract_zh = fields.clean_abstract(abstract)
@@ -94,7 +94,7 @@ def _from_html(page: Page) -> Record:
         rec.year = int(date[:4]) if date[:4].isdigit() else None
     rows = []
     for row_sel, name_sel, value_sel in ROW_SELECTORS:
-        for row in tree.cssselect(row_sel):
+        for row in common.select(tree, row_sel):
             if name_sel is None:
                 rows.append(" ".join(row.text_content().split()))
             elif (name := common.first_text(row, name_sel)) and (value := common.first_text(row, value_sel)):
@@ -113,7 +113,7 @@ def _from_html(page: Page) -> Record:
 def _old_layout_rows(tree) -> list[str]:
     """Older KCMS: `<label id="catalog_KEYWORD">关键词：</label><a>…</a>`, `#catalog_DOI` + text."""
     rows = []
-    for label in tree.cssselect("label[id^=catalog_]"):
+    for label in common.select(tree, "label[id^=catalog_]"):
         parent = label.getparent()
         value = " ".join(parent.text_content().replace(label.text_content(), "", 1).split())
         if value:

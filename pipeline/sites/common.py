@@ -3,7 +3,10 @@ from __future__ import annotations
 
 import re
 
+from functools import lru_cache
+
 from lxml import html as lxml_html
+from lxml.cssselect import CSSSelector
 
 from pipeline import fields
 from pipeline.record import Record
@@ -75,10 +78,20 @@ def apply_source(rec: Record, line: str) -> None:
             setattr(rec, key, value)
 
 
+@lru_cache(maxsize=512)
+def _compiled(selector: str) -> CSSSelector:
+    return CSSSelector(selector, translator="html")
+
+
+def select(tree: lxml_html.HtmlElement, selector: str) -> list:
+    """Elements matching a CSS selector (compiled once per process, not per page)."""
+    return _compiled(selector)(tree)
+
+
 def first_text(tree: lxml_html.HtmlElement, *selectors: str) -> str | None:
     """Text of the first element that matches one of the CSS selectors, or None."""
     for selector in selectors:
-        for el in tree.cssselect(selector):
+        for el in select(tree, selector):
             text = " ".join(el.text_content().split())
             if text:
                 return text
@@ -88,7 +101,7 @@ def first_text(tree: lxml_html.HtmlElement, *selectors: str) -> str | None:
 def all_texts(tree: lxml_html.HtmlElement, *selectors: str) -> list[str]:
     """Texts of every element matching the first selector that matches anything."""
     for selector in selectors:
-        found = [" ".join(el.text_content().split()) for el in tree.cssselect(selector)]
+        found = [" ".join(el.text_content().split()) for el in select(tree, selector)]
         found = [t for t in found if t]
         if found:
             return found

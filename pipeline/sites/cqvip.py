@@ -37,7 +37,7 @@ TEXT_MARKERS = re.compile(r"^(?:出处|共\d+页)$|年第\d+期[\d,+\-~]*,共\d+
 
 def looks_like(page: Page) -> bool:
     if page.is_html:
-        return bool(page.tree.cssselect(".article-title") and page.tree.cssselect(".journal .from"))
+        return bool(common.select(page.tree, ".article-title") and common.select(page.tree, ".journal .from"))
     labels = {line.strip() for line in page.lines[:200]}
     return "出处" in labels and bool({"摘要", "作者", "关键词"} & labels) or any(
         TEXT_MARKERS.search(line) for line in page.lines[:200]) and "摘要" in labels
@@ -84,7 +84,7 @@ def _from_html(page: Page) -> Record:
         rec.authors_en, english_affiliations = fields.parse_english_author_line(english)
     else:
         english_affiliations = []
-    journal = tree.cssselect(SELECTORS["journal"][0])
+    journal = common.select(tree, SELECTORS["journal"][0])
     rec.journal = journal[0].get("title") or journal[0].text_content().strip() if journal else None
     rec.journal_en = common.first_text(tree, *SELECTORS["journal_en"])
     source = common.first_text(tree, *SELECTORS["source"])
@@ -95,14 +95,14 @@ def _from_html(page: Page) -> Record:
         if fields.has_han(text) and not rec.abstract_zh:
             rec.abstract_zh = fields.clean_abstract(text)
     rec.abstract_en = common.first_text(tree, *SELECTORS["abstract_en"])
-    rec.keywords_zh = [kw.get("title") or kw.text_content().strip() for kw in tree.cssselect(SELECTORS["keywords"][0])]
+    rec.keywords_zh = [kw.get("title") or kw.text_content().strip() for kw in common.select(tree, SELECTORS["keywords"][0])]
     rec.affiliations = [a for t in common.all_texts(tree, *SELECTORS["affiliations"])
                         for a in fields.split_affiliations(re.sub(r"^机构地区[:：]?", "", t))]
     rec.affiliations = rec.affiliations or english_affiliations
     fund = common.all_texts(tree, *SELECTORS["fund"])
     rec.fund = fields.join_fund([re.sub(r"^基金[:：]?", "", f) for f in fund]) if fund else None
     rows = [f"{name}：{value}" for row_sel, name_sel, value_sel in ROW_SELECTORS
-            for row in tree.cssselect(row_sel)
+            for row in common.select(tree, row_sel)
             for name in [common.first_text(row, name_sel)] for value in [common.first_text(row, value_sel)]
             if name and value]
     common.apply_sections(rec, split_sections(rows, follow={}))

@@ -39,7 +39,7 @@ TEXT_MARKERS = re.compile(r"电子版$|^↑\s*TOP$|第\s*\d+\s*版|^本报记者
 
 def looks_like(page: Page) -> bool:
     if page.is_html:
-        return bool(ENP_PROPERTY.search(page.text) or page.tree.cssselect("#ozoom, founder-content, .article-box"))
+        return bool(ENP_PROPERTY.search(page.text) or common.select(page.tree, "#ozoom, founder-content, .article-box"))
     return sum(bool(TEXT_MARKERS.search(line)) for line in page.lines) >= 2
 
 
@@ -131,7 +131,7 @@ def _from_html(page: Page) -> Record:
     if date:
         rec.date, rec.year = date, int(date[:4])
     rec.pages = _page_number(source) or _page_from_url(page.page_url)
-    body_el = next((found[0] for sel in SELECTORS["body"] if (found := tree.cssselect(sel))), None)
+    body_el = next((found[0] for sel in SELECTORS["body"] if (found := common.select(tree, sel))), None)
     lines = text_lines(body_el) if body_el is not None else []
     lines = normalize_whitespace(to_simplified("\n".join(lines))).split("\n") if lines else []
     rec.body = "\n".join(_take_fund(rec, [line for line in lines if line]))
