@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from pipeline.ingest import IngestResult, ingest_file, iter_input_files
+from pipeline.ingest import SIDECAR, IngestResult, ingest_file, iter_input_files
 
 DOCUMENTS = "documents.jsonl"
 MANIFEST = "manifest.json"
@@ -92,17 +92,24 @@ def _ingest_job(args: tuple[str, str]) -> tuple[str, IngestResult]:
 
 
 def _fingerprints(files: list[Path], previous: dict) -> dict[str, dict]:
-    """Content hash, size and mtime of each input; the hash is reused when size and mtime are unchanged."""
+    """Content hash (page and sidecar), sizes and mtimes of each input; the hash is reused while the
+    sizes and mtimes are unchanged."""
     out = {}
     for path in files:
         source = path.as_posix()
-        stat = path.stat()
+        # A fetch sidecar (charset, final URL) changes the records as much as the page does.
+        parts = [path, path.with_name(path.name + SIDECAR)]
+        stats = [(p.stat().st_size, p.stat().st_mtime_ns) if p.exists() else None for p in parts]
         old = previous.get(source, {})
-        if old.get("size") == stat.st_size and old.get("mtime_ns") == stat.st_mtime_ns and old.get("sha256"):
+        if old.get("stat") == [list(s) if s else None for s in stats] and old.get("sha256"):
             digest = old["sha256"]
         else:
-            digest = hashlib.sha256(path.read_bytes()).hexdigest()
-        out[source] = {"sha256": digest, "size": stat.st_size, "mtime_ns": stat.st_mtime_ns}
+            hasher = hashlib.sha256()
+            for p in parts:
+                if p.exists():
+                    hasher.update(p.read_bytes())
+            digest = hasher.hexdigest()
+        out[source] = {"sha256": digest, "stat": [list(s) if s else None for s in stats]}
     return out
 
 

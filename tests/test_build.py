@@ -87,3 +87,13 @@ def test_dask_engine_gives_the_same_corpus(raw, tmp_path):
     distributed = build(raw, tmp_path / "dask", progress=False, engine="dask")
     assert local.records == distributed.records == 14
     assert (tmp_path / "local" / "documents.jsonl").read_bytes() == (tmp_path / "dask" / "documents.jsonl").read_bytes()
+
+
+def test_a_new_fetch_sidecar_reprocesses_its_page(raw, tmp_path):
+    out = tmp_path / "build"
+    build(raw, out, jobs=1, progress=False)
+    page = raw / "002_abf699afd1581f9d.txt"
+    (raw / (page.name + ".meta.json")).write_text('{"final_url": "https://d.wanfangdata.com.cn/periodical/x"}')
+    summary = build(raw, out, jobs=1, progress=False)
+    assert summary.reused == 3
+    assert '"url":"https://d.wanfangdata.com.cn/periodical/x"' in (out / "documents.jsonl").read_text(encoding="utf-8")
