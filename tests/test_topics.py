@@ -6,11 +6,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from conftest import EXTERNAL, need
+from conftest import need
+from csl_corpus import CSL, write_csl_corpus
 from pipeline import cli, topics
 from pipeline.corpus import load_corpus
 
-CSL = EXTERNAL / "csl" / "csl_benchmark_joined_dev_test.jsonl"
 # Plain gensim LdaModel with default settings on plain jieba.lcut tokens reaches NMI 0.04-0.05 on these
 # 2,000 abstracts (bench/topics.py, BENCHMARKS.md); our defaults must clear this floor.
 NMI_FLOOR = 0.15
@@ -51,8 +51,6 @@ def two_themes(folder, n=120, title=None):
 
 @pytest.fixture(scope="module")
 def csl_dir(tmp_path_factory):
-    from bench.topics import write_csl_corpus
-
     need(CSL)
     folder = tmp_path_factory.mktemp("csl")
     return folder, write_csl_corpus(folder)
