@@ -60,7 +60,7 @@ def raw_gensim(corpus_dir: Path, out: Path, k: int, seed: int) -> None:
     dictionary = Dictionary(tokens)
     dictionary.filter_extremes(no_below=o.min_docs, no_above=o.max_share, keep_n=o.keep)
     bows = [dictionary.doc2bow(t) for t in tokens]
-    model = LdaModel(bows, num_topics=k, id2word=dictionary, random_state=seed, **o.lda_kwargs())
+    model = LdaModel(bows, num_topics=k, id2word=dictionary, random_state=seed, **o.lda_kwargs(len(bows)))
     gamma, _ = model.inference(bows)
     out.mkdir(parents=True, exist_ok=True)
     theta = gamma / gamma.sum(axis=1, keepdims=True)

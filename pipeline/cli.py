@@ -44,7 +44,7 @@ def topic_options(args: argparse.Namespace):
     from pipeline.topics import Options
 
     given = {name: getattr(args, name) for name in
-             ("min_docs", "max_share", "keep", "passes", "iterations", "tokens", "workers")}
+             ("min_docs", "max_share", "keep", "passes", "iterations", "chunksize", "tokens", "workers")}
     return Options(**{name: value for name, value in given.items() if value is not None})
 
 
@@ -160,6 +160,7 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("--keep", type=int, help="then keep the N most frequent terms")
     p.add_argument("--passes", type=int, help="passes over the corpus (runtime grows with it)")
     p.add_argument("--iterations", type=int, help="LDA inference iterations per document")
+    p.add_argument("--chunksize", type=int, help="documents per LDA update (default: a 20th of the corpus)")
     p.add_argument("--tokens", choices=["zh", "en", "both"], help="token columns that make a document")
     p.add_argument("--workers", type=int, help="LDA worker processes for one fit; >1 uses LdaMulticore, "
                                                "faster on big corpora but not byte-reproducible")

@@ -21,7 +21,7 @@ table{border-collapse:collapse;font-size:.9em}td,th{padding:2px 8px;border-botto
 .topic.dim{display:none}
 .bar{background:#4c78a8;height:.8em;display:inline-block;vertical-align:middle}
 .terms td:first-child{width:9em}
-svg text{font-size:11px}
+svg text{font-size:11px}.map text{pointer-events:none}
 .map circle{fill-opacity:.55;stroke:#333;cursor:pointer}.map circle:hover,.map circle.on{fill-opacity:.9}
 .lines polyline{fill:none;stroke-width:1.5}.lines polyline:hover{stroke-width:4}
 .band{fill:#4c78a8;fill-opacity:.18}.line{fill:none;stroke:#4c78a8;stroke-width:2}

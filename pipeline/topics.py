@@ -29,6 +29,7 @@ import math
 import os
 import sys
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -56,12 +57,14 @@ class Options:
     keep: int = 20000           # then keep the N most frequent (by document count)
     passes: int = 20
     iterations: int = 100
-    chunksize: int = 200        # documents per online update; small chunks learn faster on short texts
+    chunksize: int | None = None  # documents per online update; None: n/20 within 100..2000, so that even
+    #                               small corpora get 20 updates a pass (CSL: chunks of 100 beat 200 and 2000)
     tokens: str = "both"        # which token columns make a document: zh, en, both
     workers: int = 1            # >1: LDA via LdaMulticore (faster on big corpora, not byte-reproducible)
 
-    def lda_kwargs(self) -> dict:
-        return dict(passes=self.passes, iterations=self.iterations, chunksize=self.chunksize, eval_every=None)
+    def lda_kwargs(self, n_docs: int) -> dict:
+        chunksize = self.chunksize or min(2000, max(100, n_docs // 20))
+        return dict(passes=self.passes, iterations=self.iterations, chunksize=chunksize, eval_every=None)
 
 
 # --------------------------------------------------------------------------------------------- documents
@@ -73,15 +76,13 @@ def document_tokens(corpus, tokens: str = "both") -> tuple[pd.DataFrame, list[li
     if tokens not in TOKEN_COLUMNS:
         raise ValueError(f"tokens must be one of {sorted(TOKEN_COLUMNS)}, not {tokens!r}")
     docs = corpus.docs.sort_values("id", kind="stable").reset_index(drop=True)
-    by_id = corpus.tokens.set_index("id")
-    token_lists = []
-    for doc_id in docs["id"]:
-        row = by_id.loc[doc_id] if doc_id in by_id.index else None
-        words: list[str] = []
-        for column in TOKEN_COLUMNS[tokens]:
-            if row is not None and column in by_id.columns and row[column] is not None:
-                words.extend(str(w) for w in row[column])
-        token_lists.append(words)
+    table = corpus.tokens.drop_duplicates("id").set_index("id").reindex(docs["id"])
+    token_lists: list[list[str]] = [[] for _ in range(len(docs))]
+    for column in TOKEN_COLUMNS[tokens]:
+        if column in table.columns:
+            for words, values in zip(token_lists, table[column]):
+                if isinstance(values, (list, np.ndarray)):     # missing rows come back as NaN
+                    words.extend(str(w) for w in values)
     return docs, token_lists
 
 
@@ -218,7 +219,7 @@ def train(bows, dictionary, k: int, method: str = "lda", seed: int = 0, options:
         from gensim.models import LdaModel, LdaMulticore
 
         bar = _bar(options.passes * len(bows), f"LDA k={k}", progress)
-        kwargs = dict(num_topics=k, id2word=dictionary, random_state=seed, **options.lda_kwargs())
+        kwargs = dict(num_topics=k, id2word=dictionary, random_state=seed, **options.lda_kwargs(len(bows)))
         if options.workers > 1:
             engine = LdaMulticore(_Progress(bows, bar), workers=options.workers, **kwargs)
         else:
@@ -392,6 +393,12 @@ def _fit_and_score(args):
     return k, seed, model, coherence(model, texts)
 
 
+def _ticking(results, bar):
+    for result in results:
+        bar.update()
+        yield result
+
+
 def choose_k(bows, dictionary, texts, ks: list[int], method: str = "lda", seed: int = 0,
              options: Options | None = None, jobs: int | None = None, progress: bool = False):
     """Fit every K with seeds `seed` and `seed + 1`; score coherence and stability; pick one K.
@@ -404,17 +411,16 @@ def choose_k(bows, dictionary, texts, ks: list[int], method: str = "lda", seed: 
 
     with tqdm(total=len(tasks), desc="fitting K", unit="fit", disable=not progress, file=sys.stderr,
               leave=False) as bar:
+        results = None
         if jobs > 1:
-            with ProcessPoolExecutor(max_workers=jobs) as pool:
-                results = []
-                for r in pool.map(_fit_and_score, tasks):
-                    results.append(r)
-                    bar.update()
-        else:
-            results = []
-            for t in tasks:
-                results.append(_fit_and_score(t))
-                bar.update()
+            try:
+                with ProcessPoolExecutor(max_workers=jobs) as pool:
+                    results = list(_ticking(pool.map(_fit_and_score, tasks), bar))
+            except (OSError, BrokenProcessPool) as err:   # e.g. no /dev/shm in a container: fit one by one
+                print(f"topics: parallel fits unavailable ({err}); fitting one K at a time", file=sys.stderr)
+                bar.reset()
+        if results is None:
+            results = list(_ticking(map(_fit_and_score, tasks), bar))
     fits = {(k, s): (model, scores) for k, s, model, scores in results}
     rows = []
     for k in ks:
