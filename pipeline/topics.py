@@ -173,7 +173,9 @@ class Model:
             return np.where(sums > 0, weights / np.where(sums > 0, sums, 1), np.nan)
 
     def term_probabilities(self) -> np.ndarray:
-        return self.topic_term / self.topic_term.sum(axis=1, keepdims=True)
+        """Rows normalized to sum to 1 (an NMF component can come out all zero: it stays zero)."""
+        sums = self.topic_term.sum(axis=1, keepdims=True)
+        return np.divide(self.topic_term, sums, out=np.zeros_like(self.topic_term, dtype=float), where=sums > 0)
 
     def save(self, folder: Path) -> None:
         folder.mkdir(parents=True, exist_ok=True)
@@ -451,7 +453,7 @@ class TopicResult:
     topics: pd.DataFrame            # topic, rank, term, weight
     info: pd.DataFrame              # topic, label, prevalence, docs, x, y (position on the topic map)
     doc_topics: pd.DataFrame        # id, main_topic, topic_0 … topic_{k-1}
-    prevalence: pd.DataFrame        # topic, label, period (year), docs, prevalence, ci_low, ci_high
+    prevalence: pd.DataFrame        # topic, label, year, docs, prevalence, ci_low, ci_high
     terms_by_period: pd.DataFrame   # topic, period, rank, term, weight
     top_docs: pd.DataFrame          # topic, rank, id, title, year, proportion
     params: dict
@@ -579,42 +581,45 @@ def describe(result: TopicResult, top: int = 10) -> str:
     return "\n".join(lines)
 
 
-def read_documents(path: str | Path) -> tuple[list[str], list[str], list[str]]:
-    """New documents for `infer`: (ids, Chinese texts, English texts).
+def read_documents(path: str | Path) -> list:
+    """New documents for `infer` as records: a `.jsonl` file holds records (a record's `id` is kept, else
+    its line number is used); any other file is plain text, one document per non-empty line."""
+    from pipeline.normalize import normalize_record
+    from pipeline.record import Record
 
-    A `.jsonl` file holds records (id kept, else its line number); any other file is plain text with one
-    document per non-empty line."""
     path = Path(path)
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as err:
         raise ValueError(f"{path}: cannot read as UTF-8 text ({err})") from err
-    ids, zh, en = [], [], []
+    records = []
     for number, line in enumerate(text.splitlines(), 1):
         if not line.strip():
             continue
         if path.suffix == ".jsonl":
             try:
-                record = json.loads(line)
+                data = json.loads(line)
             except json.JSONDecodeError as err:
                 raise ValueError(f"{path}:{number}: not a JSON object ({err.msg})") from err
-            ids.append(str(record.get("id") or number))
-            zh.append("\n".join(record.get(f) or "" for f in ("title_zh", "abstract_zh", "body")))
-            en.append("\n".join(record.get(f) or "" for f in ("title_en", "abstract_en")))
+            if not isinstance(data, dict):
+                raise ValueError(f"{path}:{number}: not a JSON object")
         else:
-            ids.append(str(number))
-            zh.append(line)
-            en.append(line)
-    return ids, zh, en
+            data = {"body": line}
+        record = Record.from_dict({**data, "id": str(data.get("id") or number)})
+        normalize_record(record)
+        records.append(record)
+    return records
 
 
 def infer_file(folder: str | Path, path: str | Path) -> pd.DataFrame:
-    """`infer` on a file of new documents, segmented as the corpus build does."""
-    from pipeline.segment import Segmenter
+    """`infer` on a file of new documents, segmented as the corpus build segments records."""
+    from pipeline.segment import get_segmenter
 
-    segmenter = Segmenter()
-    tokens = json.loads((Path(folder) / "fit.json").read_text(encoding="utf-8"))["options"]["tokens"]
-    ids, zh, en = read_documents(path)
-    token_lists = [(segmenter.tokens_zh(z) if tokens != "en" else []) + (segmenter.tokens_en(e) if tokens != "zh" else [])
-                   for z, e in zip(zh, en)]
-    return infer(folder, token_lists, ids)
+    segmenter = get_segmenter()
+    columns = TOKEN_COLUMNS[json.loads((Path(folder) / "fit.json").read_text(encoding="utf-8"))["options"]["tokens"]]
+    records = read_documents(path)
+    token_lists = []
+    for record in records:
+        zh, en = segmenter.segment_record(record)
+        token_lists.append((zh if "tokens_zh" in columns else []) + (en if "tokens_en" in columns else []))
+    return infer(folder, token_lists, [r.id for r in records])
