@@ -291,8 +291,10 @@ def prevalence_by(doc_topics: pd.DataFrame, groups: pd.Series, seed: int = 0,
     for group in sorted(groups[keep].unique()):
         sel = proportions[keep & (groups == group).to_numpy()]
         n = len(sel)
-        # Resampling n documents with replacement = multinomial counts per document.
-        draws = rng.multinomial(n, np.full(n, 1 / n), size=n_boot) @ sel / n
+        # Resampling n documents with replacement = multinomial counts per document (100 resamples at a
+        # time, so that memory stays at 100 × n counts however large the year).
+        draws = np.vstack([rng.multinomial(n, np.full(n, 1 / n), size=100) @ sel / n
+                           for _ in range(n_boot // 100)])
         low, high = np.percentile(draws, [2.5, 97.5], axis=0)
         mean = sel.mean(axis=0)
         rows += [(t, group, n, mean[t], low[t], high[t]) for t in range(k)]

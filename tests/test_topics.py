@@ -194,3 +194,11 @@ def test_bad_input_is_one_clear_line(tmp_path, capsys):
     assert cli.main(["topics", "fit", "--corpus", str(tmp_path / "c2"), "--k", "2", "--min-docs", "500",
                      "--out", str(tmp_path / "o")]) == 2
     assert "no terms left after pruning" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("method, workers", [("lda", 2), ("nmf", 1)], ids=["lda-multicore", "nmf"])
+def test_other_engines_separate_the_two_themes(tmp_path, method, workers):
+    options = topics.Options(min_docs=2, max_share=0.9, passes=5, workers=workers)
+    result = topics.fit(load_corpus(two_themes(tmp_path)), k=2, method=method, options=options)
+    tops = [set(g.sort_values("rank")["term"].head(8)) for _, g in result.topics.groupby("topic")]
+    assert sorted(len(t & {"农业", "土壤", "产量", "灌溉", "品种", "种植", "施肥", "农田"}) for t in tops) == [0, 8]
