@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 
-WIDTH, HEIGHT, PAD = 640, 220, 36
+WIDTH, HEIGHT, PAD, RIGHT = 640, 220, 36, 24
 PALETTE = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f",
            "#bcbd22", "#17becf"]
 
@@ -22,9 +22,8 @@ table{border-collapse:collapse;font-size:.9em}td,th{padding:2px 8px;border-botto
 .bar{background:#4c78a8;height:.8em;display:inline-block;vertical-align:middle}
 .terms td:first-child{width:9em}
 svg text{font-size:11px}.map text{pointer-events:none}
-.map circle{fill-opacity:.55;stroke:#333;cursor:pointer}.map circle:hover,.map circle.on{fill-opacity:.9}
-.lines polyline{fill:none;stroke-width:1.5}.lines polyline:hover{stroke-width:4}
-.band{fill:#4c78a8;fill-opacity:.18}.line{fill:none;stroke:#4c78a8;stroke-width:2}
+.map circle{cursor:pointer}.map circle:hover,.map circle.on{fill-opacity:.9}
+.lines polyline:hover{stroke-width:4}
 .muted{color:#777}
 """
 
@@ -62,7 +61,7 @@ def topic_map_svg(info: pd.DataFrame) -> str:
         r = 6 + 24 * (row.prevalence / top) ** 0.5
         color = PALETTE[row.topic % len(PALETTE)]
         parts.append(f'<circle data-topic="{row.topic}" cx="{num(cx)}" cy="{num(cy)}" r="{num(r)}" '
-                     f'fill="{color}"><title>{row.topic}: {esc(row.label)} ({row.prevalence:.1%})</title></circle>'
+                     f'fill="{color}" fill-opacity="0.55" stroke="#333"><title>{row.topic}: {esc(row.label)} ({row.prevalence:.1%})</title></circle>'
                      f'<text x="{num(cx)}" y="{num(cy + 4)}" text-anchor="middle">{row.topic}</text>')
     parts.append("</svg>")
     return "".join(parts)
@@ -74,10 +73,10 @@ def _scale(values, low, high, out_low, out_high):
 
 
 def _axes(years: list, y_max: float) -> str:
-    xs = _scale(years, min(years), max(years), PAD, WIDTH - 10)
+    xs = _scale(years, min(years), max(years), PAD, WIDTH - RIGHT)
     ticks = "".join(f'<text x="{num(x)}" y="{HEIGHT - 8}" text-anchor="middle">{esc(y)}</text>'
                     for x, y in zip(xs, years))
-    return (f'<line x1="{PAD}" y1="{HEIGHT - PAD}" x2="{WIDTH - 10}" y2="{HEIGHT - PAD}" stroke="#999"/>'
+    return (f'<line x1="{PAD}" y1="{HEIGHT - PAD}" x2="{WIDTH - RIGHT}" y2="{HEIGHT - PAD}" stroke="#999"/>'
             f'<text x="2" y="14">{y_max:.0%}</text><text x="2" y="{HEIGHT - PAD}">0</text>{ticks}')
 
 
@@ -88,7 +87,7 @@ def prevalence_svg(rows: pd.DataFrame) -> str:
     if not years:
         return '<p class="muted">No dated documents.</p>'
     y_max = max(rows["ci_high"].max(), 1e-9)
-    xs = _scale(years, min(years), max(years), PAD, WIDTH - 10)
+    xs = _scale(years, min(years), max(years), PAD, WIDTH - RIGHT)
     to_y = lambda col: _scale(rows[col].tolist(), 0, y_max, HEIGHT - PAD, 10)  # noqa: E731
     mid, low, high = to_y("prevalence"), to_y("ci_low"), to_y("ci_high")
     band = " ".join(f"{num(x)},{num(y)}" for x, y in [*zip(xs, high), *reversed(list(zip(xs, low)))])
@@ -98,7 +97,8 @@ def prevalence_svg(rows: pd.DataFrame) -> str:
                    for x, y, yr, p, lo, hi, d in zip(xs, mid, years, rows["prevalence"], rows["ci_low"],
                                                      rows["ci_high"], rows["docs"]))
     return (f'<svg width="{WIDTH}" height="{HEIGHT}" role="img">{_axes(years, y_max)}'
-            f'<polygon class="band" points="{band}"/><polyline class="line" points="{line}"/>{dots}</svg>')
+            f'<polygon points="{band}" fill="#4c78a8" fill-opacity="0.18"/>'
+            f'<polyline points="{line}" fill="none" stroke="#4c78a8" stroke-width="2"/>{dots}</svg>')
 
 
 def all_topics_svg(prevalence: pd.DataFrame, info: pd.DataFrame) -> str:
@@ -110,11 +110,12 @@ def all_topics_svg(prevalence: pd.DataFrame, info: pd.DataFrame) -> str:
     parts = [f'<svg class="lines" width="{WIDTH}" height="{HEIGHT}" role="img">{_axes(years, y_max)}']
     for topic, rows in prevalence.groupby("topic", sort=True):
         rows = rows.sort_values("year")
-        xs = _scale(rows["year"].astype(int).tolist(), years[0], years[-1], PAD, WIDTH - 10)
+        xs = _scale(rows["year"].astype(int).tolist(), years[0], years[-1], PAD, WIDTH - RIGHT)
         ys = _scale(rows["prevalence"].tolist(), 0, y_max, HEIGHT - PAD, 10)
         label = info.loc[info["topic"] == topic, "label"].iloc[0]
         points = " ".join(f"{num(x)},{num(y)}" for x, y in zip(xs, ys))
-        parts.append(f'<polyline points="{points}" stroke="{PALETTE[topic % len(PALETTE)]}">'
+        color = PALETTE[topic % len(PALETTE)]
+        parts.append(f'<polyline points="{points}" fill="none" stroke-width="1.5" stroke="{color}">'
                      f'<title>{topic}: {esc(label)}</title></polyline>')
     parts.append("</svg>")
     return "".join(parts)
