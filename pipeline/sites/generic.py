@@ -35,7 +35,8 @@ FURNITURE_LINE = re.compile(
     r"版权所有|copyright|©|ICP|备案号|许可证|违法和不良信息|举报电话|分享到|责任编辑|责编|编辑[:：]|"
     r"来源[:：]|上一篇|下一篇|上篇|下篇|相关(报道|新闻|阅读|文章)|扫码|打印本文|关闭窗口|返回顶部",
     re.I)
-LINK_HEAVY = 0.5        # link characters / characters above which a block is navigation
+POST_STAMP = re.compile(r"\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?\s*\d{1,2}[:：]\d{2}")
+LINK_HEAVY = 0.4        # link characters / characters above which a block is navigation
 LINK_PENALTY = 0.5      # weight per link-line character, relative to a prose character
 MAX_EDGE_CHARS = 300    # a longer run of such lines is content (a table), not furniture
 SHORT_LINE = 25         # edge lines shorter than this without a sentence end are titles, dates, labels
@@ -60,6 +61,11 @@ class Block:
         if self.punct == 0:
             return 0.0
         return self.chars - self.link_chars
+
+    @property
+    def is_post_stamp(self) -> bool:
+        """A short line with a date and a time: the header or footer of a post."""
+        return self.chars < 80 and POST_STAMP.search(self.text) is not None
 
     @property
     def is_edge_furniture(self) -> bool:
@@ -146,9 +152,21 @@ def main_text(tree: lxml_html.HtmlElement, html: str) -> str:
         return ""
     _, first, end = max(collector.containers, key=lambda c: c[0])
     blocks = [b for b in collector.blocks[first:end] if not b.is_links]
+    blocks = _first_post(blocks)
     blocks = _trim_edge(blocks)
     blocks = _trim_edge(blocks[::-1])[::-1]
     return "\n".join(b.text for b in blocks)
+
+
+def _first_post(blocks: list[Block]) -> list[Block]:
+    """A thread or a blog page holds several posts, each with a time-stamp line: keep the first post."""
+    stamps = [i for i, b in enumerate(blocks) if b.is_post_stamp]
+    if len(stamps) < 2:
+        return blocks
+    for i in stamps:
+        if any(b.weight >= SHORT_LINE for b in blocks[:i]):
+            return blocks[:i]
+    return blocks
 
 
 def _trim_edge(blocks: list[Block]) -> list[Block]:
