@@ -25,6 +25,7 @@ BLOCK_TAGS = {"html", "body", "div", "p", "td", "th", "tr", "table", "tbody", "t
 FURNITURE_NAME_WORDS = {"comment", "comments", "reply", "replies", "pinglun", "footer", "foot", "copyright",
                         "share", "shared", "sharing", "related", "recommend", "sidebar", "nav", "navbar", "navbox",
                         "breadcrumb", "breadcrumbs", "ad", "ads", "advert", "login"}
+HEADING_TAGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
 NAME_WORDS = re.compile(r"[a-z]+")
 NEVER_SKIPPED = {"html", "body", "main", "article"}
 
@@ -33,12 +34,19 @@ SENTENCE_END = re.compile(r"[。！？…”」』）)!?.]$")
 # Lines of site furniture: copyright, licences, share buttons, editor credits, prev/next links.
 FURNITURE_LINE = re.compile(
     r"版权所有|copyright|©|ICP|备案号|许可证|违法和不良信息|举报电话|分享到|责任编辑|责编|编辑[:：]|"
-    r"来源[:：]|上一篇|下一篇|上篇|下篇|相关(报道|新闻|阅读|文章)|扫码|打印本文|关闭窗口|返回顶部",
+    r"来源[:：]|上一篇|下一篇|上篇|下篇|相关(报道|新闻|阅读|文章|推荐)|扫码|二维码|公众号|打印本文|关闭窗口|返回顶部|"
+    r"评论\s*[(（]\d|阅读数?\s*[(（]?\d|收藏|字号|举报|发布(时间)?[:：]|点击[:：]|浏览[:：]|继续关注|欢迎关注|^#.+#|"
+    r"未经.{0,6}(授权|许可)|不得转载|禁止转载|电话[:：]|传真|邮编|地址[:：]|校对[:：]|更多\s*[+>》]|>>\s*$",
     re.I)
 POST_STAMP = re.compile(r"\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?\s*\d{1,2}[:：]\d{2}")
 LINK_HEAVY = 0.4        # link characters / characters above which a block is navigation
 LINK_PENALTY = 0.5      # weight per link-line character, relative to a prose character
 MAX_EDGE_CHARS = 300    # a longer run of such lines is content (a table), not furniture
+# A notice that closes many articles (copyright, disclaimer): it and all after it are furniture.
+CLOSING_NOTICE = re.compile(r"^[（(【\[]?\s*(郑\s*重\s*|特\s*别\s*|版\s*权\s*|免\s*责\s*)?声\s*明|^反侵权|"
+                            r"^(相关|推荐|延伸|热门|更多)\s*[·•]?\s*(阅读|新闻|推荐|报道|文章)\s*[:：]?$")
+CLOSING_SHARE = 0.4     # ... when what follows it is at most this share of the text
+PROSE_CHARS = 50        # a block with this many prose characters is a paragraph, not a title
 SHORT_LINE = 25         # edge lines shorter than this without a sentence end are titles, dates, labels
 
 
@@ -48,6 +56,7 @@ class Block:
     chars: int        # non-whitespace characters
     link_chars: int   # of which inside <a>
     punct: int        # sentence punctuation marks
+    heading: bool     # inside <h1>..<h6>
 
     @property
     def is_links(self) -> bool:
@@ -68,10 +77,15 @@ class Block:
         return self.chars < 80 and POST_STAMP.search(self.text) is not None
 
     @property
-    def is_edge_furniture(self) -> bool:
+    def is_prose(self) -> bool:
+        return self.weight >= PROSE_CHARS
+
+    def is_edge_furniture(self, page_title: str) -> bool:
         """A title, date, byline or furniture line, dropped when it sits at the article's edge."""
-        if FURNITURE_LINE.search(self.text):
+        if self.heading or FURNITURE_LINE.search(self.text):
             return self.chars < 200
+        if self.chars >= 4 and "".join(self.text.split()) in page_title:
+            return True
         return self.chars < SHORT_LINE and not SENTENCE_END.search(self.text)
 
 
@@ -94,6 +108,7 @@ class _BlockCollector:
         self.containers: list[tuple[float, int, int]] = []  # (weight, first block, end block)
         self._parts: list[str] = []
         self._link_chars = 0
+        self._heading_depth = 0
 
     def _add(self, text: str | None, in_link: bool) -> None:
         if text:
@@ -107,7 +122,8 @@ class _BlockCollector:
         self._parts, self._link_chars = [], 0
         if text:
             chars = _count_chars(text)
-            self.blocks.append(Block(text, chars, min(link_chars, chars), len(SENTENCE_PUNCT.findall(text))))
+            self.blocks.append(Block(text, chars, min(link_chars, chars), len(SENTENCE_PUNCT.findall(text)),
+                                     self._heading_depth > 0))
 
     def collect(self, root: etree._Element) -> None:
         link_depth = 0
@@ -125,6 +141,7 @@ class _BlockCollector:
                 if tag in BLOCK_TAGS:
                     self._flush()
                     open_blocks.append(len(self.blocks))
+                    self._heading_depth += tag in HEADING_TAGS
                 elif tag == "a":
                     link_depth += 1
                 self._add(el.text, link_depth > 0)
@@ -138,6 +155,7 @@ class _BlockCollector:
                     cumulative.append(cumulative[-1] + block.weight)
                 if end > first:
                     self.containers.append((cumulative[end] - cumulative[first], first, end))
+                self._heading_depth -= tag in HEADING_TAGS
             elif tag == "a":
                 link_depth -= 1
             self._add(el.tail, link_depth > 0)
@@ -153,8 +171,10 @@ def main_text(tree: lxml_html.HtmlElement, html: str) -> str:
     _, first, end = max(collector.containers, key=lambda c: c[0])
     blocks = [b for b in collector.blocks[first:end] if not b.is_links]
     blocks = _first_post(blocks)
-    blocks = _trim_edge(blocks)
-    blocks = _trim_edge(blocks[::-1])[::-1]
+    blocks = _cut_closing_notice(blocks)
+    page_title = "".join(" ".join(tree.xpath("//title//text() | //meta[@property='og:title']/@content")).split())
+    blocks = _trim_edge(blocks, page_title)
+    blocks = _trim_edge(blocks[::-1], page_title)[::-1]
     return "\n".join(b.text for b in blocks)
 
 
@@ -164,16 +184,97 @@ def _first_post(blocks: list[Block]) -> list[Block]:
     if len(stamps) < 2:
         return blocks
     for i in stamps:
-        if any(b.weight >= SHORT_LINE for b in blocks[:i]):
+        if any(b.is_prose for b in blocks[:i]):
             return blocks[:i]
     return blocks
 
 
-def _trim_edge(blocks: list[Block]) -> list[Block]:
+def _cut_closing_notice(blocks: list[Block]) -> list[Block]:
+    total = sum(b.chars for b in blocks)
+    tail = 0
+    for i in range(len(blocks) - 1, 0, -1):
+        tail += blocks[i].chars
+        if tail > CLOSING_SHARE * total:
+            break
+        if CLOSING_NOTICE.search(blocks[i].text):
+            return blocks[:i]
+    return blocks
+
+
+def _trim_edge(blocks: list[Block], page_title: str) -> list[Block]:
     """Drop the title/date/furniture lines that open `blocks`, unless they run long (then they are a table)."""
     run = 0
-    while run < len(blocks) and blocks[run].is_edge_furniture:
+    while run < len(blocks) and blocks[run].is_edge_furniture(page_title):
         run += 1
     if sum(b.chars for b in blocks[:run]) > MAX_EDGE_CHARS:
         return blocks
     return blocks[run:]
+
+
+# Meta tags that carry the publication date or the author, in order of trust.
+DATE_META = ("article:published_time", "og:release_date", "publishdate", "pubdate", "publish_date",
+             "publish-date", "publishtime", "dc.date.issued", "dc.date", "citation_publication_date",
+             "citation_date", "date")
+AUTHOR_META = ("author", "article:author", "citation_author", "dc.creator")
+DATE = re.compile(r"((?:19|20)\d{2})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})")
+# Separators between an article title and the site name in <title>: "标题_新浪网", "标题 - 中国知网".
+TITLE_SEPARATOR = re.compile(r"\s*[_|｜»]\s*|\s*::\s*|\s+[-—–]+\s+|\s*--+\s*|\s*-(?=[^-]{2,10}$)")
+BYLINE = re.compile(r"(?:(?:作者|撰稿|文)\s*[:：/]|记者\s*[:：\s])\s*([\u4e00-\u9fff·]{2,4}(?:、[\u4e00-\u9fff·]{2,4})*)")
+# A meta author that is a site, a URL or a list of keywords is not a person.
+NOT_A_PERSON = re.compile(r"[.,，/@]|https?|www|team", re.I)
+NEAR_TITLE_CHARS = 300      # a date or byline this close after the title belongs to the article
+
+
+def page_metadata(tree: lxml_html.HtmlElement) -> dict:
+    """Best-effort title, date (ISO YYYY-MM-DD or None) and author (or None) of a page."""
+    meta = {}
+    for el in tree.iter("meta"):
+        key = (el.get("property") or el.get("name") or el.get("itemprop") or "").strip().lower()
+        if key and key not in meta and (el.get("content") or "").strip():
+            meta[key] = el.get("content").strip()
+    title = _page_title(tree, meta)
+    after_title = _text_after(tree, title)
+    date = next((d for d in (_iso_date(meta.get(k)) for k in DATE_META) if d), None) or _iso_date(after_title)
+    date = date or _iso_date(POST_STAMP.search(_body_text(tree)))
+    author = next((meta[k] for k in AUTHOR_META if k in meta and not NOT_A_PERSON.search(meta[k])), None)
+    if author is None and (m := BYLINE.search(after_title)):
+        author = m.group(1)
+    return {"title": title, "date": date, "author": author}
+
+
+def _page_title(tree: lxml_html.HtmlElement, meta: dict) -> str | None:
+    def clean(text: str | None) -> str:
+        return " ".join((text or "").split())
+    head_title = clean(tree.findtext(".//title"))
+    headings = [clean(h.text_content()) for h in tree.iter("h1", "h2")]
+    for candidate in (clean(meta.get("og:title")), head_title):
+        parts = [p for p in TITLE_SEPARATOR.split(candidate) if p]
+        if parts:
+            title = max(parts[:2], key=len)
+            # A heading that the title repeats is the article title without the site's decorations.
+            return next((h for h in headings if h in title and len(h) >= 0.6 * len(title)), title)
+    return next((h for h in headings if h), None)
+
+
+def _body_text(tree: lxml_html.HtmlElement) -> str:
+    body = tree.find("body")
+    if body is None:
+        return ""
+    return " ".join(" ".join(body.xpath(".//text()[not(ancestor::script or ancestor::style)]")).split())
+
+
+def _text_after(tree: lxml_html.HtmlElement, title: str | None) -> str:
+    """The page text that follows the title's first appearance in the body (the dateline, the byline)."""
+    text = _body_text(tree)
+    at = text.find(title) if title else -1
+    return text[at + len(title):at + len(title) + NEAR_TITLE_CHARS] if at >= 0 else ""
+
+
+def _iso_date(text: str | re.Match | None) -> str | None:
+    if isinstance(text, re.Match):
+        text = text.group()
+    for m in DATE.finditer(text or ""):
+        year, month, day = (int(g) for g in m.groups())
+        if 1 <= month <= 12 and 1 <= day <= 31:
+            return f"{year:04d}-{month:02d}-{day:02d}"
+    return None
