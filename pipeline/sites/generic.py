@@ -33,7 +33,7 @@ SENTENCE_PUNCT = re.compile(r"[，。！？；：、“”]|[,.;:!?](?=\s)")
 SENTENCE_END = re.compile(r"[。！？…”」』）)!?.]$")
 # Lines of site furniture: copyright, licences, share buttons, editor credits, prev/next links.
 FURNITURE_LINE = re.compile(
-    r"版权所有|copyright|©|ICP|备案号|许可证|违法和不良信息|举报电话|分享到|责任编辑|责编|编辑[:：]|"
+    r"版权所有|copyright|©|(?-i:ICP)|备案号|许可证|违法和不良信息|举报电话|分享到|责任编辑|责编|编辑[:：]|"
     r"来源[:：]|上一篇|下一篇|上篇|下篇|相关(报道|新闻|阅读|文章|推荐)|扫码|二维码|公众号|打印本文|关闭窗口|返回顶部|"
     r"评论\s*[(（]\d|阅读数?\s*[(（]?\d|收藏|字号|举报|发布(时间)?[:：]|点击[:：]|浏览[:：]|继续关注|欢迎关注|^#.+#|"
     r"未经.{0,6}(授权|许可)|不得转载|禁止转载|电话[:：]|传真|邮编|地址[:：]|校对[:：]|更多\s*[+>》]|>>\s*$",
@@ -163,12 +163,17 @@ class _BlockCollector:
 
 
 def main_text(tree: lxml_html.HtmlElement, html: str) -> str:
-    """The article's text, one paragraph per line, without navigation, comments and footers."""
+    """The article's text, one paragraph per line, without navigation, comments and footers.
+
+    `html` (the same page as text) is part of the ingest's call signature; the tree is all this needs.
+    An empty string means the page has no prose (a link hub, a page whose text is loaded by script).
+    """
     collector = _BlockCollector()
     collector.collect(tree)
-    if not collector.containers:
+    # Containers are listed inner before outer, so among equal weights the tightest one wins.
+    weight, first, end = max(collector.containers, key=lambda c: c[0], default=(0.0, 0, 0))
+    if weight <= 0:
         return ""
-    _, first, end = max(collector.containers, key=lambda c: c[0])
     blocks = [b for b in collector.blocks[first:end] if not b.is_links]
     blocks = _first_post(blocks)
     blocks = _cut_closing_notice(blocks)
@@ -183,10 +188,9 @@ def _first_post(blocks: list[Block]) -> list[Block]:
     stamps = [i for i, b in enumerate(blocks) if b.is_post_stamp]
     if len(stamps) < 2:
         return blocks
-    for i in stamps:
-        if any(b.is_prose for b in blocks[:i]):
-            return blocks[:i]
-    return blocks
+    # Stamps follow their posts when prose comes before the first one, else they head them.
+    stamps_follow = any(b.is_prose for b in blocks[:stamps[0]])
+    return blocks[:stamps[0] if stamps_follow else stamps[1]]
 
 
 def _cut_closing_notice(blocks: list[Block]) -> list[Block]:
@@ -222,6 +226,7 @@ TITLE_SEPARATOR = re.compile(r"\s*[_|｜»]\s*|\s*::\s*|\s+[-—–]+\s+|\s*--+\
 BYLINE = re.compile(r"(?:(?:作者|撰稿|文)\s*[:：/]|记者\s*[:：\s])\s*([\u4e00-\u9fff·]{2,4}(?:、[\u4e00-\u9fff·]{2,4})*)")
 # A meta author that is a site, a URL or a list of keywords is not a person.
 NOT_A_PERSON = re.compile(r"[.,，/@]|https?|www|team", re.I)
+BODY_TEXT = etree.XPath(".//text()[not(parent::script or parent::style)]")
 NEAR_TITLE_CHARS = 300      # a date or byline this close after the title belongs to the article
 
 
@@ -233,9 +238,13 @@ def page_metadata(tree: lxml_html.HtmlElement) -> dict:
         if key and key not in meta and (el.get("content") or "").strip():
             meta[key] = el.get("content").strip()
     title = _page_title(tree, meta)
-    after_title = _text_after(tree, title)
+    body_text = _body_text(tree)
+    at = body_text.find(title) if title else -1
+    # The dateline and the byline follow the title.
+    after_title = body_text[at + len(title):at + len(title) + NEAR_TITLE_CHARS] if at >= 0 else ""
     date = next((d for d in (_iso_date(meta.get(k)) for k in DATE_META) if d), None) or _iso_date(after_title)
-    date = date or _iso_date(POST_STAMP.search(_body_text(tree)))
+    if date is None and (stamp := POST_STAMP.search(body_text)):
+        date = _iso_date(stamp.group())
     author = next((meta[k] for k in AUTHOR_META if k in meta and not NOT_A_PERSON.search(meta[k])), None)
     if author is None and (m := BYLINE.search(after_title)):
         author = m.group(1)
@@ -258,21 +267,10 @@ def _page_title(tree: lxml_html.HtmlElement, meta: dict) -> str | None:
 
 def _body_text(tree: lxml_html.HtmlElement) -> str:
     body = tree.find("body")
-    if body is None:
-        return ""
-    return " ".join(" ".join(body.xpath(".//text()[not(ancestor::script or ancestor::style)]")).split())
+    return " ".join(" ".join(BODY_TEXT(body)).split()) if body is not None else ""
 
 
-def _text_after(tree: lxml_html.HtmlElement, title: str | None) -> str:
-    """The page text that follows the title's first appearance in the body (the dateline, the byline)."""
-    text = _body_text(tree)
-    at = text.find(title) if title else -1
-    return text[at + len(title):at + len(title) + NEAR_TITLE_CHARS] if at >= 0 else ""
-
-
-def _iso_date(text: str | re.Match | None) -> str | None:
-    if isinstance(text, re.Match):
-        text = text.group()
+def _iso_date(text: str | None) -> str | None:
     for m in DATE.finditer(text or ""):
         year, month, day = (int(g) for g in m.groups())
         if 1 <= month <= 12 and 1 <= day <= 31:
