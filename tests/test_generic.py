@@ -130,3 +130,9 @@ def test_english_article_is_kept_like_a_chinese_one():
     ]
     html = written_page("".join(f"<p>{p}</p>" for p in paragraphs))
     assert extract(html).split("\n") == paragraphs
+
+
+def test_article_under_a_repeated_dateline_is_not_cut_as_a_thread():
+    dateline = '<div class="info">2017-03-10 09:58 来源：某某科学人</div>'
+    html = written_page(dateline + "".join(f"<p>{p}</p>" for p in ARTICLE))
+    assert extract(html).split("\n") == ARTICLE

@@ -188,9 +188,13 @@ def _first_post(blocks: list[Block]) -> list[Block]:
     stamps = [i for i, b in enumerate(blocks) if b.is_post_stamp]
     if len(stamps) < 2:
         return blocks
-    # Stamps follow their posts when prose comes before the first one, else they head them.
-    stamps_follow = any(b.is_prose for b in blocks[:stamps[0]])
-    return blocks[:stamps[0] if stamps_follow else stamps[1]]
+    # Stamps follow their posts when a paragraph comes before the first one, else they head them. The
+    # first post ends at the next stamp after some text (a repeated dateline above an article is no post).
+    start = 0 if any(b.is_prose for b in blocks[:stamps[0]]) else stamps[0]
+    for stamp in stamps:
+        if any(b.weight > 0 and not b.is_post_stamp for b in blocks[start:stamp]):
+            return blocks[:stamp]
+    return blocks
 
 
 def _cut_closing_notice(blocks: list[Block]) -> list[Block]:
