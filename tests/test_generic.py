@@ -1,25 +1,15 @@
 """The generic main-text extractor: accuracy on hand-labelled real pages, and behaviour on written pages."""
-from collections import Counter
 
 import lxml.html
 import pytest
 
 from conftest import EXTERNAL, need
 from pipeline.decode import decode_bytes
+from pipeline.evaluate import char_f1
 from pipeline.sites.generic import main_text, page_metadata
 
 HAND_LABELLED = EXTERNAL / "chinese-web-content-extraction"
 
-
-def char_f1(predicted: str, expected: str) -> float:
-    """F1 of the bags of non-whitespace characters."""
-    pred = Counter(ch for ch in predicted if not ch.isspace())
-    gold = Counter(ch for ch in expected if not ch.isspace())
-    common = sum((pred & gold).values())
-    if not common:
-        return 0.0
-    precision, recall = common / sum(pred.values()), common / sum(gold.values())
-    return 2 * precision * recall / (precision + recall)
 
 
 def extract(html: str) -> str:
@@ -136,3 +126,8 @@ def test_article_under_a_repeated_dateline_is_not_cut_as_a_thread():
     dateline = '<div class="info">2017-03-10 09:58 来源：某某科学人</div>'
     html = written_page(dateline + "".join(f"<p>{p}</p>" for p in ARTICLE))
     assert extract(html).split("\n") == ARTICLE
+
+
+def test_char_f1_counts_repeated_characters_and_ignores_whitespace():
+    assert char_f1("治理 治理", "治理\n") == pytest.approx(2 * 0.5 * 1 / 1.5)
+    assert char_f1("", "治理") == 0.0
