@@ -131,3 +131,9 @@ def test_article_under_a_repeated_dateline_is_not_cut_as_a_thread():
 def test_char_f1_counts_repeated_characters_and_ignores_whitespace():
     assert char_f1("治理 治理", "治理\n") == pytest.approx(2 * 0.5 * 1 / 1.5)
     assert char_f1("", "治理") == 0.0
+
+
+def test_article_in_a_container_named_both_share_and_article_is_kept():
+    html = written_page('<div class="img-share-area" id="article-real">'
+                        + "".join(f"<p>{p}</p>" for p in ARTICLE) + "</div>")
+    assert extract(html).split("\n") == ARTICLE

@@ -25,6 +25,8 @@ BLOCK_TAGS = {"html", "body", "div", "p", "td", "th", "tr", "table", "tbody", "t
 FURNITURE_NAME_WORDS = {"comment", "comments", "reply", "replies", "pinglun", "footer", "foot", "copyright",
                         "share", "shared", "sharing", "related", "recommend", "sidebar", "nav", "navbar", "navbox",
                         "breadcrumb", "breadcrumbs", "ad", "ads", "advert", "login"}
+# ... unless the name also says content: ifeng's article sits in class="js_img_share_area" id="artical_real".
+CONTENT_NAME_WORDS = {"article", "artical", "content", "main", "text", "body", "detail", "entry", "story"}
 HEADING_TAGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
 NAME_WORDS = re.compile(r"[a-z]+")
 NEVER_SKIPPED = {"html", "body", "main", "article"}
@@ -36,7 +38,7 @@ FURNITURE_LINE = re.compile(
     r"版权所有|copyright|©|(?-i:ICP)|备案号|许可证|违法和不良信息|举报电话|分享到|责任编辑|责编|编辑[:：]|"
     r"来源[:：]|上一篇|下一篇|上篇|下篇|相关(报道|新闻|阅读|文章|推荐)|扫码|二维码|公众号|打印本文|关闭窗口|返回顶部|"
     r"评论\s*[(（]\d|阅读数?\s*[(（]?\d|收藏|字号|举报|发布(时间)?[:：]|点击[:：]|浏览[:：]|继续关注|欢迎关注|^#.+#|"
-    r"未经.{0,6}(授权|许可)|不得转载|禁止转载|电话[:：]|传真|邮编|地址[:：]|校对[:：]|更多\s*[+>》]|>>\s*$",
+    r"未经.{0,6}(授权|许可)|转载|侵权|电话[:：]|传真|邮编|地址[:：]|校对[:：]|更多\s*[+>》]|>>\s*$",
     re.I)
 POST_STAMP = re.compile(r"\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?\s*\d{1,2}[:：]\d{2}")
 LINK_HEAVY = 0.4        # link characters / characters above which a block is navigation
@@ -96,8 +98,8 @@ def _count_chars(text: str) -> int:
 def _is_furniture_element(el: etree._Element, tag: str) -> bool:
     if tag in NEVER_SKIPPED:
         return False
-    names = (el.get("class") or "") + " " + (el.get("id") or "")
-    return not FURNITURE_NAME_WORDS.isdisjoint(NAME_WORDS.findall(names.lower()))
+    words = set(NAME_WORDS.findall(f"{el.get('class') or ''} {el.get('id') or ''}".lower()))
+    return not words.isdisjoint(FURNITURE_NAME_WORDS) and words.isdisjoint(CONTENT_NAME_WORDS)
 
 
 class _BlockCollector:
