@@ -200,15 +200,16 @@ def _first_post(blocks: list[Block]) -> list[Block]:
 
 
 def _cut_closing_notice(blocks: list[Block]) -> list[Block]:
+    """Cut at the first closing notice (disclaimer, "related reading") in the last part of the text."""
     total = sum(b.chars for b in blocks)
-    tail = 0
+    tail, cut = 0, len(blocks)
     for i in range(len(blocks) - 1, 0, -1):
         tail += blocks[i].chars
         if tail > CLOSING_SHARE * total:
             break
         if CLOSING_NOTICE.search(blocks[i].text):
-            return blocks[:i]
-    return blocks
+            cut = i
+    return blocks[:cut]
 
 
 def _trim_edge(blocks: list[Block], page_title: str) -> list[Block]:
