@@ -1,36 +1,30 @@
 """Generic main-text extraction: speed and accuracy against trafilatura, measured in the same run.
 
-    .venv/bin/python bench/generic.py [--repeats 3]
+    .venv/bin/python bench/generic.py        (or `make bench`)
 
 Speed: pages/s over the 69 hand-labelled pages plus the 62 GNE news pages (decoding excluded, HTML
 parsing included), the median of the repeats. Accuracy: mean character-level F1 on the 69 hand-labelled
 pages (bag of non-whitespace characters; per page, then averaged), also per half by file name, and on
-the 4 Chinese pages of Mozilla Readability's tests, which were not looked at while writing the rules.
+the 4 Chinese pages of Mozilla Readability's tests, kept out while the rules were written (see BENCHMARKS.md).
 Prints a Markdown section for BENCHMARKS.md.
 """
 from __future__ import annotations
 
-import argparse
-import datetime
 import os
-import platform
 import re
 import statistics
-import sys
 import time
 from pathlib import Path
 
 import lxml.html
 import trafilatura
+from common import EXTERNAL, machine, need, real_pages
 
 from pipeline.decode import decode_bytes
 from pipeline.evaluate import char_f1
 from pipeline.sites.generic import main_text, page_metadata
 
-SHARED = Path(os.environ.get("PIPELINE_SHARED", Path(__file__).resolve().parents[2] / "shared"))
-EXTERNAL = SHARED / "data" / "external"
 LABELLED = EXTERNAL / "chinese-web-content-extraction"
-NEWS = EXTERNAL / "gne-test-pages" / "tests"
 HELD_OUT = EXTERNAL / "readability-zh-pages"
 
 
@@ -52,6 +46,7 @@ EXTRACTORS = {
     "trafilatura.extract (fast=True)": lambda html: trafilatura.extract(html, fast=True) or "",
 }
 BASELINE = "trafilatura.extract (default)"
+REPEATS = 3
 
 
 def pages_per_second(pages: list[str], repeats: int) -> dict[str, float]:
@@ -68,18 +63,11 @@ def pages_per_second(pages: list[str], repeats: int) -> dict[str, float]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--repeats", type=int, default=3)
-    args = parser.parse_args()
-    for path in (LABELLED, NEWS, HELD_OUT):
-        if not path.exists():
-            sys.exit(f"external data missing: {path}")
-    labelled = sorted((LABELLED / "original").glob("*.html"))
+    labelled = sorted((need(LABELLED) / "original").glob("*.html"))
     labelled_html = [decode_bytes(p.read_bytes())[0] for p in labelled]
     expected = [(LABELLED / "cleaned" / f"{p.stem}.txt").read_text(encoding="utf-8") for p in labelled]
-    news_html = [decode_bytes(p.read_bytes())[0] for p in sorted(NEWS.glob("**/*.html"))]
-    all_pages = labelled_html + news_html
-    held_out = sorted((HELD_OUT / "input").glob("*.html"))
+    all_pages = [decode_bytes(p.read_bytes())[0] for p in real_pages()]
+    held_out = sorted((need(HELD_OUT) / "input").glob("*.html"))
     held_out_html = [decode_bytes(p.read_bytes())[0] for p in held_out]
     held_out_expected = [lxml.html.fromstring((HELD_OUT / "GoldStandard" / f"{p.stem}.txt").read_text())
                          .text_content() for p in held_out]
@@ -87,15 +75,14 @@ def main() -> None:
     half = len(labelled) // 2
     load = os.getloadavg()[0]
     print("## Generic main-text extraction\n")
-    print(f"Machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
-          f"lxml {lxml.etree.__version__}, trafilatura {trafilatura.__version__}; "
-          f"{datetime.date.today().isoformat()}. `bench/generic.py`, median of {args.repeats} repeats over "
-          f"{len(all_pages)} pages ({len(labelled)} hand-labelled + {len(news_html)} GNE news pages); "
+    print(f"Machine: {machine()}, lxml {lxml.etree.__version__}, trafilatura {trafilatura.__version__}. "
+          f"`bench/generic.py`, median of {REPEATS} repeats over {len(all_pages)} pages "
+          f"({len(labelled)} hand-labelled + {len(all_pages) - len(labelled)} GNE news pages); "
           f"load average {load:.1f} at the start.\n")
     print("| extractor | pages/s | × trafilatura | mean F1 (69 pages) | F1 first half | F1 second half "
           "| F1 held-out (4) |")
     print("|---|---:|---:|---:|---:|---:|---:|")
-    rates = pages_per_second(all_pages, args.repeats)
+    rates = pages_per_second(all_pages, REPEATS)
     for name, extract in EXTRACTORS.items():
         rate = rates[name]
         scores = [char_f1(extract(html), gold) for html, gold in zip(labelled_html, expected)]

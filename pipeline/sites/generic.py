@@ -12,6 +12,12 @@ from dataclasses import dataclass
 
 from lxml import etree, html as lxml_html
 
+from pipeline.page import Page
+from pipeline.record import Record
+
+KIND = "generic"
+HOSTS: tuple[str, ...] = ()
+
 # Elements whose text is never main text.
 SKIPPED_TAGS = {"script", "style", "noscript", "iframe", "select", "option", "textarea", "button", "input",
                 "head", "title", "meta", "link", "svg", "canvas", "object", "embed", "map", "template",
@@ -283,3 +289,22 @@ def _iso_date(text: str | None) -> str | None:
         if 1 <= month <= 12 and 1 <= day <= 31:
             return f"{year:04d}-{month:02d}-{day:02d}"
     return None
+
+
+def looks_like(page: Page) -> bool:
+    return True
+
+
+def extract(page: Page) -> Record:
+    rec = Record(source_kind=KIND)
+    if page.is_html:
+        info = page_metadata(page.tree)
+        rec.title_zh = info["title"]
+        rec.date = info["date"]
+        rec.authors = [info["author"]] if info["author"] else []
+        rec.body = main_text(page.tree, page.text)
+    else:
+        lines = page.lines
+        rec.title_zh = lines[0] if lines else None
+        rec.body = "\n".join(lines[1:])
+    return rec
