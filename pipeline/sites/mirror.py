@@ -25,6 +25,9 @@ SOURCE_LINE = re.compile(r"^(?P<journal>\S.{0,40}?)\s*(?:19|20)\d{2}\s*年\s*(?:
 FUND_SENTENCE = re.compile(r"^(?:本文(?:系|为|是)|本研究(?:系|为|是)|基金项目[:：]).*(?:成果|资助|项目|\))")
 BIO = re.compile(r"^[(（]?\s*作者(?:系|为|是|单位)")
 FURNITURE = re.compile(r"^APP下载$|^【?责任编辑|^\(?责编")
+# Some clones gloss converted characters with pinyin: `黨建引領(lǐng)`, `區(qū)`.
+PINYIN_GLOSS = re.compile(r"(?<=[\u4e00-\u9fff])[(（](?=[a-zü]*[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ])"
+                          r"[a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]{1,7}[)）]")
 # Labels after which a mirror page's sections stop (so the reference list ends at the fund note).
 SECTION_STOP = re.compile(f"{FUND_SENTENCE.pattern}|{BIO.pattern}|{FURNITURE.pattern}")
 
@@ -43,14 +46,14 @@ def extract(page: Page) -> Record:
         lines = normalize_whitespace(to_simplified("\n".join(lines))).split("\n") if lines else list(page.lines)
         rec = _from_lines(lines)
         title = common.first_text(container if container is not None else page.tree, *SELECTORS["title"])
-        rec.title_zh = to_simplified(title) if title else rec.title_zh
+        rec.title_zh = PINYIN_GLOSS.sub("", to_simplified(title)) if title else rec.title_zh
         return rec
     return _from_lines(page.lines)
 
 
 def _from_lines(lines: list[str]) -> Record:
     rec = Record(source_kind=KIND)
-    lines = [line for line in lines if line and not FURNITURE.search(line)]
+    lines = [PINYIN_GLOSS.sub("", line) for line in lines if line and not FURNITURE.search(line)]
     header_end = 0
     for i, line in enumerate(lines[:8]):
         if match_label(line):

@@ -31,15 +31,24 @@ END_OF_ARTICLE = re.compile(r"^(?:上篇|下篇|上一篇|下一篇)\s*[:：]|^�
                             r"^【?责任编辑|^\(?责编")
 LEADING_FURNITURE = re.compile(r"^(?:等待处理…*|加载中…*|正在加载…*|返回|首页|电子版|往期回顾|版面导航)$")
 AUTHOR_LINE = re.compile(r"^(?:作者|文|撰文|本报记者|记者|通讯员|□)\s*[□:：]?\s*(?P<who>.+)$")
-NEWSPAPER_NAME = (re.compile(r"^(?P<name>\S+?报)\s*电子版$"), re.compile(r"《(?P<name>[^》]+报)》"),
-                  re.compile(r"^©\s*\d{4}\s*(?P<name>\S+报)\s*$"))
-PAGE_NUMBER = re.compile(r"第\s*0*(\d+)\s*版|(\d+)\s*版\s*[)）]")
-TEXT_MARKERS = re.compile(r"电子版$|^↑\s*TOP$|第\s*\d+\s*版|^本报记者")
+# The newspaper's name: a masthead line (`市场信息报电子版`), the citation (`《光明日报》`), a copyright line, or
+# the page title of an e-paper platform (`南湖晚报数字报刊平台`).
+NEWSPAPER_NAME = (re.compile(r"^(?P<name>\S+?报)\s*(?:电子版|数字报|数字报刊平台|数字报刊)$"),
+                  re.compile(r"《(?P<name>[^》]+报)》"),
+                  re.compile(r"^©\s*\d{4}\s*(?P<name>\S+报)\s*$"),
+                  re.compile(r"^(?P<name>[\u4e00-\u9fff]{2,8}报)(?:社|数字报|电子版|\s*[-_|])"))
+MASTHEAD = NEWSPAPER_NAME[0]
+PAGE_NUMBER = re.compile(r"第\s*0*(\d+)\s*版|0*(\d+)\s*版\s*[)）]")
+# Text that only e-papers print: the masthead, `↑ TOP`, a page heading `第05版：理论`, a reporter line, and
+# the citation `《光明日报》（ 2025年02月12日 04版）`.
+TEXT_MARKERS = re.compile(r"^\S+报\s*(?:电子版|数字报)$|^↑\s*TOP$|^第\s*\d+\s*版[:：]?.{0,10}$|^本报记者|"
+                          r"《[^》]{2,12}报\s*》\s*[(（]\s*(?:19|20)\d{2}\s*年\s*\d+\s*月\s*\d+\s*日\s*(?:第\s*)?\d+\s*版")
+HTML_MARKERS = "#ozoom, founder-content, .article-box, .lai, #articleContent"
 
 
 def looks_like(page: Page) -> bool:
-    if page.is_html:
-        return bool(ENP_PROPERTY.search(page.text) or page.tree.cssselect("#ozoom, founder-content, .article-box"))
+    if page.is_html and (ENP_PROPERTY.search(page.text) or page.tree.cssselect(HTML_MARKERS)):
+        return True
     return sum(bool(TEXT_MARKERS.search(line)) for line in page.lines) >= 2
 
 
@@ -61,7 +70,7 @@ def _split_byline(text: str) -> tuple[list[str], list[str]]:
 def _from_text(lines: list[str]) -> Record:
     rec = Record(source_kind=KIND)
     rec.journal = _newspaper_name(lines)
-    content = [line for line in lines if not LEADING_FURNITURE.match(line)]
+    content = [line for line in lines if not LEADING_FURNITURE.match(line) and not MASTHEAD.match(line)]
     end = next((i for i, line in enumerate(content) if END_OF_ARTICLE.search(line)), len(content))
     article = content[:end]
     rec.cleaning["boilerplate_lines"] = len(lines) - len(article)
@@ -130,9 +139,12 @@ def _from_html(page: Page) -> Record:
     date = fields.parse_date(source) or fields.parse_date(enp.get("date", "")) or _date_from_url(page.page_url)
     if date:
         rec.date, rec.year = date, int(date[:4])
-    rec.pages = _page_number(source) or _page_from_url(page.page_url)
+    rec.pages = _page_number(source) or _page_number(enp.get("nodename", "")) or _page_from_url(page.page_url)
+    rec.journal = rec.journal or _newspaper_name([tree.findtext(".//title") or "", *page.lines])
     body_el = next((found[0] for sel in SELECTORS["body"] if (found := tree.cssselect(sel))), None)
-    lines = text_lines(body_el) if body_el is not None else []
+    if body_el is None:  # a regional e-paper without the Founder markup: read it like its text save
+        return _from_text(page.lines)
+    lines = text_lines(body_el)
     lines = normalize_whitespace(to_simplified("\n".join(lines))).split("\n") if lines else []
     rec.body = "\n".join(_take_fund(rec, [line for line in lines if line]))
     return rec
