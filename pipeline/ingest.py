@@ -82,7 +82,7 @@ def ingest_bytes(raw: bytes, source: str, name: str = "", meta: dict | None = No
     meta = meta or {}
     warnings = warnings if warnings is not None else []
     if len(raw) > MAX_BYTES:
-        raise InputError(f"file too large ({len(raw) / 1e6:.1f} MB > {MAX_BYTES / 1e6:.0f} MB limit; "
+        raise InputError(f"file too large ({len(raw) / 2**20:.1f} MiB > {MAX_BYTES / 2**20:.0f} MiB limit; "
                          "set PIPELINE_MAX_BYTES to raise it)")
     text, encoding = decode_bytes(raw, meta.get("charset"))
     if name.endswith(".jsonl"):

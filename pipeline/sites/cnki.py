@@ -44,7 +44,7 @@ TEXT_PAGES = re.compile(r"页码[:：]\s*(\d[\d\s,，+~～-]*)")
 
 def looks_like(page: Page) -> bool:
     if page.is_html:
-        return bool(page.tree.cssselect("#paramdbcode, input#paramfilename, .wx-tit, div.wxTitle, #ChDivSummary"))
+        return bool(common.select(page.tree, "#paramdbcode, input#paramfilename, .wx-tit, div.wxTitle, #ChDivSummary"))
     return sum(bool(TEXT_MARKERS.search(line)) for line in page.lines[:80]) >= 2
 
 
@@ -82,7 +82,7 @@ def _from_html(page: Page) -> Record:
     tree = page.tree
     rec = Record(source_kind=KIND)
     for selector in TITLE_NOISE:
-        for el in tree.cssselect(selector):
+        for el in common.select(tree, selector):
             el.drop_tree()
     rec.title_zh = (common.meta(tree, "citation_title") or [None])[0] or common.first_text(tree, *SELECTORS["title_zh"])
     if not rec.title_zh and (title := tree.findtext(".//title")):
@@ -94,7 +94,7 @@ def _from_html(page: Page) -> Record:
     if source:
         common.apply_source(rec, source)
     rec.journal = rec.journal or (common.meta(tree, "citation_journal_title") or [None])[0]
-    hidden = tree.cssselect(HIDDEN_ABSTRACT)
+    hidden = common.select(tree, HIDDEN_ABSTRACT)
     abstract = (hidden[0].get("value") if hidden else None) or common.first_text(tree, *SELECTORS["abstract_zh"]) or (
         common.meta(tree, "citation_abstract", "DC.Description") or [None])[0]
     rec.abstract_zh = fields.clean_abstract(abstract)

@@ -3,7 +3,10 @@ from __future__ import annotations
 
 import re
 
+from functools import lru_cache
+
 from lxml import html as lxml_html
+from lxml.cssselect import CSSSelector
 
 from pipeline import fields
 from pipeline.record import Record
@@ -85,10 +88,20 @@ def apply_source(rec: Record, line: str) -> None:
             setattr(rec, key, value)
 
 
+@lru_cache(maxsize=512)
+def _compiled(selector: str) -> CSSSelector:
+    return CSSSelector(selector, translator="html")
+
+
+def select(tree: lxml_html.HtmlElement, selector: str) -> list:
+    """Elements matching a CSS selector (compiled once per process, not per page)."""
+    return _compiled(selector)(tree)
+
+
 def first_text(tree: lxml_html.HtmlElement, *selectors: str) -> str | None:
     """Text of the first element that matches one of the CSS selectors, or None."""
     for selector in selectors:
-        for el in tree.cssselect(selector):
+        for el in select(tree, selector):
             text = " ".join(el.text_content().split())
             if text:
                 return text
@@ -98,7 +111,7 @@ def first_text(tree: lxml_html.HtmlElement, *selectors: str) -> str | None:
 def all_texts(tree: lxml_html.HtmlElement, *selectors: str) -> list[str]:
     """Texts of every element matching the first selector that matches anything."""
     for selector in selectors:
-        found = [" ".join(el.text_content().split()) for el in tree.cssselect(selector)]
+        found = [" ".join(el.text_content().split()) for el in select(tree, selector)]
         found = [t for t in found if t]
         if found:
             return found
@@ -136,9 +149,9 @@ def row_pairs(tree: lxml_html.HtmlElement, row_selector: str, name_selector: str
     """(label, value) of each labelled metadata row. A row whose label is not in an element of its own
     (`<li>DOI：10.…</li>`, `<span>页码：58-71</span>`) is split at its first colon."""
     pairs = []
-    for row in tree.cssselect(row_selector):
-        names = row.cssselect(name_selector) if name_selector else []
-        values = row.cssselect(value_selector) if value_selector else []
+    for row in select(tree, row_selector):
+        names = select(row, name_selector) if name_selector else []
+        values = select(row, value_selector) if value_selector else []
         if names and values:
             name, value = " ".join(names[0].text_content().split()), value_text(values[0])
         elif m := _ROW_TEXT.match(" ".join(row.text_content().split())):

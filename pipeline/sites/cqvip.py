@@ -42,8 +42,8 @@ NUXT_ID = re.compile(r"vipdc:\d+")
 
 def looks_like(page: Page) -> bool:
     if page.is_html:
-        return bool(page.tree.cssselect(HTML_MARKERS) or page.tree.cssselect(".article-title")
-                    and page.tree.cssselect(".journal .from") or NUXT_ID.search(page.text))
+        return bool(common.select(page.tree, HTML_MARKERS) or common.select(page.tree, ".article-title")
+                    and common.select(page.tree, ".journal .from") or NUXT_ID.search(page.text))
     labels = {line.strip() for line in page.lines[:200]}
     return "出处" in labels and bool({"摘要", "作者", "关键词"} & labels) or any(
         TEXT_MARKERS.search(line) for line in page.lines[:200]) and "摘要" in labels
@@ -90,7 +90,7 @@ def _from_html(page: Page) -> Record:
         rec.authors_en, english_affiliations = fields.parse_english_author_line(english)
     else:
         english_affiliations = []
-    journal = tree.cssselect(SELECTORS["journal"][0])
+    journal = common.select(tree, SELECTORS["journal"][0])
     rec.journal = fields.clean_journal(journal[0].get("title") or journal[0].text_content()) if journal else None
     rec.journal_en = common.first_text(tree, *SELECTORS["journal_en"])
     if source := common.first_text(tree, *SELECTORS["source"]):
@@ -101,7 +101,7 @@ def _from_html(page: Page) -> Record:
         if fields.has_han(text) and not rec.abstract_zh:
             rec.abstract_zh = fields.clean_abstract(text)
     rec.abstract_en = common.first_text(tree, *SELECTORS["abstract_en"])
-    for link in tree.cssselect(SELECTORS["keywords"][0]):
+    for link in common.select(tree, SELECTORS["keywords"][0]):
         term = (link.get("title") or link.text_content()).strip()
         target = rec.keywords_en if common.is_latin(term) else rec.keywords_zh
         if term and term not in target:

@@ -41,7 +41,7 @@ def looks_like(page: Page) -> bool:
 
 def extract(page: Page) -> Record:
     if page.is_html:
-        container = next((found[0] for sel in SELECTORS["container"] if (found := page.tree.cssselect(sel))), None)
+        container = next((found[0] for sel in SELECTORS["container"] if (found := common.select(page.tree, sel))), None)
         lines = text_lines(container) if container is not None else []
         lines = normalize_whitespace(to_simplified("\n".join(lines))).split("\n") if lines else list(page.lines)
         rec = _from_lines(lines)

@@ -47,7 +47,7 @@ HTML_MARKERS = "#ozoom, founder-content, .article-box, .lai, #articleContent"
 
 
 def looks_like(page: Page) -> bool:
-    if page.is_html and (ENP_PROPERTY.search(page.text) or page.tree.cssselect(HTML_MARKERS)):
+    if page.is_html and (ENP_PROPERTY.search(page.text) or common.select(page.tree, HTML_MARKERS)):
         return True
     return sum(bool(TEXT_MARKERS.search(line)) for line in page.lines) >= 2
 
@@ -141,7 +141,7 @@ def _from_html(page: Page) -> Record:
         rec.date, rec.year = date, int(date[:4])
     rec.pages = _page_number(source) or _page_number(enp.get("nodename", "")) or _page_from_url(page.page_url)
     rec.journal = rec.journal or _newspaper_name([tree.findtext(".//title") or "", *page.lines])
-    body_el = next((found[0] for sel in SELECTORS["body"] if (found := tree.cssselect(sel))), None)
+    body_el = next((found[0] for sel in SELECTORS["body"] if (found := common.select(tree, sel))), None)
     if body_el is None:  # a regional e-paper without the Founder markup: read it like its text save
         return _from_text(page.lines)
     lines = text_lines(body_el)

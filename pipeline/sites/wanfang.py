@@ -38,7 +38,7 @@ JOURNAL_WORDS = re.compile(r"学报|杂志|期刊|研究|论坛|评论|科学|�
 
 def looks_like(page: Page) -> bool:
     if page.is_html:
-        return bool(page.tree.cssselect(".detailTitleCN, .detailList, .baseinfo-feild"))
+        return bool(common.select(page.tree, ".detailTitleCN, .detailList, .baseinfo-feild"))
     return sum(bool(TEXT_MARKERS.search(line)) for line in page.lines) >= 2
 
 
@@ -109,7 +109,7 @@ def _is_keyword_list(line: str) -> bool:
 def _from_html(page: Page) -> Record:
     tree = page.tree
     for selector in TITLE_NOISE:
-        for el in tree.cssselect(selector):
+        for el in common.select(tree, selector):
             el.drop_tree()
     rec = Record(source_kind=KIND)
     rec.title_zh = common.first_text(tree, *SELECTORS["title_zh"]) or (common.meta(tree, "citation_title") or [None])[0]
