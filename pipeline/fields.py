@@ -56,6 +56,10 @@ def clean_affiliation(text: str) -> str:
         text = stripped if len(stripped) >= 4 else _POSTCODE_ONLY.sub("", text)
     else:
         text = _POSTCODE_ONLY.sub("", text)
+    text = text.strip(" ,，;；.")
+    # A bracket left open by the note the institution was cut from: `（作者单位：…）`.
+    if text[-1:] in ")）" and not re.search(r"[(（]", text):
+        text = text[:-1]
     return text.strip(" ,，;；.")
 
 

@@ -9,12 +9,15 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import lxml.html
 import pytest
 
-from pipeline import sites
+from pipeline import fields, sites
 from pipeline.ingest import ingest_bytes
 from pipeline.normalize import to_simplified
 from pipeline.page import Page
+from pipeline.record import Record
+from pipeline.sites import common
 
 PAGES = Path(__file__).parent / "pages"
 
@@ -60,6 +63,25 @@ EXPECTED: dict[str, dict] = {
         doi="10.3969/j.issn.1008-0821.2023.04.005",
         indexing=["北大核心", "CSSCI"],
         url="https://kns.cnki.net/kcms2/article/abstract?v=3uoqIhG8C44YLTlOAiTRKibYlV5Vjs7i",
+    ),
+    "cnki/kcms2_plain_authorpart.html": dict(
+        source_kind="cnki",
+        title_zh="城市更新中的社区参与：基于上海的案例",
+        authors=["周晓丽", "陈思远"],
+        affiliations=["上海交通大学国际与公共事务学院"],
+        journal="社会科学（上海）", year=2021, volume=None, issue="5", pages="88-97",
+        abstract_zh="城市更新正在从大拆大建转向有机更新，社区参与成为更新项目落地的关键。本文以上海三个微更新项目为例，"
+                    "讨论参与式规划如何塑造更新结果。",
+        keywords_zh=["城市更新", "社区参与", "参与式规划"],
+    ),
+    "cnki/kcms2_meta_only.html": dict(
+        source_kind="cnki",
+        title_zh="基层减负的制度逻辑与实践困境",
+        authors=["黄晓春", "周黎安"],
+        journal="社会学研究", year=2022,
+        abstract_zh="基层减负是近年来国家治理的重要议题。本文基于对东部某市街道的调查，分析减负政策在科层体系中的执行逻辑。",
+        doi="10.19934/j.cnki.shxyj.2022.04.003",
+        body_lacks=["拖动下方拼图完成验证"],
     ),
     "wanfang/vue_periodical.html": dict(
         source_kind="wanfang",
@@ -153,6 +175,15 @@ EXPECTED: dict[str, dict] = {
         body_has=["清晨，杭州市拱墅区的社区工作者", "数字平台让服务更精准、响应更及时。"],
         body_lacks=["分享到", "让老旧小区焕发新活力"],
     ),
+    "newspaper/rmrb_old_textc.html": dict(
+        source_kind="newspaper",
+        title_zh="推进社会治理精细化——深入学习贯彻习近平总书记关于社会治理的重要论述",
+        authors=["李培林"],
+        affiliations=["中国社会科学院"],
+        journal="人民日报", date="2016-03-08", year=2016, pages="7",
+        body_has=["社会治理精细化，是社会治理现代化的重要标志。", "把更多资源、服务和管理放到社区。"],
+        body_lacks=["作者为", "以法治保障基层善治", "上一版"],
+    ),
     "newspaper/regional_mobile.html": dict(
         source_kind="newspaper",
         title_zh="新时代“枫桥经验”赋能基层社会治理的路径探析",
@@ -180,6 +211,20 @@ EXPECTED: dict[str, dict] = {
         url="https://www.fx361.com/page/2019/0909/5515712.shtml",
         body_has=["一、多元主体参与社区治理的现实困境", "（一）参与意识薄弱。", "形成治理共识。"],
         body_lacks=["中图分类号", "作者简介", "参考文献", "夏建中", "APP下载", "关键词", "摘要", "ICP"],
+    ),
+    "mirror/fx361_mobile_text_save.txt": dict(
+        source_kind="mirror",
+        title_zh="韧性城市视角下的社区应急治理",
+        authors=["刘思雨"],
+        affiliations=["应急管理大学公共安全学院"],
+        journal="中国应急管理", year=2020, issue="5", date="2020-05-20",
+        abstract_zh="社区是城市应急管理的最后一公里。本文从韧性城市视角出发，分析社区在突发公共卫生事件中的组织动员机制，"
+                    "并提出提升社区应急治理能力的建议。",
+        keywords_zh=["韧性城市", "社区应急治理", "网格化"],
+        doi="10.3969/j.issn.1673-8624.2020.05.012",
+        url="https://m.fx361.cc/news/2020/0520/6673074.html",
+        body_has=["社区应急治理能力是城市韧性的基础。", "需要在常态化治理中补齐。"],
+        body_lacks=["中图分类号", "作者单位", "APP下载", "关键词"],
     ),
     "mirror/traditional_clone_spam.html": dict(
         source_kind="mirror",
@@ -237,9 +282,11 @@ def test_record_has_no_ui_residue_spam_or_traditional_characters(relative):
     text = rec.to_json()
     assert to_simplified(text) == text
     assert not SPAM_WORDS.search(text)
+    metadata = " ".join([rec.title_zh or "", rec.title_en or "", rec.abstract_zh or "", rec.abstract_en or "",
+                         *rec.authors, *rec.affiliations, *rec.keywords_zh, *rec.keywords_en])
     for residue in ("<正>", "&lt;正", "更多", "还原", "收起", "查看全部", "展开", "认领", "被引量", "AbstractFilter",
                     "附视频", "文摘阅读", "&quot"):
-        assert residue not in text
+        assert residue not in metadata
     assert all(not re.search(r"\d|@|[*＊]", name) for name in rec.authors)
     assert all(not re.match(r"^\s*(\d|\[)", a) and not re.search(r"\d{6}", a) for a in rec.affiliations)
 
@@ -291,3 +338,57 @@ def test_mirror_spam_in_title_and_hidden_div_is_removed_and_counted():
     rec = ingest_page("mirror/traditional_clone_spam.html")
     assert rec.cleaning["spam_blocks"] >= 1
     assert rec.cleaning["converted_t2s"] is True
+
+
+# ---------------------------------------------------------------- the helpers the extractors share
+
+def test_page_ranges_and_counts():
+    assert fields.parse_pages("47-58,165") == "47-58,165"
+    assert fields.parse_pages("53-64+110") == "53-64,110"
+    assert fields.parse_pages("12(45-56)", count_first=True) == "45-56"  # Wanfang 页数: count(range)
+    assert fields.parse_pages("13", count_first=True) is None  # CNKI 页数: a count only
+    assert fields.parse_pages("8~9") == "8-9"
+    assert fields.parse_pages("共5页") is None
+
+
+def test_indexing_aliases_and_journal_without_tiers():
+    assert fields.find_indexing("ISTIC PKU CSSCI") == ["CSTPCD", "北大核心", "CSSCI"]
+    assert fields.strip_indexing("中国行政管理 ISTIC PKU CSSCI") == "中国行政管理"
+
+
+@pytest.mark.parametrize("raw,clean", [
+    ("北京大学政府管理学院,北京,100871", "北京大学政府管理学院"),
+    ("湘潭大学公共管理学院,湖南湘潭411105", "湘潭大学公共管理学院"),
+    ("2.复旦大学国际关系与公共事务学院,上海 200433", "复旦大学国际关系与公共事务学院"),
+    ("[2]武汉大学政治与公共管理学院,湖北武汉430072", "武汉大学政治与公共管理学院"),
+    ("上海行政学院,200233", "上海行政学院"),
+    ("中国人民大学 公共管理学院,100872", "中国人民大学 公共管理学院"),  # a department is not a city
+    ("应急管理大学公共安全学院）", "应急管理大学公共安全学院"),
+])
+def test_affiliation_postcodes_and_brackets(raw, clean):
+    assert fields.clean_affiliation(raw) == clean
+
+
+@pytest.mark.parametrize("note,institution", [
+    ("（作者系华东政法大学政府管理学院博士研究生）", "华东政法大学政府管理学院"),
+    ("（作者为中国社会科学院副院长）", "中国社会科学院"),
+    ("作者简介：金泽龙（1995-），男，吉林长春人，吉林大学行政学院硕士研究生，研究方向：社会治理。", "吉林大学行政学院"),
+    ("（作者系本报评论员）", None),
+])
+def test_institution_from_author_note(note, institution):
+    assert common.affiliation_from_bio(note) == institution
+
+
+def test_labelled_rows_and_list_values():
+    tree = lxml.html.fromstring(
+        '<div><div class="r"><span class="k">关键词：</span><div class="v"><a>乡村振兴</a><a>村级组织</a></div></div>'
+        '<div class="r"><span class="k">出处：</span><div class="v"><a>《中国农村观察》</a> 2022年第5期</div></div>'
+        '<div class="r">DOI：10.20074/j.cnki.11-3586/f.2022.05.006</div>'
+        '<div class="r">下载量 215</div></div>')
+    assert common.row_pairs(tree, ".r", ".k", ".k + *") == [
+        ("关键词：", "乡村振兴; 村级组织"), ("出处：", "《中国农村观察》 2022年第5期"),
+        ("DOI", "10.20074/j.cnki.11-3586/f.2022.05.006")]
+    rec = Record()
+    common.apply_rows(rec, common.row_pairs(tree, ".r", ".k", ".k + *"))
+    assert (rec.keywords_zh, rec.journal, rec.year, rec.issue, rec.doi) == (
+        ["乡村振兴", "村级组织"], "中国农村观察", 2022, "5", "10.20074/j.cnki.11-3586/f.2022.05.006")

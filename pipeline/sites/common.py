@@ -15,7 +15,11 @@ from pipeline.sites.labels import Sections, match_label, split_sections
 _LATIN_LINE = re.compile(r"^[\x00-\x7f\u2018-\u201d\u00a0-\u00ff]+$")
 INSTITUTION_WORDS = re.compile(r"大学|学院|研究院|研究所|研究中心|党校|科学院|医院|委员会|办公室|政府|公司|中心|学校|"
                                r"出版社|集团|University|College|Institute|School|Academy")
-_AFFILIATION_BIO = re.compile(r"(?:博士|硕士)?(?:研究生|教授|副教授|讲师|研究员|副研究员|助理研究员|博士后|院长|主任|书记)$")
+# Titles that follow the institution in an author note (`…学院博士研究生`, `…科学院副院长`).
+_AFFILIATION_BIO = re.compile(r"(?:(?:博士|硕士)?研究生|(?:常务)?副?(?:教授|研究员|院长|所长|校长|主任|书记|部长|馆长|主编)|"
+                              r"讲师|助理研究员|博士后|博士|硕士)$")
+# `（作者系…）`, `（作者为…）`, `作者单位：…` — a note on the author at the end of an article.
+AUTHOR_NOTE = re.compile(r"^[(（]?\s*作者(?:系|为|是|单位)")
 
 
 def is_latin(line: str) -> bool:
@@ -72,6 +76,16 @@ def affiliation_from_bio(text: str) -> str | None:
         return None
     org = _AFFILIATION_BIO.sub("", org).strip()
     return org or None
+
+
+def take_author_note(rec: Record, line: str) -> bool:
+    """When the line is an author note, record its institution and return True (the line leaves the body)."""
+    if not AUTHOR_NOTE.match(line):
+        return False
+    affiliation = affiliation_from_bio(line)
+    if affiliation and affiliation not in rec.affiliations:
+        rec.affiliations.append(affiliation)
+    return True
 
 
 def strip_label(text: str | None) -> str | None:

@@ -86,13 +86,14 @@ def _from_text(lines: list[str]) -> Record:
         elif rec.title_zh is None and not fields.parse_date(line):
             rec.title_zh = line
             body_start = i + 1
-    body = _take_fund(rec, article[body_start:])
+    body = _take_notes(rec, article[body_start:])
     rec.body = "\n".join(body)
     return rec
 
 
-def _take_fund(rec: Record, lines: list[str]) -> list[str]:
-    """Move a `基金项目：` paragraph (label alone, value on the next line) out of the body."""
+def _take_notes(rec: Record, lines: list[str]) -> list[str]:
+    """Move a `基金项目：` paragraph (label alone, value on the next line) and author notes (`（作者为…）`)
+    out of the body."""
     body: list[str] = []
     pending = False
     for line in lines:
@@ -106,7 +107,8 @@ def _take_fund(rec: Record, lines: list[str]) -> list[str]:
             rec.fund = fields.join_fund([line])
             pending = False
             continue
-        body.append(line)
+        if not common.take_author_note(rec, line):
+            body.append(line)
     return body
 
 
@@ -146,7 +148,7 @@ def _from_html(page: Page) -> Record:
         return _from_text(page.lines)
     lines = text_lines(body_el)
     lines = normalize_whitespace(to_simplified("\n".join(lines))).split("\n") if lines else []
-    rec.body = "\n".join(_take_fund(rec, [line for line in lines if line]))
+    rec.body = "\n".join(_take_notes(rec, [line for line in lines if line]))
     return rec
 
 
