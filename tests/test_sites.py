@@ -321,6 +321,33 @@ def test_kind_is_detected_from_the_page_url(url, kind, tag):
     assert sites.detect(page).KIND == kind
 
 
+@pytest.mark.parametrize("url", ["https://news.sina.com.cn/c/2019-10-23/doc-iicezuev4301517.shtml",
+                                 "https://www.toutiao.com/a6750171838424842760/", "https://www.gmw.cn/"])
+def test_news_portals_are_not_taken_for_e_papers(url):
+    html = (f'<html><head><link rel="canonical" href="{url}"><title>新闻</title></head>'
+            '<body><div class="article-box"><h1>标题</h1><div id="articleContent"><p>正文。</p></div></div></body></html>')
+    page = Page(source="x.html", raw=html.encode(), text=html, encoding="utf-8")
+    assert sites.detect(page).KIND == "generic"
+
+
+# Real Founder e-paper pages of the chinese-web-content-extraction set: the reporter is named only in the
+# body (`记者 刘涛`, `（记者 格桑边觉）`, `记者马俊峰/文`); one page has its body only between enpcontent comments.
+REAL_EPAPERS = {"c4d032a1-45cd-4c77-a84e-90e2f8895039": "居家养老有“医”靠 安宁疗护有温度",
+                "aefcf136-f592-4e95-b376-81cbd144684b": "“厕所革命”改善农牧区人居环境——去年改造户用卫生厕所4.66万座",
+                "274a65d9-46df-45be-b9f6-4d18ba911427": "拿起跨界“指挥棒”她跟学生“较着劲儿”成长"}
+
+
+@pytest.mark.parametrize("uid", sorted(REAL_EPAPERS))
+def test_real_founder_e_papers(uid, external):
+    data = external / "chinese-web-content-extraction"
+    rec = ingest_bytes((data / "original" / f"{uid}.html").read_bytes(), uid, f"{uid}.html")[0]
+    truth = "".join((data / "cleaned" / f"{uid}.txt").read_text(encoding="utf-8").split())
+    body = "".join(rec.body.split())
+    assert rec.source_kind == "newspaper" and rec.title_zh == REAL_EPAPERS[uid]
+    assert rec.authors == [(data / "author" / f"{uid}.txt").read_text(encoding="utf-8").strip()]
+    assert body[:40] in truth and truth[-40:] in body  # the hand-made text also starts with the title
+
+
 def test_gbk_page_declared_only_by_http_equiv_decodes_as_gb18030():
     raw = (PAGES / "newspaper/founder_old_gb2312.html").read_bytes()
     with pytest.raises(UnicodeDecodeError):

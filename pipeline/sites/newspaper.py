@@ -2,7 +2,11 @@
 e-papers (seed 001), as HTML or as text saves."""
 from __future__ import annotations
 
+import copy
 import re
+
+import lxml.etree
+import lxml.html
 
 from pipeline import fields
 from pipeline.page import Page, text_lines
@@ -12,8 +16,9 @@ from pipeline.sites import common
 from pipeline.sites.labels import match_label
 
 KIND = "newspaper"
+# E-paper hosts only: news portals (news.sina.com.cn, www.gmw.cn) are not e-papers and go to `generic`.
 HOSTS = (r"^paper\.people\.com\.cn$", r"^epaper\.", r"^e?paper\.\w+\.", r"^szb\.", r"^dzb\.", r"^sz\.",
-         r"^news\.\w+\.com\.cn$", r"^\w+\.scxxb\.com\.cn$", r"(^|\.)gmw\.cn$")
+         r"^\w+\.scxxb\.com\.cn$")
 
 # Founder e-paper systems: an `enpproperty` comment with the metadata, the text in <founder-content>.
 ENP_PROPERTY = re.compile(r"<!--\s*enpproperty(.*?)/enpproperty\s*-->", re.S)
@@ -38,12 +43,17 @@ NEWSPAPER_NAME = (re.compile(r"^(?P<name>\S+?报)\s*(?:电子版|数字报|数�
                   re.compile(r"^©\s*\d{4}\s*(?P<name>\S+报)\s*$"),
                   re.compile(r"^(?P<name>[\u4e00-\u9fff]{2,8}报)(?:社|数字报|电子版|\s*[-_|])"))
 MASTHEAD = NEWSPAPER_NAME[0]
+_NAMES = r"[\u4e00-\u9fff·]{2,4}(?:[\s、，,]+[\u4e00-\u9fff·]{2,4})*"
+REPORTER = re.compile(rf"^(?:本报)?(?:记者|通讯员)\s*[:：]?\s*(?P<who>{_NAMES})$|"
+                      rf"[(（](?:本报)?记者\s*(?P<who2>{_NAMES})[)）]|记者\s*(?P<who3>[\u4e00-\u9fff]{{2,4}})\s*[/／]\s*文")
 PAGE_NUMBER = re.compile(r"第\s*0*(\d+)\s*版|0*(\d+)\s*版\s*[)）]")
 # Text that only e-papers print: the masthead, `↑ TOP`, a page heading `第05版：理论`, a reporter line, and
 # the citation `《光明日报》（ 2025年02月12日 04版）`.
 TEXT_MARKERS = re.compile(r"^\S+报\s*(?:电子版|数字报)$|^↑\s*TOP$|^第\s*\d+\s*版[:：]?.{0,10}$|^本报记者|"
                           r"《[^》]{2,12}报\s*》\s*[(（]\s*(?:19|20)\d{2}\s*年\s*\d+\s*月\s*\d+\s*日\s*(?:第\s*)?\d+\s*版")
-HTML_MARKERS = "#ozoom, founder-content, .article-box, .lai, #articleContent"
+# Founder's body box, People's Daily's date line, Guangming Daily's citation line. Not `.article-box` or
+# `#articleContent` alone: news portals (Toutiao …) use them too.
+HTML_MARKERS = "#ozoom, founder-content, .article-box .article p.sec, .lai b, div.text_c div.lai"
 
 
 def looks_like(page: Page) -> bool:
@@ -144,12 +154,42 @@ def _from_html(page: Page) -> Record:
     rec.pages = _page_number(source) or _page_number(enp.get("nodename", "")) or _page_from_url(page.page_url)
     rec.journal = rec.journal or _newspaper_name([tree.findtext(".//title") or "", *page.lines])
     body_el = next((found[0] for sel in SELECTORS["body"] if (found := common.select(tree, sel))), None)
+    if body_el is None:
+        body_el = _enp_content(tree)
     if body_el is None:  # a regional e-paper without the Founder markup: read it like its text save
         return _from_text(page.lines)
     lines = text_lines(body_el)
     lines = normalize_whitespace(to_simplified("\n".join(lines))).split("\n") if lines else []
-    rec.body = "\n".join(_take_notes(rec, [line for line in lines if line]))
+    body = _take_notes(rec, [line for line in lines if line])
+    rec.authors = rec.authors or _reporters(body)
+    rec.body = "\n".join(body)
     return rec
+
+
+def _enp_content(tree) -> lxml.html.HtmlElement | None:
+    """The body between Founder's `<!--enpcontent-->` and `<!--/enpcontent-->` comments, as one element."""
+    for comment in tree.iter(lxml.etree.Comment):
+        if (comment.text or "").strip() != "enpcontent":
+            continue
+        content = lxml.html.Element("div")
+        for sibling in comment.itersiblings():
+            if isinstance(sibling, lxml.etree._Comment) and (sibling.text or "").strip() == "/enpcontent":
+                break
+            if isinstance(sibling.tag, str):
+                content.append(copy.deepcopy(sibling))
+        if len(content):
+            return content
+    return None
+
+
+def _reporters(body: list[str]) -> list[str]:
+    """Reporters named in the first or last lines when the page has no byline: `记者 刘涛`,
+    `（记者 格桑边觉）`, `河南商报记者马俊峰/文`."""
+    for line in body[:2] + body[-2:]:
+        if m := REPORTER.search(line):
+            who = m.group("who") or m.group("who2") or m.group("who3")
+            return [name for name in re.split(r"[\s、，,]+", who) if name]
+    return []
 
 
 def _enp_properties(text: str) -> dict[str, str]:
