@@ -184,6 +184,15 @@ EXPECTED: dict[str, dict] = {
         body_has=["社会治理精细化，是社会治理现代化的重要标志。", "把更多资源、服务和管理放到社区。"],
         body_lacks=["作者为", "以法治保障基层善治", "上一版"],
     ),
+    "newspaper/rmrb_text_save.txt": dict(
+        source_kind="newspaper",
+        title_zh="让基层治理既有活力又有秩序——浙江诸暨推进共建共治共享的实践",
+        authors=["刘军", "窦瀚洋"],
+        journal="人民日报", date="2024-01-07", year=2024, pages="1",
+        url="http://paper.people.com.cn/rmrb/pc/content/202401/07/content_30001.html",
+        body_has=["本报杭州1月6日电", "据统计，2023年全市矛盾纠纷化解率超过98%。"],
+        body_lacks=["分享到", "要闻", "人民日报社概况", "坚持和发展", "本报记者"],
+    ),
     "newspaper/regional_mobile.html": dict(
         source_kind="newspaper",
         title_zh="新时代“枫桥经验”赋能基层社会治理的路径探析",

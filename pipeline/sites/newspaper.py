@@ -46,10 +46,11 @@ MASTHEAD = NEWSPAPER_NAME[0]
 _NAMES = r"[\u4e00-\u9fff·]{2,4}(?:[\s、，,]+[\u4e00-\u9fff·]{2,4})*"
 REPORTER = re.compile(rf"^(?:本报)?(?:记者|通讯员)\s*[:：]?\s*(?P<who>{_NAMES})$|"
                       rf"[(（](?:本报)?记者\s*(?P<who2>{_NAMES})[)）]|记者\s*(?P<who3>[\u4e00-\u9fff]{{2,4}})\s*[/／]\s*文")
+PAGE_HEADING = re.compile(r"^第\s*\d+\s*版\s*[:：]?.{0,10}$")
 PAGE_NUMBER = re.compile(r"第\s*0*(\d+)\s*版|0*(\d+)\s*版\s*[)）]")
 # Text that only e-papers print: the masthead, `↑ TOP`, a page heading `第05版：理论`, a reporter line, and
 # the citation `《光明日报》（ 2025年02月12日 04版）`.
-TEXT_MARKERS = re.compile(r"^\S+报\s*(?:电子版|数字报)$|^↑\s*TOP$|^第\s*\d+\s*版[:：]?.{0,10}$|^本报记者|"
+TEXT_MARKERS = re.compile(rf"^\S+报\s*(?:电子版|数字报)$|^↑\s*TOP$|{PAGE_HEADING.pattern}|^本报记者|"
                           r"《[^》]{2,12}报\s*》\s*[(（]\s*(?:19|20)\d{2}\s*年\s*\d+\s*月\s*\d+\s*日\s*(?:第\s*)?\d+\s*版")
 # Founder's body box, People's Daily's date line, Guangming Daily's citation line. Not `.article-box` or
 # `#articleContent` alone: news portals (Toutiao …) use them too.
@@ -84,18 +85,28 @@ def _from_text(lines: list[str]) -> Record:
     end = next((i for i, line in enumerate(content) if END_OF_ARTICLE.search(line)), len(content))
     article = content[:end]
     rec.cleaning["boilerplate_lines"] = len(lines) - len(article)
-    header, body_start = article[:6], 0
-    for i, line in enumerate(header):
+    titles, body_start, dated_after_title = [], 0, False
+    # The header: masthead, date and page lines, 引题 / title / `——副题`, byline, citation. It ends at the
+    # first other line after a byline or date that follows the titles (seed 001's `一、…` heading).
+    for i, line in enumerate(article[:12]):
         if AUTHOR_LINE.match(line) and not rec.authors:
             rec.authors, rec.affiliations = _split_byline(line)
-            body_start = i + 1
-        elif (date := fields.parse_date(line)) and len(line) <= 40 and not rec.date:
-            rec.date, rec.year = date, int(date[:4])
-            rec.pages = _page_number(line)
-            body_start = i + 1
-        elif rec.title_zh is None and not fields.parse_date(line):
-            rec.title_zh = line
-            body_start = i + 1
+        elif (date := fields.parse_date(line)) and len(line) <= 40:
+            rec.date, rec.year = rec.date or date, rec.year or int(date[:4])
+            rec.pages = rec.pages or _page_number(line)
+        elif PAGE_HEADING.match(line):
+            rec.pages = rec.pages or _page_number(line)
+        elif line == rec.journal:
+            pass
+        elif dated_after_title or len(line) > 60:
+            break
+        else:
+            titles.append(line)
+        dated_after_title = dated_after_title or (bool(titles) and line not in titles)
+        body_start = i + 1
+    subtitle = titles.pop() if len(titles) > 1 and titles[-1].startswith("——") else None
+    if titles:
+        rec.title_zh = f"{titles[-1]}——{subtitle.lstrip('—')}" if subtitle else titles[-1]
     body = _take_notes(rec, article[body_start:])
     rec.body = "\n".join(body)
     return rec
