@@ -330,6 +330,14 @@ def test_kind_is_detected_from_the_page_url(url, kind, tag):
     assert sites.detect(page).KIND == kind
 
 
+def test_wanfang_fields_outside_the_row_list_come_from_the_translator_selectors():
+    html = (PAGES / "wanfang/vue_periodical.html").read_text(encoding="utf-8").replace("detailList", "detailBox")
+    rec = ingest_bytes(html.encode(), "vue.html", "vue.html")[0]
+    expected = EXPECTED["wanfang/vue_periodical.html"]
+    for name in ("authors", "affiliations", "keywords_zh", "keywords_en", "year", "volume", "issue", "abstract_en"):
+        assert getattr(rec, name) == expected[name]
+
+
 @pytest.mark.parametrize("url", ["https://news.sina.com.cn/c/2019-10-23/doc-iicezuev4301517.shtml",
                                  "https://www.toutiao.com/a6750171838424842760/", "https://www.gmw.cn/"])
 def test_news_portals_are_not_taken_for_e_papers(url):

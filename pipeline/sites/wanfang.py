@@ -25,6 +25,11 @@ SELECTORS = {
     "journal": (".periodicalName",),
     "doi": (".doiStyle > a", ".doiStyle"),
     "issn": (".periodicalDataItem",),
+    # The same fields as the rows, by the translators' selectors: for pages whose rows are laid out otherwise.
+    "abstract_en": (".abstractEN > .item + *",),
+    "keywords_zh": (".keyword > .item + * > a", ".itemKeyword a span"),
+    "keywords_en": (".keywordEN > .item + * > a",),
+    "source": (".publishData > .item + *",),
 }
 ROW_SELECTORS = ((".detailList .list", ".item", ".item + *"),
                  ("ul.info li", ".info_left", ".info_right"))
@@ -124,6 +129,11 @@ def _from_html(page: Page) -> Record:
     rec.doi = fields.normalize_doi(common.first_text(tree, *SELECTORS["doi"]))
     rec.issn = fields.normalize_issn(" ".join(common.all_texts(tree, *SELECTORS["issn"])))
     common.apply_rows(rec, [pair for selectors in ROW_SELECTORS for pair in common.row_pairs(tree, *selectors)])
+    rec.abstract_en = rec.abstract_en or fields.clean_abstract(common.first_text(tree, *SELECTORS["abstract_en"]))
+    rec.keywords_zh = rec.keywords_zh or common.all_texts(tree, *SELECTORS["keywords_zh"])
+    rec.keywords_en = rec.keywords_en or common.all_texts(tree, *SELECTORS["keywords_en"])
+    if rec.year is None and (source := common.first_text(tree, *SELECTORS["source"])):
+        common.apply_source(rec, source)
     if not rec.keywords_zh and (kw := common.meta(tree, "keywords")):
         terms = [t.strip() for t in re.split(r"[,，]", kw[0]) if t.strip()]
         # Wanfang's meta keywords end with the journal name.
