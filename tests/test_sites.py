@@ -17,7 +17,7 @@ from pipeline.ingest import ingest_bytes
 from pipeline.normalize import to_simplified
 from pipeline.page import Page
 from pipeline.record import Record
-from pipeline.sites import common
+from pipeline.sites import common, generic
 
 PAGES = Path(__file__).parent / "pages"
 
@@ -344,7 +344,7 @@ def test_news_portals_are_not_taken_for_e_papers(url):
     html = (f'<html><head><link rel="canonical" href="{url}"><title>新闻</title></head>'
             '<body><div class="article-box"><h1>标题</h1><div id="articleContent"><p>正文。</p></div></div></body></html>')
     page = Page(source="x.html", raw=html.encode(), text=html, encoding="utf-8")
-    assert sites.detect(page).KIND == "generic"
+    assert sites.detect(page) is generic
 
 
 # Real Founder e-paper pages of the chinese-web-content-extraction set: the reporter is named only in the
