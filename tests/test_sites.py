@@ -436,3 +436,9 @@ def test_labelled_rows_and_list_values():
     common.apply_rows(rec, common.row_pairs(tree, ".r", ".k", ".k + *"))
     assert (rec.keywords_zh, rec.journal, rec.year, rec.issue, rec.doi) == (
         ["乡村振兴", "村级组织"], "中国农村观察", 2022, "5", "10.20074/j.cnki.11-3586/f.2022.05.006")
+
+
+def test_only_bare_lists_of_links_or_spans_are_split():
+    assert common.value_text(lxml.html.fromstring("<div><a>城市更新</a>；<a>社区参与</a></div>")) == "城市更新; 社区参与"
+    assert common.value_text(lxml.html.fromstring("<div><p>第一段。</p><p>第二段。</p></div>")) == "第一段。第二段。"
+    assert common.value_text(lxml.html.fromstring("<div>基于<a>韧性</a>框架</div>")) == "基于韧性框架"

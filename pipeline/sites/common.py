@@ -143,6 +143,9 @@ def meta(tree: lxml_html.HtmlElement, *names: str) -> list[str]:
     return out
 
 
+LIST_ITEM_TAGS = frozenset(("a", "span", "li"))
+
+
 def value_text(el: lxml_html.HtmlElement) -> str:
     """An element's text. A value that is a bare list of links or spans (`<a>乡村振兴</a><a>村级组织</a>`)
     renders glued together; its items are joined with `; ` so that the field parsers can split them."""
@@ -150,7 +153,8 @@ def value_text(el: lxml_html.HtmlElement) -> str:
         el = el[0]
     items = [" ".join(child.text_content().split()) for child in el]
     gaps = [(el.text or "")] + [child.tail or "" for child in el]
-    if len(el) > 1 and all(re.fullmatch(r"[\s;；,，、]*", gap) for gap in gaps) and all(items):
+    if len(el) > 1 and all(re.fullmatch(r"[\s;；,，、]*", gap) for gap in gaps) and all(items) and all(
+            child.tag in LIST_ITEM_TAGS for child in el):
         return "; ".join(item.strip(" ;；,，") for item in items)
     return " ".join(el.text_content().split())
 
