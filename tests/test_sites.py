@@ -330,6 +330,14 @@ def test_kind_is_detected_from_the_page_url(url, kind, tag):
     assert sites.detect(page).KIND == kind
 
 
+def test_mirror_detected_below_a_long_navigation_menu():
+    html = (PAGES / "mirror/fx361_desktop.html").read_text(encoding="utf-8")
+    menu = "".join(f'<li><a href="/bk/{i}/">期刊栏目{i}</a></li>' for i in range(40))
+    html = _without_url(html.replace('<div class="main">', f'<ul class="menu">{menu}</ul><div class="main">').encode())
+    rec = ingest_bytes(html, "fx.html", "fx.html")[0]
+    assert rec.source_kind == "mirror" and rec.journal == "法制与社会" and rec.authors == ["金泽龙"]
+
+
 def test_wanfang_fields_outside_the_row_list_come_from_the_translator_selectors():
     html = (PAGES / "wanfang/vue_periodical.html").read_text(encoding="utf-8").replace("detailList", "detailBox")
     rec = ingest_bytes(html.encode(), "vue.html", "vue.html")[0]

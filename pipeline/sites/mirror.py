@@ -34,8 +34,10 @@ SECTION_STOP = re.compile(f"{FUND_SENTENCE.pattern}|{common.AUTHOR_NOTE.pattern}
 def looks_like(page: Page) -> bool:
     if URL_SHAPE.search(page.page_url or ""):
         return True
-    head = page.lines[:12]
-    return any(DATE_AUTHOR.match(line) for line in head) and any(SOURCE_LINE.match(line) for line in head)
+    # The article's head: `2019-09-09金泽龙` directly above `法制与社会 2019年24期`, below any navigation.
+    head = page.lines[:80]
+    return any(DATE_AUTHOR.match(line) and SOURCE_LINE.match(following)
+               for line, following in zip(head, head[1:]))
 
 
 def extract(page: Page) -> Record:
