@@ -1,0 +1,404 @@
+"""Cleaning: remove injected SEO spam and site furniture from pages, used by every ingester.
+
+Spam (黑链, 蜘蛛池 footers, hijacked titles) is found by a general detector, not by known strings:
+a lexicon of spam n-grams (data/spam_terms.txt, strong and weak terms, matched by one compiled regex)
+combined with structure: spam comes as many short items between separators (`,` `|` `，` ▋ …) with few
+sentence marks, and spam vocabulary covers much of each item. Site furniture is a list of whole-line
+regexes (data/boilerplate.txt). Every pass is linear in the text length.
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter
+from functools import cache
+from typing import NamedTuple
+from importlib.resources import files
+from urllib.parse import urlsplit
+
+from lxml import html
+
+DATA = files("pipeline") / "data"
+TERM_WEIGHTS = {"strong": 1.0, "weak": 0.4, "neutral": 0.0}
+# A host on a top-level domain that spam farms favour (seo8.vip) is weak evidence on its own.
+SPAM_DOMAIN = r"[a-z0-9][a-z0-9-]{0,30}\.(?:vip|xyz|top|bet|icu|buzz|club|win)(?![a-z0-9])"
+SPAM_DOMAIN_WEIGHT = 0.5
+
+# Item separators of spam lists: punctuation, bars, the decorative blocks of SEO titles, line breaks.
+SEPARATOR_CHARS = r"_\-－–,，|｜、;；:：\s▋█▌▍▎▏◆◇■□●○★☆▲▼△▽▷◁▶◀◢◣┄━─—『』「」【】〖〗｛｝{}<>＜＞()（）→←/?？"
+ITEM = re.compile(f"[^{SEPARATOR_CHARS}]+")
+NON_CONTENT = re.compile(r"[^0-9A-Za-z\u3400-\u9fff\uf900-\ufaff]+")
+CJK = re.compile(r"[\u3400-\u9fff]")
+SENTENCE_MARKS = re.compile(r"[。！？!]|\.(?=\s|$|[\u4e00-\u9fff])")  # CSL abstracts end sentences with "."
+
+# Decision thresholds, calibrated on CSL titles/abstracts and hand-cleaned web pages (no spam) against
+# seed 003, real spam titles and synthetic lists (see tests/test_clean.py).
+ITEM_WEIGHT_CAP = 2.0      # one item cannot carry a whole list
+MIN_EVIDENCE = 1.5         # below this total weight a text is never spam (one strong term is not enough)
+DENSITY_FULL = 0.8         # weighted share of characters covered by spam terms that scores 1.0
+LIST_MEAN_FULL = 0.8       # mean item weight of a list that scores 1.0
+LIST_MIN_ITEMS = 3
+LIST_MAX_ITEM_LEN = 24     # mean content characters per item of a list
+SPAM_THRESHOLD = 0.5
+REAL_TITLE_CJK = 6         # what is left of a spam title must be this long to be a real title
+SHORT_LINE = 60            # a spam-adjacent line this short, with a spam term and no sentence, is spam too
+
+
+@cache
+def _lexicon() -> tuple[re.Pattern, dict[str, float]]:
+    """The spam lexicon as (one compiled regex, weight of each lower-cased term)."""
+    weights: dict[str, float] = {}
+    weight = TERM_WEIGHTS["strong"]
+    for line in (DATA / "spam_terms.txt").read_text(encoding="utf-8").splitlines():
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        if line.startswith("[") and line.endswith("]"):
+            weight = TERM_WEIGHTS[line[1:-1]]
+            continue
+        weights.setdefault(line.lower(), weight)
+    pattern = re.compile(f"{SPAM_DOMAIN}|{_trie_pattern(weights)}", re.I)
+    return pattern, weights
+
+
+def _trie_pattern(words) -> str:
+    """A regex alternation of `words` arranged as a prefix trie: one branch per next character,
+    so matching costs about the same for 300 terms as for one. Longer terms win (greedy)."""
+    trie: dict = {}
+    for word in words:
+        node = trie
+        for char in word:
+            node = node.setdefault(char, {})
+        node[""] = {}
+
+    def build(node: dict) -> str:
+        branches = [re.escape(char) + build(child) for char, child in sorted(node.items()) if char]
+        if not branches:
+            return ""
+        alternation = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        return f"(?:{alternation})?" if "" in node else alternation
+
+    return build(trie)
+
+
+def _matches(text: str) -> list[tuple[int, int, float]]:
+    """(start, end, weight) of every spam term in text."""
+    pattern, weights = _lexicon()
+    return [(m.start(), m.end(), weights.get(m.group().lower(), SPAM_DOMAIN_WEIGHT))
+            for m in pattern.finditer(text)]
+
+
+class Item(NamedTuple):
+    """One item of a text between separators, with the spam terms found in it."""
+    length: int        # content characters (CJK, letters, digits)
+    weight: float      # summed weight of its spam terms
+    covered: float     # sum over its terms of weight x term length
+    strong: bool       # holds a strong term
+
+
+def _items(text: str) -> list[Item]:
+    matches = _matches(text)
+    items = []
+    k = 0
+    for item in ITEM.finditer(text):
+        length = len(NON_CONTENT.sub("", item.group()))
+        weight = covered = 0.0
+        strong = False
+        while k < len(matches) and matches[k][0] < item.end():
+            start, end, w = matches[k]
+            weight += w
+            strong |= w >= TERM_WEIGHTS["strong"]
+            covered += w * len(NON_CONTENT.sub("", text[start:end]))
+            k += 1
+        if length:
+            items.append(Item(length, weight, covered, strong))
+    return items
+
+
+def spam_score(text: str) -> float:
+    """How much `text` looks like injected spam, from 0 (ordinary text) to 1.
+
+    Two views, the higher wins: the weighted share of characters covered by spam terms, and, when the text
+    is a list (several short items, few sentence marks), the mean spam weight per item. Texts whose total
+    spam weight is below MIN_EVIDENCE (say, one mention of 博彩 in a paper on gambling law), or that have
+    only weak terms (日本, 推广 repeated in an abstract), stay below the threshold whatever their shape."""
+    if not text:
+        return 0.0
+    items = _items(text)
+    if not items:
+        return 0.0
+    total = sum(item.weight for item in items)
+    if total == 0:
+        return 0.0
+    content = sum(item.length for item in items)
+    density = sum(item.covered for item in items) / content
+    score = min(1.0, density / DENSITY_FULL)
+    is_list = (len(items) >= LIST_MIN_ITEMS and content / len(items) <= LIST_MAX_ITEM_LEN
+               and len(SENTENCE_MARKS.findall(text)) * 4 <= len(items))
+    if is_list:
+        mean_weight = sum(min(item.weight, ITEM_WEIGHT_CAP) for item in items) / len(items)
+        score = max(score, min(1.0, mean_weight / LIST_MEAN_FULL))
+    if total < MIN_EVIDENCE or not any(item.strong for item in items):
+        score = min(score, SPAM_THRESHOLD * 0.9)
+    return round(score, 4)
+
+
+def is_spam_text(text: str) -> bool:
+    return spam_score(text) >= SPAM_THRESHOLD
+
+
+def _strong_evidence(text: str) -> bool:
+    """A strong spam term or a spam-farm domain somewhere in text."""
+    return any(weight >= SPAM_DOMAIN_WEIGHT for _, _, weight in _matches(text))
+
+
+def _is_suspect(line: str) -> bool:
+    """A short line without sentences that holds a spam term: spam when it sits next to spam."""
+    return (len(line) <= SHORT_LINE and not SENTENCE_MARKS.search(line)
+            and _lexicon()[0].search(line) is not None)
+
+
+def strip_spam(text: str) -> tuple[str, int]:
+    """Remove visible spam blocks (lines or runs of lines) from page text.
+
+    Returns the cleaned text and the number of blocks removed. A block is a run of spam lines with only blank
+    lines between them; blank lines inside and right after a removed block go with it. Lines of the article
+    are sentences or short headings without spam terms, so they stay."""
+    lines = text.split("\n")
+    spam = [bool(line.strip()) and is_spam_text(line) for line in lines]
+    if not any(spam):
+        return text, 0
+    # Spread to neighbouring short spammy lines (one title per line lists), in both directions.
+    content_rows = [i for i, line in enumerate(lines) if line.strip()]
+    for order in (content_rows, content_rows[::-1]):
+        previous_spam = False
+        for i in order:
+            if not spam[i] and previous_spam and _is_suspect(lines[i]):
+                spam[i] = True
+            previous_spam = spam[i]
+    kept, blocks = [], 0
+    in_block = False
+    for line, is_spam in zip(lines, spam):
+        if is_spam:
+            blocks += not in_block
+            in_block = True
+        elif line.strip():
+            in_block = False
+            kept.append(line)
+        elif not in_block:
+            kept.append(line)
+    return "\n".join(kept), blocks
+
+
+def clean_title(title: str | None) -> str | None:
+    """A page title or meta-keywords string without hijacking spam.
+
+    Spam is cut where it sits in hijacked titles, at the start or the end: the leading and trailing runs of
+    segments (between separators) that hold spam terms go when the run is spam. A title that is spam as a
+    whole keeps only its longest run of spam-free segments, if that run is a real title (REAL_TITLE_CJK
+    characters, or three English words); otherwise the title is None."""
+    if title is None:
+        return None
+    pieces = list(ITEM.finditer(title))
+    has_term = [_lexicon()[0].search(piece.group()) is not None for piece in pieces]
+    if is_spam_text(title):
+        runs, run_start = [], None
+        for k, term in enumerate(has_term + [True]):
+            if not term and run_start is None:
+                run_start = k
+            elif term and run_start is not None:
+                runs.append(title[pieces[run_start].start():pieces[k - 1].end()])
+                run_start = None
+        best = max(runs, key=lambda run: len(NON_CONTENT.sub("", run)), default="")
+        real = len(CJK.findall(best)) >= REAL_TITLE_CJK or len(re.findall(r"[A-Za-z]{2,}", best)) >= 3
+        return best if real else None
+    start, stop = 0, len(pieces)
+    while start < stop and has_term[start]:
+        start += 1
+    if start and not is_spam_text(title[:pieces[start - 1].end()]):
+        start = 0
+    while stop > start and has_term[stop - 1]:
+        stop -= 1
+    if stop < len(pieces) and not is_spam_text(title[pieces[stop].start():]):
+        stop = len(pieces)
+    if start >= stop:
+        return None
+    return title[pieces[start].start():pieces[stop - 1].end()].strip() or None
+
+
+# ---- site furniture ----
+
+@cache
+def _boilerplate() -> re.Pattern:
+    """The furniture regexes of data/boilerplate.txt as one alternation matched against whole lines."""
+    patterns = [line for line in (DATA / "boilerplate.txt").read_text(encoding="utf-8").splitlines()
+                if line.strip() and not line.startswith("#")]
+    return re.compile("|".join(f"(?:{p})" for p in patterns))
+
+
+def strip_boilerplate(lines: list[str]) -> tuple[list[str], int]:
+    """Drop lines that are wholly site furniture; return the kept lines and how many were dropped."""
+    furniture = _boilerplate()
+    kept = [line for line in lines if not (line.strip() and furniture.fullmatch(line.strip()))]
+    return kept, len(lines) - len(kept)
+
+
+# ---- hidden elements ----
+
+# Inline-style declarations that hide an element (matched on the lower-cased style without spaces).
+HIDING_DECLARATION = re.compile(
+    r"(?:^|;)(?:display:none|visibility:hidden|opacity:0*\.?0+(?=;|$|!)"
+    r"|(?:left|top|right|bottom|margin-left|margin-top|text-indent):-(?:\d{4,}|[5-9]\d\d)(?![\d.]*%)"
+    r"|clip:rect\((?:0|1px))")
+# font-size:0 also closes the gaps between inline-block boxes of layout containers; it hides text only
+# when the element holds nothing but inline text (spam <span>s and <a> lists).
+ZERO_FONT = re.compile(r"(?:^|;)font-size:(?:0*\.?0+[a-z%]*|1px|0?\.\d+px)(?=;|$|!)")
+INLINE_TAGS = {"a", "span", "font", "b", "i", "em", "strong", "u", "s", "small", "big", "sup", "sub", "br",
+               "img", "label", "abbr", "cite", "code", "q"}
+ZERO_SIZE = re.compile(r"(?:^|;)(?:width|height|max-width|max-height):0(?:px)?(?=;|$|!)")
+OVERFLOW_HIDDEN = re.compile(r"(?:^|;)overflow:hidden")
+# Elements other code reads values from, and the document skeleton: never removed.
+KEEP_TAGS = {"input", "script", "style", "template", "meta", "link", "title", "html", "head", "body"}
+CSS_COMMENT = re.compile(r"/\*.*?\*/", re.S)
+CSS_RULE = re.compile(r"([^{}]+)\{([^{}]*)\}")
+SIMPLE_SELECTOR = re.compile(r"([a-z][a-z0-9]*)?([.#])([\w-]+)", re.I)
+ARTICLE_MIN_CHARS = 200    # a hidden element with this much prose is content revealed by a script
+
+
+HIDDEN, ZERO_FONT_SIZE = "hidden", "zero font size"
+
+
+def _hiding(style: str) -> str | None:
+    """HIDDEN when a style (inline, or a CSS rule's declarations) hides what it applies to, ZERO_FONT_SIZE
+    when it hides only inline text, else None."""
+    style = "".join(style.split()).lower()
+    if HIDING_DECLARATION.search(style) or (ZERO_SIZE.search(style) and OVERFLOW_HIDDEN.search(style)):
+        return HIDDEN
+    return ZERO_FONT_SIZE if ZERO_FONT.search(style) else None
+
+
+def _inline_only(element) -> bool:
+    return all(not isinstance(child.tag, str) or child.tag in INLINE_TAGS for child in element.iterdescendants())
+
+
+def _hidden_selectors(tree) -> dict[tuple[str, str | None, str], str]:
+    """{(".", tag or None, class) or ("#", tag or None, id): how it hides} for the page's own <style> rules.
+
+    Only top-level rules with simple selectors (`.xk`, `#x`, `div.xk`) count; rules inside @media and
+    rules with pseudo-classes or combinators hide things only sometimes."""
+    rules = {}
+    for style in tree.iter("style"):
+        css = _drop_at_blocks(CSS_COMMENT.sub("", style.text or ""))
+        for selectors, declarations in CSS_RULE.findall(css):
+            kind = _hiding(declarations)
+            if kind is None:
+                continue
+            for selector in selectors.split(","):
+                m = SIMPLE_SELECTOR.fullmatch(selector.strip())
+                if m:
+                    rules[(m.group(2), m.group(1).lower() if m.group(1) else None, m.group(3))] = kind
+    return rules
+
+
+def _drop_at_blocks(css: str) -> str:
+    """CSS without its @media/@supports/… blocks (nested braces), in one pass."""
+    out, depth, i = [], 0, 0
+    while i < len(css):
+        at = css.find("@", i) if depth == 0 else -1
+        if depth == 0 and at == -1:
+            out.append(css[i:])
+            break
+        if depth == 0:
+            out.append(css[i:at])
+            brace, semicolon = css.find("{", at), css.find(";", at)
+            if brace == -1 or (semicolon != -1 and semicolon < brace):  # @import …; @charset …;
+                i = semicolon + 1 if semicolon != -1 else len(css)
+                continue
+            depth, i = 1, brace + 1
+            continue
+        ch = css[i]
+        depth += (ch == "{") - (ch == "}")
+        i += 1
+    return "".join(out)
+
+
+def _site(host: str) -> str:
+    """The registrable part of a host, roughly: news.sina.com.cn → sina.com.cn."""
+    labels = host.lower().split(".")
+    keep = 3 if len(labels) > 2 and labels[-2] in {"com", "net", "org", "gov", "edu", "ac"} else 2
+    return ".".join(labels[-keep:])
+
+
+def _page_site(tree) -> str | None:
+    """The page's own site: from canonical/og:url/base, else the most linked-to site."""
+    for xpath in ("//link[@rel='canonical']/@href", "//meta[@property='og:url']/@content", "//base/@href"):
+        for url in tree.xpath(xpath):
+            host = urlsplit(url.strip()).hostname
+            if host:
+                return _site(host)
+    sites = Counter(_site(host) for href in tree.xpath("//a/@href")
+                    if (host := urlsplit(href.strip()).hostname))
+    return sites.most_common(1)[0][0] if sites else None
+
+
+def _has_outbound_link(element, page_site: str | None) -> bool:
+    for href in element.xpath(".//@href"):
+        try:
+            host = urlsplit(href.strip()).hostname
+        except ValueError:
+            continue
+        if host and _site(host) != page_site:
+            return True
+    return False
+
+
+def _looks_like_article(text: str) -> bool:
+    return len(CJK.findall(text)) >= ARTICLE_MIN_CHARS and len(SENTENCE_MARKS.findall(text)) >= 3
+
+
+def remove_hidden(tree: html.HtmlElement) -> int:
+    """Remove, in place, elements a reader never sees: hidden by inline style, by the `hidden` attribute,
+    by a class/id rule of the page's own <style>, and <marquee> blocks.
+
+    Hidden elements holding a real article (long prose, no spam: pages that reveal content by script) stay.
+    Returns how many removed elements were spam blocks: spam-looking text, or links to other sites with a
+    strong spam term in their text or a spam-farm domain. Other hidden outbound links (analytics badges, menus of
+    a portal's sister sites, share buttons) are removed but are not spam."""
+    rules = _hidden_selectors(tree)
+    hidden_elements = []
+    stack = [tree]
+    while stack:
+        element = stack.pop()
+        tag = element.tag
+        if not isinstance(tag, str):  # comments, processing instructions
+            continue
+        if tag not in KEEP_TAGS and _is_hidden(element, tag, rules):
+            hidden_elements.append(element)
+            continue
+        stack.extend(element)
+    spam_blocks = 0
+    page_site = ...  # looked up once, only when needed
+    for element in hidden_elements:
+        text = element.text_content()
+        spam = is_spam_text(text)
+        if not spam and _looks_like_article(text):
+            continue
+        if not spam and _strong_evidence(text + " " + " ".join(element.xpath(".//@href"))):
+            if page_site is ...:
+                page_site = _page_site(tree)
+            spam = _has_outbound_link(element, page_site)
+        spam_blocks += spam
+        element.drop_tree()
+    return spam_blocks
+
+
+def _is_hidden(element, tag: str, rules: dict) -> bool:
+    if tag == "marquee" or element.get("hidden") is not None:
+        return True
+    kinds = set()
+    if style := element.get("style"):
+        kinds.add(_hiding(style))
+    if rules:
+        names = [(".", name) for name in (element.get("class") or "").split()]
+        names += [("#", element.get("id"))] if element.get("id") else []
+        kinds.update(rules.get((mark, t, name)) for mark, name in names for t in (None, tag))
+    return HIDDEN in kinds or (ZERO_FONT_SIZE in kinds and _inline_only(element))
