@@ -16,6 +16,7 @@ from importlib.resources import files
 from urllib.parse import urlsplit
 
 from lxml import html
+from opencc import OpenCC
 
 DATA = files("pipeline") / "data"
 TERM_WEIGHTS = {"strong": 1.0, "weak": 0.4, "neutral": 0.0}
@@ -26,6 +27,9 @@ SPAM_DOMAIN_WEIGHT = 0.5
 # Item separators of spam lists: punctuation, bars, the decorative blocks of SEO titles, line breaks.
 SEPARATOR_CHARS = r"_\-－–,，|｜、;；:：\s▋█▌▍▎▏◆◇■□●○★☆▲▼△▽▷◁▶◀◢◣┄━─—『』「」【】〖〗｛｝{}<>＜＞()（）→←/?？"
 ITEM = re.compile(f"[^{SEPARATOR_CHARS}]+")
+# Parts of a page title: "real title_site", "spam list - real title"; a comma list stays one part.
+TITLE_PART = re.compile(r"[^_|｜\-－–—]+")
+MAX_TITLE_PARTS = 64
 NON_CONTENT = re.compile(r"[^0-9A-Za-z\u3400-\u9fff\uf900-\ufaff]+")
 CJK = re.compile(r"[\u3400-\u9fff]")
 SENTENCE_MARKS = re.compile(r"[。！？!]|\.(?=\s|$|[\u4e00-\u9fff])")  # CSL abstracts end sentences with "."
@@ -35,17 +39,17 @@ SENTENCE_MARKS = re.compile(r"[。！？!]|\.(?=\s|$|[\u4e00-\u9fff])")  # CSL a
 ITEM_WEIGHT_CAP = 2.0      # one item cannot carry a whole list
 MIN_EVIDENCE = 1.5         # below this total weight a text is never spam (one strong term is not enough)
 DENSITY_FULL = 0.8         # weighted share of characters covered by spam terms that scores 1.0
-LIST_MEAN_FULL = 0.8       # mean item weight of a list that scores 1.0
+LIST_MEAN_FULL = 0.7       # mean item weight of a list that scores 1.0
 LIST_MIN_ITEMS = 3
 LIST_MAX_ITEM_LEN = 24     # mean content characters per item of a list
 SPAM_THRESHOLD = 0.5
-REAL_TITLE_CJK = 6         # what is left of a spam title must be this long to be a real title
 SHORT_LINE = 60            # a spam-adjacent line this short, with a spam term and no sentence, is spam too
 
 
 @cache
 def _lexicon() -> tuple[re.Pattern, dict[str, float]]:
-    """The spam lexicon as (one compiled regex, weight of each lower-cased term)."""
+    """The spam lexicon as (one compiled regex, weight of each lower-cased term), with the traditional
+    form of every term."""
     weights: dict[str, float] = {}
     weight = TERM_WEIGHTS["strong"]
     for line in (DATA / "spam_terms.txt").read_text(encoding="utf-8").splitlines():
@@ -56,6 +60,10 @@ def _lexicon() -> tuple[re.Pattern, dict[str, float]]:
             weight = TERM_WEIGHTS[line[1:-1]]
             continue
         weights.setdefault(line.lower(), weight)
+    # Mirror sites serve traditional characters, and cleaning runs before the t2s conversion.
+    to_traditional = OpenCC("s2t").convert
+    for term, weight in list(weights.items()):
+        weights.setdefault(to_traditional(term), weight)
     pattern = re.compile(f"{SPAM_DOMAIN}|{_trie_pattern(weights)}", re.I)
     return pattern, weights
 
@@ -100,7 +108,8 @@ def _items(text: str) -> list[Item]:
     items = []
     k = 0
     for item in ITEM.finditer(text):
-        length = len(NON_CONTENT.sub("", item.group()))
+        content = NON_CONTENT.sub("", item.group())
+        length = 0 if content.isdigit() else len(content)  # bare numbers (years, pages) are not list items
         weight = covered = 0.0
         strong = False
         while k < len(matches) and matches[k][0] < item.end():
@@ -192,37 +201,28 @@ def strip_spam(text: str) -> tuple[str, int]:
 def clean_title(title: str | None) -> str | None:
     """A page title or meta-keywords string without hijacking spam.
 
-    Spam is cut where it sits in hijacked titles, at the start or the end: the leading and trailing runs of
-    segments (between separators) that hold spam terms go when the run is spam. A title that is spam as a
-    whole keeps only its longest run of spam-free segments, if that run is a real title (REAL_TITLE_CJK
-    characters, or three English words); otherwise the title is None."""
+    Hijackers put a spam list before or after the real title, joined by a title separator (`_`, `|`, ` - `):
+    the title is cut into parts at those separators (a comma list stays one part), and the longest run of
+    parts at the start, or at the end, that is spam and begins and ends on parts holding spam terms goes.
+    A title that is spam throughout gives None."""
     if title is None:
         return None
-    pieces = list(ITEM.finditer(title))
-    has_term = [_lexicon()[0].search(piece.group()) is not None for piece in pieces]
-    if is_spam_text(title):
-        runs, run_start = [], None
-        for k, term in enumerate(has_term + [True]):
-            if not term and run_start is None:
-                run_start = k
-            elif term and run_start is not None:
-                runs.append(title[pieces[run_start].start():pieces[k - 1].end()])
-                run_start = None
-        best = max(runs, key=lambda run: len(NON_CONTENT.sub("", run)), default="")
-        real = len(CJK.findall(best)) >= REAL_TITLE_CJK or len(re.findall(r"[A-Za-z]{2,}", best)) >= 3
-        return best if real else None
-    start, stop = 0, len(pieces)
-    while start < stop and has_term[start]:
-        start += 1
-    if start and not is_spam_text(title[:pieces[start - 1].end()]):
-        start = 0
-    while stop > start and has_term[stop - 1]:
-        stop -= 1
-    if stop < len(pieces) and not is_spam_text(title[pieces[stop].start():]):
-        stop = len(pieces)
+    parts = list(TITLE_PART.finditer(title))
+    if len(parts) > MAX_TITLE_PARTS:  # no real title has this many parts; judge the whole
+        return None if is_spam_text(title) else title.strip()
+    has_term = [_lexicon()[0].search(part.group()) is not None for part in parts]
+    start, stop = 0, len(parts)
+    if parts and has_term[0]:
+        start = max((k for k in range(1, len(parts) + 1)
+                     if has_term[k - 1] and is_spam_text(title[:parts[k - 1].end()])), default=0)
+    if start < len(parts) and has_term[-1]:
+        stop = min((k for k in range(start, len(parts))
+                    if has_term[k] and is_spam_text(title[parts[k].start():])), default=len(parts))
     if start >= stop:
         return None
-    return title[pieces[start].start():pieces[stop - 1].end()].strip() or None
+    left = parts[start].start() if start > 0 else 0
+    right = parts[stop - 1].end() if stop < len(parts) else len(title)
+    return title[left:right].strip() or None
 
 
 # ---- site furniture ----
@@ -328,27 +328,25 @@ def _site(host: str) -> str:
     return ".".join(labels[-keep:])
 
 
+def _host(url: str) -> str | None:
+    try:
+        return urlsplit(url.strip()).hostname
+    except ValueError:  # malformed URL, e.g. an unclosed IPv6 bracket
+        return None
+
+
 def _page_site(tree) -> str | None:
     """The page's own site: from canonical/og:url/base, else the most linked-to site."""
     for xpath in ("//link[@rel='canonical']/@href", "//meta[@property='og:url']/@content", "//base/@href"):
         for url in tree.xpath(xpath):
-            host = urlsplit(url.strip()).hostname
-            if host:
+            if host := _host(url):
                 return _site(host)
-    sites = Counter(_site(host) for href in tree.xpath("//a/@href")
-                    if (host := urlsplit(href.strip()).hostname))
+    sites = Counter(_site(host) for href in tree.xpath("//a/@href") if (host := _host(href)))
     return sites.most_common(1)[0][0] if sites else None
 
 
-def _has_outbound_link(element, page_site: str | None) -> bool:
-    for href in element.xpath(".//@href"):
-        try:
-            host = urlsplit(href.strip()).hostname
-        except ValueError:
-            continue
-        if host and _site(host) != page_site:
-            return True
-    return False
+def _has_outbound_link(links: list[str], page_site: str | None) -> bool:
+    return any((host := _host(href)) and _site(host) != page_site for href in links)
 
 
 def _looks_like_article(text: str) -> bool:
@@ -375,19 +373,22 @@ def remove_hidden(tree: html.HtmlElement) -> int:
             hidden_elements.append(element)
             continue
         stack.extend(element)
-    spam_blocks = 0
-    page_site = ...  # looked up once, only when needed
+    removed = []  # (text, links) of each removed element
     for element in hidden_elements:
-        text = element.text_content()
-        spam = is_spam_text(text)
-        if not spam and _looks_like_article(text):
+        text = "\n".join(element.itertext())  # tag edges separate items: <a>spam</a><a>spam</a>
+        if _looks_like_article(text) and not is_spam_text(text):
             continue
-        if not spam and _strong_evidence(text + " " + " ".join(element.xpath(".//@href"))):
+        removed.append((text, element.xpath(".//@href")))
+        element.drop_tree()
+    page_site = ...  # the page's own site, from what remains visible; looked up once, only when needed
+    spam_blocks = 0
+    for text, links in removed:
+        spam = is_spam_text(text)
+        if not spam and links and _strong_evidence(text + " " + " ".join(links)):
             if page_site is ...:
                 page_site = _page_site(tree)
-            spam = _has_outbound_link(element, page_site)
+            spam = _has_outbound_link(links, page_site)
         spam_blocks += spam
-        element.drop_tree()
     return spam_blocks
 
 
