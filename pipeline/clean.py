@@ -1,18 +1,20 @@
 """Cleaning: remove injected SEO spam and site furniture from pages, used by every ingester.
 
 Spam (黑链, 蜘蛛池 footers, hijacked titles) is found by a general detector, not by known strings:
-a lexicon of spam n-grams (data/spam_terms.txt, strong and weak terms, matched by one compiled regex)
-combined with structure: spam comes as many short items between separators (`,` `|` `，` ▋ …) with few
-sentence marks, and spam vocabulary covers much of each item. Site furniture is a list of whole-line
-regexes (data/boilerplate.txt). Every pass is linear in the text length.
+a lexicon of spam n-grams (data/spam_terms.txt: strong, weak and neutral terms, compiled into trie-shaped
+regexes) combined with structure: spam comes as many short items between separators (`,` `|` `，` ▋ …)
+with few sentence marks, and spam vocabulary covers much of each item. Site furniture is a list of
+whole-line regexes (data/boilerplate.txt). Every pass is linear in the text length.
 """
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections import Counter
 from functools import cache
-from typing import NamedTuple
 from importlib.resources import files
+from itertools import accumulate
+from typing import NamedTuple
 from urllib.parse import urlsplit
 
 from lxml import html
@@ -21,16 +23,17 @@ from opencc import OpenCC
 DATA = files("pipeline") / "data"
 TERM_WEIGHTS = {"strong": 1.0, "weak": 0.4, "neutral": 0.0}
 # A host on a top-level domain that spam farms favour (seo8.vip) is weak evidence on its own.
-SPAM_DOMAIN = r"[a-z0-9][a-z0-9-]{0,30}\.(?:vip|xyz|top|bet|icu|buzz|club|win)(?![a-z0-9])"
+SPAM_TLD = re.compile(r"\.(?:vip|VIP|xyz|top|bet|icu|buzz|club|win)(?![A-Za-z0-9])")
+HOST_NAME_END = re.compile(r"(?<![A-Za-z0-9-])[A-Za-z0-9][A-Za-z0-9-]{0,30}$")
 SPAM_DOMAIN_WEIGHT = 0.5
 
 # Item separators of spam lists: punctuation, bars, the decorative blocks of SEO titles, line breaks.
 SEPARATOR_CHARS = r"_\-－–,，|｜、;；:：\s▋█▌▍▎▏◆◇■□●○★☆▲▼△▽▷◁▶◀◢◣┄━─—『』「」【】〖〗｛｝{}<>＜＞()（）→←/?？"
 ITEM = re.compile(f"[^{SEPARATOR_CHARS}]+")
+SEPARATOR = re.compile(f"[{SEPARATOR_CHARS}]")
 # Parts of a page title: "real title_site", "spam list - real title"; a comma list stays one part.
 TITLE_PART = re.compile(r"[^_|｜\-－–—]+")
 MAX_TITLE_PARTS = 64
-NON_CONTENT = re.compile(r"[^0-9A-Za-z\u3400-\u9fff\uf900-\ufaff]+")
 CJK = re.compile(r"[\u3400-\u9fff]")
 SENTENCE_MARKS = re.compile(r"[。！？!]|\.(?=\s|$|[\u4e00-\u9fff])")  # CSL abstracts end sentences with "."
 
@@ -41,15 +44,19 @@ MIN_EVIDENCE = 1.5         # below this total weight a text is never spam (one s
 DENSITY_FULL = 0.8         # weighted share of characters covered by spam terms that scores 1.0
 LIST_MEAN_FULL = 0.7       # mean item weight of a list that scores 1.0
 LIST_MIN_ITEMS = 3
-LIST_MAX_ITEM_LEN = 24     # mean content characters per item of a list
+LIST_MAX_ITEM_LEN = 24     # mean characters per item of a list
 SPAM_THRESHOLD = 0.5
 SHORT_LINE = 60            # a spam-adjacent line this short, with a spam term and no sentence, is spam too
 
 
+class Lexicon(NamedTuple):
+    patterns: tuple[re.Pattern, ...]  # the terms as trie-shaped alternations
+    weights: dict[str, float]         # weight of each lower-case term
+
+
 @cache
-def _lexicon() -> tuple[re.Pattern, dict[str, float]]:
-    """The spam lexicon as (one compiled regex, weight of each lower-cased term), with the traditional
-    form of every term."""
+def _lexicon() -> Lexicon:
+    """The spam lexicon of data/spam_terms.txt, with the traditional form of every term."""
     weights: dict[str, float] = {}
     weight = TERM_WEIGHTS["strong"]
     for line in (DATA / "spam_terms.txt").read_text(encoding="utf-8").splitlines():
@@ -64,13 +71,19 @@ def _lexicon() -> tuple[re.Pattern, dict[str, float]]:
     to_traditional = OpenCC("s2t").convert
     for term, weight in list(weights.items()):
         weights.setdefault(to_traditional(term), weight)
-    pattern = re.compile(f"{SPAM_DOMAIN}|{_trie_pattern(weights)}", re.I)
-    return pattern, weights
+    # Speed: the regex engine skips ahead to the possible first characters of a pure-literal alternation.
+    # re.IGNORECASE turns that off (7x slower), and so do Latin first letters on script-heavy pages, so
+    # terms are spelled in their usual cases (av, AV, Av) and those starting with a Latin letter or a digit
+    # get their own regex.
+    spellings = {form for term in weights for form in (term, term.upper(), term.capitalize())}
+    latin = {form for form in spellings if form[0].isascii()}
+    patterns = (re.compile(_trie_pattern(spellings - latin)), re.compile(_trie_pattern(latin)))
+    return Lexicon(patterns, weights)
 
 
 def _trie_pattern(words) -> str:
-    """A regex alternation of `words` arranged as a prefix trie: one branch per next character,
-    so matching costs about the same for 300 terms as for one. Longer terms win (greedy)."""
+    """A regex alternation of `words` arranged as a prefix trie: one branch per next character, so
+    matching costs about the same for 1,000 terms as for one. Longer terms win (greedy)."""
     trie: dict = {}
     for word in words:
         node = trie
@@ -89,64 +102,69 @@ def _trie_pattern(words) -> str:
 
 
 def _matches(text: str) -> list[tuple[int, int, float]]:
-    """(start, end, weight) of every spam term in text."""
-    pattern, weights = _lexicon()
-    return [(m.start(), m.end(), weights.get(m.group().lower(), SPAM_DOMAIN_WEIGHT))
-            for m in pattern.finditer(text)]
+    """(start, end, weight) of the spam terms and spam-farm domains in text, in text order, not overlapping."""
+    lexicon = _lexicon()
+    found = [(m.start(), m.end(), lexicon.weights[m.group().lower()])
+             for pattern in lexicon.patterns for m in pattern.finditer(text)]
+    found += _spam_domains(text)
+    found.sort(key=lambda match: (match[0], -match[1]))  # the longer of two at one place wins
+    matches, end = [], 0
+    for match in found:
+        if match[0] >= end:
+            matches.append(match)
+            end = match[1]
+    return matches
 
 
-class Item(NamedTuple):
-    """One item of a text between separators, with the spam terms found in it."""
-    length: int        # content characters (CJK, letters, digits)
-    weight: float      # summed weight of its spam terms
-    covered: float     # sum over its terms of weight x term length
-    strong: bool       # holds a strong term
+def _spam_domains(text: str) -> list[tuple[int, int, float]]:
+    """Host names on spam-farm top-level domains, found from the (rare, literal) TLD backwards."""
+    found = []
+    for tld in SPAM_TLD.finditer(text):
+        window = max(0, tld.start() - 31)
+        if host := HOST_NAME_END.search(text, window, tld.start()):
+            found.append((host.start(), tld.end(), SPAM_DOMAIN_WEIGHT))
+    return found
 
 
-def _items(text: str) -> list[Item]:
-    matches = _matches(text)
-    items = []
-    k = 0
-    for item in ITEM.finditer(text):
-        content = NON_CONTENT.sub("", item.group())
-        length = 0 if content.isdigit() else len(content)  # bare numbers (years, pages) are not list items
-        weight = covered = 0.0
-        strong = False
-        while k < len(matches) and matches[k][0] < item.end():
-            start, end, w = matches[k]
-            weight += w
-            strong |= w >= TERM_WEIGHTS["strong"]
-            covered += w * len(NON_CONTENT.sub("", text[start:end]))
-            k += 1
-        if length:
-            items.append(Item(length, weight, covered, strong))
-    return items
+def _has_term(text: str) -> bool:
+    return any(pattern.search(text) for pattern in _lexicon().patterns) or bool(_spam_domains(text))
+
+
+def _item_weights(text: str, matches: list[tuple[int, int, float]]) -> list[float]:
+    """The summed term weight of each item that holds spam terms (items without terms are left out):
+    consecutive matches belong to one item when no separator stands between them."""
+    weights, previous_end = [], None
+    for start, end, weight in matches:
+        if previous_end is not None and not SEPARATOR.search(text, previous_end, start):
+            weights[-1] += weight
+        else:
+            weights.append(weight)
+        previous_end = end
+    return weights
 
 
 def spam_score(text: str) -> float:
     """How much `text` looks like injected spam, from 0 (ordinary text) to 1.
 
     Two views, the higher wins: the weighted share of characters covered by spam terms, and, when the text
-    is a list (several short items, few sentence marks), the mean spam weight per item. Texts whose total
-    spam weight is below MIN_EVIDENCE (say, one mention of 博彩 in a paper on gambling law), or that have
-    only weak terms (日本, 推广 repeated in an abstract), stay below the threshold whatever their shape."""
-    if not text:
-        return 0.0
-    items = _items(text)
-    if not items:
-        return 0.0
-    total = sum(item.weight for item in items)
+    is a list (several short items between separators, few sentence marks), the mean spam weight per item.
+    Texts whose total spam weight is below MIN_EVIDENCE (say, one mention of 博彩 in a paper on gambling
+    law), or that have only weak terms (日本, 推广 repeated in an abstract), stay below the threshold
+    whatever their shape."""
+    matches = _matches(text)
+    total = sum(weight for _, _, weight in matches)
     if total == 0:
         return 0.0
-    content = sum(item.length for item in items)
-    density = sum(item.covered for item in items) / content
+    lengths = [len(item) for item in ITEM.findall(text) if not item.isdigit()]  # years are not items
+    content = sum(lengths)
+    density = sum(weight * (end - start) for start, end, weight in matches) / content
     score = min(1.0, density / DENSITY_FULL)
-    is_list = (len(items) >= LIST_MIN_ITEMS and content / len(items) <= LIST_MAX_ITEM_LEN
-               and len(SENTENCE_MARKS.findall(text)) * 4 <= len(items))
+    is_list = (len(lengths) >= LIST_MIN_ITEMS and content / len(lengths) <= LIST_MAX_ITEM_LEN
+               and len(SENTENCE_MARKS.findall(text)) * 4 <= len(lengths))
     if is_list:
-        mean_weight = sum(min(item.weight, ITEM_WEIGHT_CAP) for item in items) / len(items)
-        score = max(score, min(1.0, mean_weight / LIST_MEAN_FULL))
-    if total < MIN_EVIDENCE or not any(item.strong for item in items):
+        capped = sum(min(weight, ITEM_WEIGHT_CAP) for weight in _item_weights(text, matches))
+        score = max(score, min(1.0, capped / len(lengths) / LIST_MEAN_FULL))
+    if total < MIN_EVIDENCE or not any(weight >= TERM_WEIGHTS["strong"] for _, _, weight in matches):
         score = min(score, SPAM_THRESHOLD * 0.9)
     return round(score, 4)
 
@@ -160,29 +178,30 @@ def _strong_evidence(text: str) -> bool:
     return any(weight >= SPAM_DOMAIN_WEIGHT for _, _, weight in _matches(text))
 
 
-def _is_suspect(line: str) -> bool:
-    """A short line without sentences that holds a spam term: spam when it sits next to spam."""
-    return (len(line) <= SHORT_LINE and not SENTENCE_MARKS.search(line)
-            and _lexicon()[0].search(line) is not None)
-
-
 def strip_spam(text: str) -> tuple[str, int]:
     """Remove visible spam blocks (lines or runs of lines) from page text.
 
     Returns the cleaned text and the number of blocks removed. A block is a run of spam lines with only blank
     lines between them; blank lines inside and right after a removed block go with it. Lines of the article
     are sentences or short headings without spam terms, so they stay."""
+    matches = _matches(text)  # one pass over the whole text; only lines with spam terms are looked at
+    if not matches:
+        return text, 0
     lines = text.split("\n")
-    spam = [bool(line.strip()) and is_spam_text(line) for line in lines]
+    line_starts = list(accumulate((len(line) + 1 for line in lines[:-1]), initial=0))
+    with_terms = {bisect_right(line_starts, start) - 1 for start, _, _ in matches}
+    spam = [False] * len(lines)
+    for i in with_terms:
+        spam[i] = is_spam_text(lines[i])
     if not any(spam):
         return text, 0
-    # Spread to neighbouring short spammy lines (one title per line lists), in both directions.
+    # Spread to neighbouring short lines with spam terms and no sentence (one title per line lists).
+    suspect = {i for i in with_terms if len(lines[i]) <= SHORT_LINE and not SENTENCE_MARKS.search(lines[i])}
     content_rows = [i for i, line in enumerate(lines) if line.strip()]
     for order in (content_rows, content_rows[::-1]):
         previous_spam = False
         for i in order:
-            if not spam[i] and previous_spam and _is_suspect(lines[i]):
-                spam[i] = True
+            spam[i] = spam[i] or (previous_spam and i in suspect)
             previous_spam = spam[i]
     kept, blocks = [], 0
     in_block = False
@@ -210,7 +229,7 @@ def clean_title(title: str | None) -> str | None:
     parts = list(TITLE_PART.finditer(title))
     if len(parts) > MAX_TITLE_PARTS:  # no real title has this many parts; judge the whole
         return None if is_spam_text(title) else title.strip()
-    has_term = [_lexicon()[0].search(part.group()) is not None for part in parts]
+    has_term = [_has_term(part.group()) for part in parts]
     start, stop = 0, len(parts)
     if parts and has_term[0]:
         start = max((k for k in range(1, len(parts) + 1)
@@ -259,6 +278,7 @@ OVERFLOW_HIDDEN = re.compile(r"(?:^|;)overflow:hidden")
 # Elements other code reads values from, and the document skeleton: never removed.
 KEEP_TAGS = {"input", "script", "style", "template", "meta", "link", "title", "html", "head", "body"}
 CSS_COMMENT = re.compile(r"/\*.*?\*/", re.S)
+BRACE = re.compile(r"[{}]")
 CSS_RULE = re.compile(r"([^{}]+)\{([^{}]*)\}")
 SIMPLE_SELECTOR = re.compile(r"([a-z][a-z0-9]*)?([.#])([\w-]+)", re.I)
 ARTICLE_MIN_CHARS = 200    # a hidden element with this much prose is content revealed by a script
@@ -277,7 +297,8 @@ def _hiding(style: str) -> str | None:
 
 
 def _inline_only(element) -> bool:
-    return all(not isinstance(child.tag, str) or child.tag in INLINE_TAGS for child in element.iterdescendants())
+    return all(not isinstance(child.tag, str) or child.tag in INLINE_TAGS
+               for child in element.iterdescendants())
 
 
 def _hidden_selectors(tree) -> dict[tuple[str, str | None, str], str]:
@@ -300,24 +321,21 @@ def _hidden_selectors(tree) -> dict[tuple[str, str | None, str], str]:
 
 
 def _drop_at_blocks(css: str) -> str:
-    """CSS without its @media/@supports/… blocks (nested braces), in one pass."""
-    out, depth, i = [], 0, 0
-    while i < len(css):
-        at = css.find("@", i) if depth == 0 else -1
-        if depth == 0 and at == -1:
-            out.append(css[i:])
-            break
-        if depth == 0:
-            out.append(css[i:at])
-            brace, semicolon = css.find("{", at), css.find(";", at)
-            if brace == -1 or (semicolon != -1 and semicolon < brace):  # @import …; @charset …;
-                i = semicolon + 1 if semicolon != -1 else len(css)
-                continue
-            depth, i = 1, brace + 1
+    """CSS without its @media/@supports/… blocks (nested braces) and @import-style statements."""
+    out, i = [], 0
+    while (at := css.find("@", i)) != -1:
+        out.append(css[i:at])
+        brace, semicolon = css.find("{", at), css.find(";", at)
+        if brace == -1 or (semicolon != -1 and semicolon < brace):  # @import …; @charset …;
+            i = semicolon + 1 if semicolon != -1 else len(css)
             continue
-        ch = css[i]
-        depth += (ch == "{") - (ch == "}")
-        i += 1
+        depth, i = 0, len(css)
+        for m in BRACE.finditer(css, brace):
+            depth += 1 if m.group() == "{" else -1
+            if depth == 0:
+                i = m.end()
+                break
+    out.append(css[i:])
     return "".join(out)
 
 
@@ -359,20 +377,15 @@ def remove_hidden(tree: html.HtmlElement) -> int:
 
     Hidden elements holding a real article (long prose, no spam: pages that reveal content by script) stay.
     Returns how many removed elements were spam blocks: spam-looking text, or links to other sites with a
-    strong spam term in their text or a spam-farm domain. Other hidden outbound links (analytics badges, menus of
-    a portal's sister sites, share buttons) are removed but are not spam."""
+    strong spam term in their text or a spam-farm domain. Other hidden outbound links (analytics badges,
+    menus of a portal's sister sites, share buttons) are removed but are not spam."""
     rules = _hidden_selectors(tree)
-    hidden_elements = []
-    stack = [tree]
-    while stack:
-        element = stack.pop()
-        tag = element.tag
-        if not isinstance(tag, str):  # comments, processing instructions
-            continue
-        if tag not in KEEP_TAGS and _is_hidden(element, tag, rules):
-            hidden_elements.append(element)
-            continue
-        stack.extend(element)
+    # Only elements that can be hidden are looked at (XPath runs in C); in document order.
+    candidates = tree.xpath(_candidates_xpath(rules))
+    hidden = [element for element in candidates if element.tag not in KEEP_TAGS and _is_hidden(element, rules)]
+    hidden_set = set(hidden)
+    hidden_elements = [element for element in hidden
+                       if not any(ancestor in hidden_set for ancestor in element.iterancestors())]
     removed = []  # (text, links) of each removed element
     for element in hidden_elements:
         text = "\n".join(element.itertext())  # tag edges separate items: <a>spam</a><a>spam</a>
@@ -380,19 +393,26 @@ def remove_hidden(tree: html.HtmlElement) -> int:
             continue
         removed.append((text, element.xpath(".//@href")))
         element.drop_tree()
-    page_site = ...  # the page's own site, from what remains visible; looked up once, only when needed
-    spam_blocks = 0
-    for text, links in removed:
-        spam = is_spam_text(text)
-        if not spam and links and _strong_evidence(text + " " + " ".join(links)):
-            if page_site is ...:
-                page_site = _page_site(tree)
-            spam = _has_outbound_link(links, page_site)
-        spam_blocks += spam
-    return spam_blocks
+    spam = [is_spam_text(text) for text, _ in removed]
+    spam_links = [links for (text, links), is_spam in zip(removed, spam)
+                  if not is_spam and links and _strong_evidence(text + " " + " ".join(links))]
+    if spam_links:
+        page_site = _page_site(tree)  # from what remains visible
+        spam += [_has_outbound_link(links, page_site) for links in spam_links]
+    return sum(spam)
 
 
-def _is_hidden(element, tag: str, rules: dict) -> bool:
+def _candidates_xpath(rules: dict) -> str:
+    """XPath of the elements that may be hidden: styled, `hidden`, <marquee>, or named by a hiding rule."""
+    conditions = ["@style", "@hidden"]
+    conditions += [f"contains(concat(' ', normalize-space(@class), ' '), ' {name} ')"
+                   for mark, _, name in rules if mark == "."]
+    conditions += [f"@id='{name}'" for mark, _, name in rules if mark == "#"]
+    return f"//*[{' or '.join(conditions)}]|//marquee"
+
+
+def _is_hidden(element, rules: dict) -> bool:
+    tag = element.tag
     if tag == "marquee" or element.get("hidden") is not None:
         return True
     kinds = set()
