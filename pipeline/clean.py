@@ -279,7 +279,8 @@ OVERFLOW_HIDDEN = re.compile(r"(?:^|;)overflow:hidden")
 KEEP_TAGS = {"input", "script", "style", "template", "meta", "link", "title", "html", "head", "body"}
 CSS_COMMENT = re.compile(r"/\*.*?\*/", re.S)
 BRACE = re.compile(r"[{}]")
-CSS_RULE = re.compile(r"([^{}]+)\{([^{}]*)\}")
+# Rules whose selectors are only names, tags and commas (no `:hover`, `>`, `[attr]`): the only ones read.
+CSS_SIMPLE_RULE = re.compile(r"(?:\A|(?<=\}))([\w.#\s,-]+)\{([^{}]*)\}")
 SIMPLE_SELECTOR = re.compile(r"([a-z][a-z0-9]*)?([.#])([\w-]+)", re.I)
 ARTICLE_MIN_CHARS = 200    # a hidden element with this much prose is content revealed by a script
 
@@ -309,7 +310,7 @@ def _hidden_selectors(tree) -> dict[tuple[str, str | None, str], str]:
     rules = {}
     for style in tree.iter("style"):
         css = _drop_at_blocks(CSS_COMMENT.sub("", style.text or ""))
-        for selectors, declarations in CSS_RULE.findall(css):
+        for selectors, declarations in CSS_SIMPLE_RULE.findall(css):
             kind = _hiding(declarations)
             if kind is None:
                 continue
@@ -380,8 +381,7 @@ def remove_hidden(tree: html.HtmlElement) -> int:
     strong spam term in their text or a spam-farm domain. Other hidden outbound links (analytics badges,
     menus of a portal's sister sites, share buttons) are removed but are not spam."""
     rules = _hidden_selectors(tree)
-    # Only elements that can be hidden are looked at (XPath runs in C); in document order.
-    candidates = tree.xpath(_candidates_xpath(rules))
+    candidates = _candidates(tree, rules)
     hidden = [element for element in candidates if element.tag not in KEEP_TAGS and _is_hidden(element, rules)]
     hidden_set = set(hidden)
     hidden_elements = [element for element in hidden
@@ -402,13 +402,16 @@ def remove_hidden(tree: html.HtmlElement) -> int:
     return sum(spam)
 
 
-def _candidates_xpath(rules: dict) -> str:
-    """XPath of the elements that may be hidden: styled, `hidden`, <marquee>, or named by a hiding rule."""
-    conditions = ["@style", "@hidden"]
-    conditions += [f"contains(concat(' ', normalize-space(@class), ' '), ' {name} ')"
-                   for mark, _, name in rules if mark == "."]
-    conditions += [f"@id='{name}'" for mark, _, name in rules if mark == "#"]
-    return f"//*[{' or '.join(conditions)}]|//marquee"
+def _candidates(tree, rules: dict) -> list:
+    """The elements that may be hidden: styled, `hidden`, <marquee>, or named by a hiding rule.
+    XPath (in C) picks them, so most of a page's elements are never looked at in Python."""
+    candidates = tree.xpath("//*[@style or @hidden]|//marquee")
+    if rules:
+        classes = {name for mark, _, name in rules if mark == "."}
+        ids = {name for mark, _, name in rules if mark == "#"}
+        candidates += [element for element in tree.xpath("//*[@class or @id]")
+                       if element.get("id") in ids or not classes.isdisjoint((element.get("class") or "").split())]
+    return list(dict.fromkeys(candidates))  # without duplicates
 
 
 def _is_hidden(element, rules: dict) -> bool:
