@@ -102,7 +102,7 @@ def _trie_pattern(words) -> str:
 
 
 def _matches(text: str) -> list[tuple[int, int, float]]:
-    """(start, end, weight) of the spam terms and spam-farm domains in text, in text order, not overlapping."""
+    """(start, end, weight) of the spam terms and spam-farm domains in text: in order, not overlapping."""
     lexicon = _lexicon()
     found = [(m.start(), m.end(), lexicon.weights[m.group().lower()])
              for pattern in lexicon.patterns for m in pattern.finditer(text)]
@@ -382,7 +382,8 @@ def remove_hidden(tree: html.HtmlElement) -> int:
     menus of a portal's sister sites, share buttons) are removed but are not spam."""
     rules = _hidden_selectors(tree)
     candidates = _candidates(tree, rules)
-    hidden = [element for element in candidates if element.tag not in KEEP_TAGS and _is_hidden(element, rules)]
+    hidden = [element for element in candidates
+              if element.tag not in KEEP_TAGS and _is_hidden(element, rules)]
     hidden_set = set(hidden)
     hidden_elements = [element for element in hidden
                        if not any(ancestor in hidden_set for ancestor in element.iterancestors())]

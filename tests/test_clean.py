@@ -73,6 +73,16 @@ def test_seed_003_loses_exactly_its_two_spam_blocks():
     assert len(re.findall(r"^\[\d\]", cleaned, flags=re.M)) == expected["references"]
 
 
+def test_strip_spam_removes_one_title_per_line_lists_and_keeps_the_paragraphs():
+    _, expected = seed("003")
+    paragraphs = [expected["abstract_zh"], *expected["body_must_contain"]]
+    titles = ["四虎国产在线观看", "久久动漫精品", "亚洲日韩精品无码专区97", "欧美亚洲香蕉", "中日无码在线观看"]
+    text = "\n".join([paragraphs[0], "", *titles, "", *paragraphs[1:]])
+    cleaned, blocks = strip_spam(text)
+    assert blocks == 1
+    assert cleaned.split("\n") == [paragraphs[0], "", *paragraphs[1:]]
+
+
 def test_strip_spam_leaves_clean_seeds_alone():
     for prefix in ("000", "001", "002"):
         text, _ = seed(prefix)
@@ -81,12 +91,15 @@ def test_strip_spam_leaves_clean_seeds_alone():
 
 # ---- precision: no ordinary text is spam ----
 
-def test_no_csl_title_or_abstract_is_spam():
+def test_no_csl_title_or_abstract_is_spam_in_simplified_or_traditional():
     path = need(EXTERNAL / "csl" / "csl_benchmark_joined_dev_test.jsonl")
     records = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
     assert len(records) == 2000
-    flagged = [text for r in records for text in (r["title"], r["abstract"]) if is_spam_text(text)]
-    assert flagged == []
+    texts = [text for r in records for text in (r["title"], r["abstract"])]
+    assert [text for text in texts if is_spam_text(text)] == []
+    import opencc  # the lexicon also holds the traditional form of every term
+    to_traditional = opencc.OpenCC("s2t").convert
+    assert [text for text in texts if is_spam_text(to_traditional(text))] == []
 
 
 def test_no_hand_cleaned_web_paragraph_is_spam():
@@ -225,9 +238,11 @@ def test_injected_spam_is_removed_and_the_articles_stay():
         removed_visible += blocks
         assert blocks == sum(item not in text for item in (items[40], items[50])), original
         clean_text = squeeze(lxml.html.document_fromstring(page_html).text_content())
-        for paragraph in map(squeeze, (CWCE / "cleaned" / f"{original.stem}.txt").read_text("utf-8").split("\n")):
+        truth = (CWCE / "cleaned" / f"{original.stem}.txt").read_text("utf-8")
+        for paragraph in map(squeeze, truth.split("\n")):
             assert paragraph not in clean_text or paragraph in squeeze(text), (original, paragraph[:40])
-        clean_titles += clean_title(HIJACKED.format(spam=",".join(items[40:50]), title=title)) == (title or None)
+        hijacked = HIJACKED.format(spam=",".join(items[40:50]), title=title)
+        clean_titles += clean_title(hijacked) == (title or None)
     assert counted_hidden >= 0.95 * 4 * len(pages)
     assert removed_visible >= 0.95 * 2 * len(pages)
     assert clean_titles >= 0.95 * len(pages)
