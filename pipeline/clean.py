@@ -275,8 +275,11 @@ INLINE_TAGS = {"a", "span", "font", "b", "i", "em", "strong", "u", "s", "small",
                "img", "label", "abbr", "cite", "code", "q"}
 ZERO_SIZE = re.compile(r"(?:^|;)(?:width|height|max-width|max-height):0(?:px)?(?=;|$|!)")
 OVERFLOW_HIDDEN = re.compile(r"(?:^|;)overflow:hidden")
-# Elements other code reads values from, and the document skeleton: never removed.
-KEEP_TAGS = {"input", "script", "style", "template", "meta", "link", "title", "html", "head", "body"}
+# Elements other code reads values from (CNKI keeps its full abstract in a hidden <input>), and the
+# document skeleton: never removed, and moved out of a hidden element before it goes.
+READABLE_TAGS = ("input", "script", "style", "template", "meta", "link", "title")
+READABLE = "|".join(f".//{tag}" for tag in READABLE_TAGS)
+KEEP_TAGS = {*READABLE_TAGS, "html", "head", "body"}
 CSS_COMMENT = re.compile(r"/\*.*?\*/", re.S)
 BRACE = re.compile(r"[{}]")
 # Rules whose selectors are only names, tags and commas (no `:hover`, `>`, `[attr]`): the only ones read.
@@ -393,6 +396,7 @@ def remove_hidden(tree: html.HtmlElement) -> int:
         if _looks_like_article(text) and not is_spam_text(text):
             continue
         removed.append((text, element.xpath(".//@href")))
+        _move_out_readable(element)
         element.drop_tree()
     spam = [is_spam_text(text) for text, _ in removed]
     spam_links = [links for (text, links), is_spam in zip(removed, spam)
@@ -401,6 +405,15 @@ def remove_hidden(tree: html.HtmlElement) -> int:
         page_site = _page_site(tree)  # from what remains visible
         spam += [_has_outbound_link(links, page_site) for links in spam_links]
     return sum(spam)
+
+
+def _move_out_readable(element) -> None:
+    """Put the <input>, <script>, … inside a hidden element just before it (without their tail text)."""
+    for child in element.xpath(READABLE):  # document order: a <template> before the <input> inside it
+        outer = next(a for a in child.iterancestors() if a is element or a.tag in READABLE_TAGS)
+        if outer is element:
+            child.tail = None
+            element.addprevious(child)
 
 
 def _candidates(tree, rules: dict) -> list:

@@ -277,6 +277,15 @@ def test_remove_hidden_forms_and_kept_elements():
     assert tree.xpath("//input[@name='token']") and tree.xpath("//script") and tree.xpath("//template")
 
 
+def test_values_inside_a_hidden_element_stay_readable():
+    tree = hidden_fixture('<div style="display:none">隐藏<input id="abstract_text" value="&lt;正&gt;摘要">尾'
+                          '<template><input id="inner" value="v"></template><script>var a = 1;</script></div>正文')
+    remove_hidden(tree)
+    assert tree.xpath("//input[@id='abstract_text']/@value") == ["<正>摘要"]
+    assert tree.xpath("//template/input/@id") == ["inner"] and tree.xpath("//script/text()") == ["var a = 1;"]
+    assert squeeze(tree.text_content()) == "var a = 1;正文".replace(" ", "")
+
+
 def test_remove_hidden_style_rules():
     css = ("/* ads */ .xk{display:none} #yy, span.zz { visibility : hidden } "
            "@media (max-width: 600px) { .mobile-off { display:none } } .menu:hover{display:none}")
