@@ -364,7 +364,7 @@ def test_furniture_patterns_match_whole_lines_only():
     lines = ["返回顶部", "字号：大 中 小", "【打印本页】【关闭窗口】", "打开APP", "APP下载", "京ICP备12345678号",
              "版权所有 © 2024 某某报社", "责任编辑：张三", "分享到：微信 微博 QQ空间", "浏览次数：1234",
              "网站须办理ICP备案，版权所有者应当依法维权。", "编辑出版工作的三个原则", "审核通过率逐年提高",
-             "分享到朋友圈的信息往往经过筛选。", "下篇讨论制度设计。"]
+             "分享到朋友圈的信息往往经过筛选。", "下篇讨论制度设计。", "数据库的版权所有权归属"]
     kept, dropped = strip_boilerplate(lines)
     assert kept == lines[10:] and dropped == 10
 
