@@ -1,0 +1,578 @@
+"""Segmentation: Chinese tokens (jieba + a guaranteed governance lexicon) and English tokens.
+
+How a Chinese text becomes tokens:
+1. Lexicon spans are protected first. A compiled trie regex finds lexicon terms leftmost-longest; a
+   match is kept as ONE token unless it is part of a longer dictionary word there (`城市` inside `城市化`,
+   `治理` inside `综合治理`: not a whole word). jieba's frequencies and HMM never see protected spans, so
+   they cannot split them (jieba itself splits 党建引领, 五社联动, 村改居 even after `add_word`).
+2. The text between protected spans is cut by jieba's algorithm with HMM off. The engine is `rjieba`
+   (jieba in Rust, ~12x faster); tests/test_segment.py proves its tokens identical to `jieba.lcut(...,
+   HMM=False)` on the 2,000 CSL abstracts, and pure-Python jieba stays available (`engine="jieba"`).
+3. Stopwords (stopwords/*.txt), whitespace, punctuation and number-only tokens are dropped.
+
+The dictionary is loaded once per process: engines are module-level singletons, and `get_segmenter`
+caches Segmenters by their settings.
+"""
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+import logging
+import os
+import re
+import unicodedata
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from pipeline.record import Record
+
+log = logging.getLogger(__name__)
+
+REPO = Path(__file__).resolve().parents[1]
+DEFAULT_LEXICON = REPO / "corpus" / "lexicon.txt"
+STOPWORDS_DIR = REPO / "stopwords"
+# Always-on lists, and the academic boilerplate list that `academic_stopwords` switches.
+BASE_STOPWORD_FILES = ("zh_function.txt", "furniture.txt", "en.txt")
+ACADEMIC_STOPWORD_FILE = "academic.txt"
+# Part-of-speech tags kept by the optional POS filter (nouns of every kind, verbs, verbal nouns).
+POS_KEEP = ("n", "v", "vn")
+# Bump when a change here changes tokens: the build cache then re-segments everything.
+SEGMENTER_VERSION = "1"
+
+ZH_FIELDS = ("title_zh", "abstract_zh", "keywords_zh", "body")
+EN_FIELDS = ("title_en", "abstract_en", "keywords_en")
+
+_EN_WORD = re.compile(r"[a-zà-öø-ÿ]+(?:-[a-zà-öø-ÿ]+)*")
+_ASCII_ALNUM = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
+# A dictionary word that extends a lexicon match by up to this many characters makes it "not whole".
+_MAX_EXTENSION = 3
+
+
+# ---------------------------------------------------------------------------------------------- #
+# Word lists
+# ---------------------------------------------------------------------------------------------- #
+
+def read_word_list(path: Path) -> list[str]:
+    """Words separated by whitespace (one or more a line); `#` starts a comment."""
+    words = []
+    for line in Path(path).read_text(encoding="utf-8").splitlines():
+        words.extend(line.split("#", 1)[0].split())
+    return words
+
+
+def read_lexicon(path: Path) -> list[tuple[str, str | None]]:
+    """jieba userdict format: `term [freq] [pos]` per line, `#` comments. Returns (term, pos) pairs.
+
+    The frequency is accepted for compatibility but not needed: protection does not depend on it."""
+    entries = []
+    for line in Path(path).read_text(encoding="utf-8").splitlines():
+        parts = line.split("#", 1)[0].split()
+        if not parts:
+            continue
+        pos = parts[-1] if len(parts) > 1 and not parts[-1].isdigit() else None
+        entries.append((parts[0], pos))
+    return entries
+
+
+@functools.lru_cache(maxsize=4)
+def load_stopwords(academic: bool = True) -> frozenset[str]:
+    files = BASE_STOPWORD_FILES + ((ACADEMIC_STOPWORD_FILE,) if academic else ())
+    return frozenset(w.lower() for name in files for w in read_word_list(STOPWORDS_DIR / name))
+
+
+def stopwords_version(academic: bool = True) -> str:
+    files = BASE_STOPWORD_FILES + ((ACADEMIC_STOPWORD_FILE,) if academic else ())
+    digest = hashlib.sha256()
+    for name in files:
+        digest.update(name.encode() + b"\0" + (STOPWORDS_DIR / name).read_bytes() + b"\0")
+    return digest.hexdigest()[:16]
+
+
+@functools.lru_cache(maxsize=1)
+def _t2s():
+    import opencc
+
+    return opencc.OpenCC("t2s").convert
+
+
+def normalize_text(text: str) -> str:
+    """The build's text normalization for text that did not come through ingest (CLI, notebooks):
+    traditional → simplified characters."""
+    return _t2s()(text)
+
+
+# ---------------------------------------------------------------------------------------------- #
+# Engines (loaded once per process)
+# ---------------------------------------------------------------------------------------------- #
+
+class _Engine:
+    """jieba's default dictionary and algorithm with HMM off: `cut(text)` and `has_word(word)`."""
+
+    def __init__(self, name: str):
+        self.name = name
+        if name == "rjieba":
+            import rjieba
+
+            self._jieba = rjieba.Jieba()
+            self.cut = functools.partial(self._jieba.cut, hmm=False)
+            self.has_word = self._jieba.has_word
+        elif name == "jieba":
+            import jieba
+
+            jieba.setLogLevel(logging.WARNING)
+            self._jieba = jieba.Tokenizer()
+            self._jieba.initialize()
+            freq = self._jieba.FREQ
+            self.cut = functools.partial(self._jieba.lcut, HMM=False)
+            self.has_word = lambda word: freq.get(word, 0) > 0
+        else:
+            raise ValueError(f"unknown segmentation engine {name!r} (use 'rjieba' or 'jieba')")
+
+
+@functools.lru_cache(maxsize=None)
+def get_engine(name: str = "rjieba") -> _Engine:
+    return _Engine(name)
+
+
+@functools.lru_cache(maxsize=1)
+def _posseg():
+    import jieba
+    import jieba.posseg
+
+    jieba.setLogLevel(logging.WARNING)
+    return jieba.posseg.POSTokenizer(jieba.Tokenizer())
+
+
+# ---------------------------------------------------------------------------------------------- #
+# Lexicon protection
+# ---------------------------------------------------------------------------------------------- #
+
+def rejection_reason(term: str, stopwords: frozenset[str]) -> str | None:
+    """Why a term is too generic to protect (None when it is fine)."""
+    if len(term) < 2:
+        return "single character"
+    if any(ch.isspace() for ch in term):
+        return "contains whitespace"
+    if not any(ch.isalpha() for ch in term):
+        return "no letters (number or punctuation)"
+    if term.lower() in stopwords:
+        return "stopword"
+    return None
+
+
+def _trie_pattern(terms: Iterable[str]) -> str:
+    """A regex that matches the longest of `terms` at a position (a trie, so matching is C-speed even
+    for tens of thousands of terms, unlike a flat alternation)."""
+    trie: dict = {}
+    for term in terms:
+        node = trie
+        for ch in term:
+            node = node.setdefault(ch, {})
+        node[""] = True
+
+    def build(node: dict) -> str:
+        branches = [re.escape(ch) + build(child) for ch, child in sorted(node.items()) if ch]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        if "" in node:  # a term ends here: longer continuations are optional (greedy = longest first)
+            return "(?:" + body + ")?"
+        return body
+
+    return build(trie)
+
+
+class Segmenter:
+    """Tokenizer for one lexicon and stopword setting. Build it once and reuse it (see get_segmenter)."""
+
+    def __init__(
+        self,
+        lexicon: str | Path | None = DEFAULT_LEXICON,
+        extra_terms: Iterable[str] = (),
+        keep_stopwords: bool = False,
+        academic_stopwords: bool = True,
+        pos_filter: bool = False,
+        engine: str = "rjieba",
+    ):
+        self.keep_stopwords = keep_stopwords
+        self.pos_filter = pos_filter
+        self.stopwords = load_stopwords(academic_stopwords)
+        self._engine = get_engine(engine)
+        self.pos: dict[str, str] = {}  # POS given in the lexicon file, for the POS filter
+        candidates: list[str] = []
+        if lexicon is not None:
+            for term, pos in read_lexicon(Path(lexicon)):
+                candidates.append(term)
+                if pos:
+                    self.pos[normalize_text(term)] = pos
+        candidates.extend(extra_terms)
+        self.terms, self.rejected = self._accept(candidates)
+        pattern = _trie_pattern(self.terms)
+        self._lexicon_re = re.compile(pattern) if pattern else None
+        # The same trie in a lookahead: one (zero-width) match per position where a term starts.
+        self._starts_re = re.compile(f"(?=({pattern}))") if pattern else None
+        self.version = hashlib.sha256(
+            "\0".join([SEGMENTER_VERSION, stopwords_version(academic_stopwords), str(keep_stopwords),
+                       str(pos_filter)]).encode()
+        ).hexdigest()[:16]
+
+    def accepted(self, terms: Iterable[str]) -> list[str]:
+        """The terms that are not too generic to protect (normalized, sorted, unique; no warning)."""
+        return sorted({t for t in (normalize_text(x.strip()) for x in terms)
+                       if rejection_reason(t, self.stopwords) is None})
+
+    def _accept(self, candidates: Iterable[str]) -> tuple[tuple[str, ...], dict[str, str]]:
+        accepted: set[str] = set()
+        rejected: dict[str, str] = {}
+        for raw in candidates:
+            term = normalize_text(raw.strip())
+            reason = rejection_reason(term, self.stopwords)
+            if reason:
+                rejected[term] = reason
+            else:
+                accepted.add(term)
+        if rejected:
+            examples = ", ".join(f"{t!r} ({r})" for t, r in sorted(rejected.items())[:8])
+            log.warning("lexicon: %d term(s) too generic to protect, ignored: %s%s",
+                        len(rejected), examples, " …" if len(rejected) > 8 else "")
+        return tuple(sorted(accepted)), rejected
+
+    # -- Chinese ----------------------------------------------------------------------------- #
+
+    @staticmethod
+    def _ascii_whole(text: str, start: int, end: int) -> bool:
+        """False when the match is part of a longer run of ASCII letters/digits (CSR in CSRC)."""
+        if text[start] in _ASCII_ALNUM and start > 0 and text[start - 1] in _ASCII_ALNUM:
+            return False
+        return not (text[end - 1] in _ASCII_ALNUM and end < len(text) and text[end] in _ASCII_ALNUM)
+
+    def _is_whole(self, text: str, start: int, end: int) -> bool:
+        """False when the match is part of a longer dictionary word here (城市 in 城市化, 治理 in
+        综合治理) or of a longer ASCII run."""
+        if not self._ascii_whole(text, start, end):
+            return False
+        has_word = self._engine.has_word
+        for k in range(1, _MAX_EXTENSION + 1):
+            if end + k <= len(text) and has_word(text[start:end + k]):
+                return False
+            if start - k >= 0 and has_word(text[start - k:end]):
+                return False
+        return True
+
+    def protected_spans(self, text: str, own_terms: Iterable[str] = ()) -> list[tuple[int, int]]:
+        """(start, end) of the lexicon terms that come out as single tokens.
+
+        `own_terms` (a record's author keywords) go first: the author said the paper is about them, so
+        they are protected wherever they occur (only ASCII runs are not cut). The lexicon then protects
+        its terms leftmost-longest in the rest, where they are whole words."""
+        spans = self._own_spans(text, self.accepted(own_terms))
+        if self._lexicon_re is None:
+            return spans
+        merged: list[tuple[int, int]] = []
+        gap_start = 0
+        for start, end in [*spans, (len(text), len(text))]:
+            merged.extend(self._scan(self._lexicon_re, text, gap_start, start, self._is_whole))
+            merged.append((start, end))
+            gap_start = end
+        merged.pop()  # the sentinel
+        return merged
+
+    def _own_spans(self, text: str, own: list[str]) -> list[tuple[int, int]]:
+        """Non-overlapping occurrences of the author keywords. Where two keywords overlap (行业结构 /
+        结构优化 in 行业结构优化) only one can be a token there, so first every keyword gets one
+        occurrence if it can (rarest, then longest first), then the remaining occurrences are taken
+        longest first."""
+        occurrences = {term: [i for i in _find_all(text, term) if self._ascii_whole(text, i, i + len(term))]
+                       for term in own}
+        chosen: list[tuple[int, int]] = []
+
+        def take(term: str, first_only: bool) -> None:
+            for i in occurrences[term]:
+                if all(i + len(term) <= a or i >= b for a, b in chosen):
+                    chosen.append((i, i + len(term)))
+                    if first_only:
+                        return
+
+        for term in sorted(own, key=lambda t: (len(occurrences[t]), -len(t), t)):
+            take(term, first_only=True)
+        for term in sorted(own, key=lambda t: (-len(t), t)):
+            take(term, first_only=False)
+        return sorted(chosen)
+
+    @staticmethod
+    def _scan(pattern: re.Pattern, text: str, pos: int, endpos: int, whole) -> Iterator[tuple[int, int]]:
+        """Leftmost-longest matches of a trie pattern in text[pos:endpos] that `whole` accepts."""
+        while (m := pattern.search(text, pos, endpos)) is not None:
+            start, end = m.span()
+            if whole(text, start, end):
+                yield start, end
+                pos = end
+            else:
+                pos = start + 1
+
+    def terms_in(self, text: str) -> list[str]:
+        """The longest lexicon term starting at each position of `text` (sorted, unique). The tokens
+        of `text` depend on the lexicon only through these, which makes them a precise cache key."""
+        if self._starts_re is None:
+            return []
+        return sorted({m.group(1) for m in self._starts_re.finditer(text)} - {""})
+
+    def raw_tokens_zh(self, text: str, own_terms: Iterable[str] = ()) -> list[str]:
+        """Every token, stopwords and punctuation included (protected spans whole)."""
+        tokens: list[str] = []
+        pos = 0
+        cut = self._engine.cut
+        for start, end in self.protected_spans(text, own_terms):
+            if start > pos:
+                tokens.extend(cut(text[pos:start]))
+            tokens.append(text[start:end])
+            pos = end
+        if pos < len(text):
+            tokens.extend(cut(text[pos:]))
+        return tokens
+
+    def keeps(self, token: str) -> bool:
+        """Whether a token survives filtering: has a letter, and is not a stopword (unless kept)."""
+        if not any(ch.isalpha() for ch in token):
+            return False
+        return self.keep_stopwords or token.lower() not in self.stopwords
+
+    def tokens_zh(self, text: str | None, own_terms: Iterable[str] = ()) -> list[str]:
+        """Chinese tokens of `text`; `own_terms` are the record's author keywords (protected first)."""
+        if not text:
+            return []
+        if self.pos_filter:
+            return self._tokens_zh_pos(text, own_terms)
+        return [t for t in self.raw_tokens_zh(text, own_terms) if self.keeps(t)]
+
+    def _tokens_zh_pos(self, text: str, own_terms: Iterable[str]) -> list[str]:
+        """Like tokens_zh, keeping only nouns, verbs and verbal nouns (protected terms count as nouns
+        unless the lexicon gives a POS)."""
+        posseg = _posseg()
+        tokens: list[str] = []
+        pos = 0
+
+        def tagged_gap(gap: str) -> None:
+            for pair in posseg.lcut(gap, HMM=False):
+                if (pair.flag.startswith("n") or pair.flag in POS_KEEP) and self.keeps(pair.word):
+                    tokens.append(pair.word)
+
+        for start, end in self.protected_spans(text, own_terms):
+            if start > pos:
+                tagged_gap(text[pos:start])
+            term = text[start:end]
+            flag = self.pos.get(term, "n")
+            if (flag.startswith("n") or flag in POS_KEEP) and self.keeps(term):
+                tokens.append(term)
+            pos = end
+        if pos < len(text):
+            tagged_gap(text[pos:])
+        return tokens
+
+    # -- English ------------------------------------------------------------------------------ #
+
+    def tokens_en(self, text: str | None) -> list[str]:
+        """Lowercase words of letters (hyphenated terms kept whole), stopwords dropped, plurals folded."""
+        if not text:
+            return []
+        text = unicodedata.normalize("NFKC", text).lower()
+        tokens = []
+        for word in _EN_WORD.findall(text):
+            if len(word) < 2 or (not self.keep_stopwords and word in self.stopwords):
+                continue
+            tokens.append(fold_plural(word))
+        return tokens
+
+    # -- Records -------------------------------------------------------------------------------- #
+
+    def segment_record(self, record: Record) -> tuple[list[str], list[str]]:
+        zh = self.tokens_zh(record_text_zh(record), own_terms=record.keywords_zh)
+        return zh, self.tokens_en(record_text_en(record))
+
+
+def _find_all(text: str, term: str) -> Iterator[int]:
+    i = text.find(term)
+    while i >= 0:
+        yield i
+        i = text.find(term, i + 1)
+
+
+def record_text_zh(record: Record) -> str:
+    """title, abstract, keywords, body joined by newlines. The abstract is left out when the body
+    already contains it (abstract-only pages repeat it as the body), so it is not counted twice."""
+    parts = [record.title_zh or ""]
+    abstract = (record.abstract_zh or "").strip()
+    if abstract and abstract not in (record.body or ""):
+        parts.append(abstract)
+    parts.extend(record.keywords_zh)
+    parts.append(record.body or "")
+    return "\n".join(p for p in parts if p)
+
+
+def record_text_en(record: Record) -> str:
+    return "\n".join(p for p in [record.title_en or "", record.abstract_en or "", *record.keywords_en] if p)
+
+
+# ---------------------------------------------------------------------------------------------- #
+# English plural folding
+# ---------------------------------------------------------------------------------------------- #
+
+# Words that end in -s but are not plurals (or whose plural is themselves).
+_NOT_PLURAL = frozenset("""
+politics economics ethics statistics dynamics physics mathematics logistics mechanics linguistics
+semantics genetics informatics geopolitics demographics electronics aesthetics athletics econometrics
+news series species means status census consensus focus campus bonus virus nexus corpus stimulus
+apparatus prospectus syllabus thus plus bus gas lens always perhaps towards afterwards whereas
+various previous numerous famous serious obvious anonymous autonomous continuous analogous
+analysis basis crisis thesis hypothesis synthesis emphasis diagnosis paralysis nemesis axis
+this its has was does is us yes less unless across process access success progress congress
+address stress class glass mass loss boss cross express business wellness awareness fairness
+effectiveness happiness willingness consciousness openness weakness readiness governess
+""".split())
+_IRREGULAR = {
+    "analyses": "analysis", "bases": "basis", "crises": "crisis", "theses": "thesis",
+    "hypotheses": "hypothesis", "syntheses": "synthesis", "diagnoses": "diagnosis",
+    "women": "woman", "men": "man", "children": "child", "people": "people",
+    "data": "data", "criteria": "criterion", "phenomena": "phenomenon",
+}
+
+
+def fold_plural(word: str) -> str:
+    """communities → community, approaches → approach, governances → governance; politics, analysis,
+    status stay. For hyphenated terms the last part is folded (co-governances → co-governance)."""
+    head, sep, last = word.rpartition("-")
+    return head + sep + _fold_one(last)
+
+
+def _fold_one(word: str) -> str:
+    if word in _IRREGULAR:
+        return _IRREGULAR[word]
+    if len(word) <= 3 or word in _NOT_PLURAL or not word.endswith("s"):
+        return word
+    if word.endswith(("ss", "us", "is", "ous")):
+        return word
+    if word.endswith("ies") and len(word) > 4:
+        return word[:-3] + "y"
+    if word.endswith(("sses", "xes", "ches", "shes")):
+        return word[:-2]
+    return word[:-1]
+
+
+# ---------------------------------------------------------------------------------------------- #
+# Cached construction and the notebook function
+# ---------------------------------------------------------------------------------------------- #
+
+@functools.lru_cache(maxsize=8)
+def _cached_segmenter(lexicon: str | None, lexicon_digest: str, extra_terms: tuple[str, ...],
+                      options: tuple[tuple[str, object], ...]) -> Segmenter:
+    return Segmenter(lexicon=lexicon, extra_terms=extra_terms, **dict(options))
+
+
+def get_segmenter(lexicon: str | Path | None = DEFAULT_LEXICON, extra_terms: Iterable[str] = (),
+                  **options) -> Segmenter:
+    """A Segmenter for these settings, built once per process (the lexicon file's content is part of
+    the cache key, so an edited lexicon is picked up)."""
+    digest = hashlib.sha256(Path(lexicon).read_bytes()).hexdigest() if lexicon is not None else ""
+    return _cached_segmenter(str(lexicon) if lexicon is not None else None, digest,
+                             tuple(sorted(set(extra_terms))), tuple(sorted(options.items())))
+
+
+def segment_texts(texts: Iterable[str], **kw) -> list[list[str]]:
+    """Chinese tokens for each text, as the build makes them (notebook helper). Keyword arguments
+    are Segmenter's (lexicon, extra_terms, keep_stopwords, academic_stopwords, pos_filter)."""
+    segmenter = get_segmenter(**kw)
+    return [segmenter.tokens_zh(normalize_text(text)) for text in texts]
+
+
+# ---------------------------------------------------------------------------------------------- #
+# Build integration: tokens.parquet, incremental
+# ---------------------------------------------------------------------------------------------- #
+
+TOKENS_FILE = "tokens.parquet"
+TOKEN_CACHE_FILE = Path(".cache") / "tokens_cache.parquet"
+
+
+@dataclass
+class TokenStats:
+    documents: int = 0
+    segmented: int = 0  # segmented in this run
+    reused: int = 0  # taken from the cache (text and relevant lexicon terms unchanged)
+    lexicon_terms: int = 0
+    rejected_terms: int = 0
+
+    def report(self) -> str:
+        return (f"tokens: {self.documents} documents ({self.segmented} segmented, {self.reused} from cache); "
+                f"lexicon {self.lexicon_terms} terms, {self.rejected_terms} rejected as too generic")
+
+
+def _token_table(ids: list[str], zh: list[list[str]], en: list[list[str]], id_name: str = "id"):
+    import pyarrow as pa
+
+    return pa.table({
+        id_name: pa.array(ids, pa.string()),
+        "tokens_zh": pa.array(zh, pa.list_(pa.string())),
+        "tokens_en": pa.array(en, pa.list_(pa.string())),
+    })
+
+
+def _write_parquet_atomic(table, path: Path) -> None:
+    import pyarrow.parquet as pq
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".tmp")
+    pq.write_table(table, tmp, compression="zstd")
+    os.replace(tmp, path)
+
+
+def _cache_key(segmenter: Segmenter, record: Record, text_zh: str) -> str:
+    """What a record's tokens depend on: its text fields, the lexicon terms that occur in them, and
+    the segmenter's version (stopword lists, options). Adding a keyword to the corpus so re-segments
+    exactly the documents that contain it; a stopword change re-segments everything."""
+    fields = [record.title_zh, record.abstract_zh, record.keywords_zh, record.body,
+              record.title_en, record.abstract_en, record.keywords_en]
+    payload = json.dumps([segmenter.version, fields, segmenter.terms_in(text_zh)], ensure_ascii=False)
+    return hashlib.sha256(payload.encode()).hexdigest()
+
+
+def write_tokens(records: list[Record], build_dir: Path, lexicon_path: Path | None = DEFAULT_LEXICON,
+                 **options) -> TokenStats:
+    """Segment the records into build_dir/tokens.parquet (id, tokens_zh, tokens_en; sorted by id).
+
+    The lexicon is `lexicon_path` plus every author keyword of the corpus. Records whose cache key
+    (see _cache_key) is unchanged reuse their tokens from build_dir/.cache. Both files are written
+    atomically, and byte-identically for the same input."""
+    import pyarrow.parquet as pq
+
+    build_dir = Path(build_dir)
+    keywords = sorted({k for record in records for k in record.keywords_zh})
+    segmenter = get_segmenter(lexicon_path, keywords, **options)
+    cache_path = build_dir / TOKEN_CACHE_FILE
+    cached: dict[str, tuple[list[str], list[str]]] = {}
+    if cache_path.exists():
+        table = pq.read_table(cache_path).to_pydict()
+        cached = dict(zip(table["key"], zip(table["tokens_zh"], table["tokens_en"])))
+
+    stats = TokenStats(documents=len(records), lexicon_terms=len(segmenter.terms),
+                       rejected_terms=len(segmenter.rejected))
+    rows: dict[str, tuple[str, list[str], list[str]]] = {}
+    for record in sorted(records, key=lambda r: r.id):
+        text_zh = record_text_zh(record)
+        key = _cache_key(segmenter, record, text_zh)
+        if key in cached:
+            zh, en = cached[key]
+            stats.reused += 1
+        else:
+            zh, en = segmenter.segment_record(record)
+            stats.segmented += 1
+        rows[record.id] = (key, zh, en)
+
+    ids = list(rows)
+    _write_parquet_atomic(_token_table(ids, [rows[i][1] for i in ids], [rows[i][2] for i in ids]),
+                          build_dir / TOKENS_FILE)
+    by_key = {key: (zh, en) for key, zh, en in rows.values()}
+    keys = sorted(by_key)
+    _write_parquet_atomic(_token_table(keys, [by_key[k][0] for k in keys], [by_key[k][1] for k in keys],
+                                       id_name="key"), cache_path)
+    return stats
