@@ -20,6 +20,7 @@ from pathlib import Path
 
 from pipeline.ingest import IngestResult, ingest_file, iter_input_files
 from pipeline.record import Record
+from pipeline.segment import TokenStats, write_tokens
 
 DOCUMENTS = "documents.jsonl"
 MANIFEST = "manifest.json"
@@ -41,6 +42,7 @@ class BuildSummary:
     converted_t2s: int = 0
     kinds: Counter = field(default_factory=Counter)
     out: Path | None = None
+    tokens: "TokenStats | None" = None
 
     def report(self) -> str:
         kinds = ", ".join(f"{k} {n}" for k, n in sorted(self.kinds.items()))
@@ -51,6 +53,8 @@ class BuildSummary:
                  f"failures: {len(self.failures)}"]
         lines += [f"  {source}: {reason}" for source, reason in self.failures]
         lines += [f"  warning: {source}: {reason}" for source, reason in self.warnings]
+        if self.tokens:
+            lines.append(self.tokens.report())
         if self.out:
             lines.append(f"written: {self.out / DOCUMENTS}")
         return "\n".join(lines)
@@ -141,6 +145,7 @@ def build(raw: str | Path = "corpus/raw", out: str | Path = "corpus/build", jobs
         summary.spam_blocks += rec.cleaning.get("spam_blocks", 0)
         summary.converted_t2s += bool(rec.cleaning.get("converted_t2s"))
     write_atomic(out / DOCUMENTS, "".join(r.to_json() + "\n" for r in records).encode())
+    summary.tokens = write_tokens(records, out)
     write_atomic(out / MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=1, sort_keys=True).encode())
     _prune_cache(cache_dir, {_cache_key(h) for h in hashes.values()})
     return summary

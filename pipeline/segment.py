@@ -19,13 +19,13 @@ import functools
 import hashlib
 import json
 import logging
-import os
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from pipeline.normalize import normalize_text
 from pipeline.record import Record
 
 log = logging.getLogger(__name__)
@@ -88,19 +88,6 @@ def stopwords_version(academic: bool = True) -> str:
     for name in files:
         digest.update(name.encode() + b"\0" + (STOPWORDS_DIR / name).read_bytes() + b"\0")
     return digest.hexdigest()[:16]
-
-
-@functools.lru_cache(maxsize=1)
-def _t2s():
-    import opencc
-
-    return opencc.OpenCC("t2s").convert
-
-
-def normalize_text(text: str) -> str:
-    """The build's text normalization for text that did not come through ingest (CLI, notebooks):
-    traditional → simplified characters."""
-    return _t2s()(text)
 
 
 # ---------------------------------------------------------------------------------------------- #
@@ -491,7 +478,7 @@ def segment_texts(texts: Iterable[str], **kw) -> list[list[str]]:
 # ---------------------------------------------------------------------------------------------- #
 
 TOKENS_FILE = "tokens.parquet"
-TOKEN_CACHE_FILE = Path(".cache") / "tokens_cache.parquet"
+TOKEN_CACHE_FILE = Path("cache") / "tokens.parquet"  # beside the build's ingest cache
 
 
 @dataclass
@@ -518,12 +505,14 @@ def _token_table(ids: list[str], zh: list[list[str]], en: list[list[str]], id_na
 
 
 def _write_parquet_atomic(table, path: Path) -> None:
+    import pyarrow as pa
     import pyarrow.parquet as pq
 
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".tmp")
-    pq.write_table(table, tmp, compression="zstd")
-    os.replace(tmp, path)
+    from pipeline.build import write_atomic
+
+    buffer = pa.BufferOutputStream()
+    pq.write_table(table, buffer, compression="zstd")
+    write_atomic(path, buffer.getvalue().to_pybytes())
 
 
 def _cache_key(segmenter: Segmenter, record: Record, text_zh: str) -> str:
@@ -541,7 +530,7 @@ def write_tokens(records: list[Record], build_dir: Path, lexicon_path: Path | No
     """Segment the records into build_dir/tokens.parquet (id, tokens_zh, tokens_en; sorted by id).
 
     The lexicon is `lexicon_path` plus every author keyword of the corpus. Records whose cache key
-    (see _cache_key) is unchanged reuse their tokens from build_dir/.cache. Both files are written
+    (see _cache_key) is unchanged reuse their tokens from build_dir/cache/tokens.parquet. Both files are written
     atomically, and byte-identically for the same input."""
     import pyarrow.parquet as pq
 
@@ -576,3 +565,18 @@ def write_tokens(records: list[Record], build_dir: Path, lexicon_path: Path | No
     _write_parquet_atomic(_token_table(keys, [by_key[k][0] for k in keys], [by_key[k][1] for k in keys],
                                        id_name="key"), cache_path)
     return stats
+
+
+def corpus_segmenter(corpus_dir: Path | None = None, **options) -> Segmenter:
+    """The build's segmenter for a built corpus: the lexicon plus the corpus's author keywords
+    (read from its documents.jsonl when there is one)."""
+    from pipeline.corpus import DEFAULT_BUILD, DOCUMENTS
+
+    path = Path(corpus_dir if corpus_dir is not None else DEFAULT_BUILD) / DOCUMENTS
+    keywords: set[str] = set()
+    if path.exists():
+        with open(path, encoding="utf-8") as fh:
+            for line in fh:
+                if line.strip():
+                    keywords.update(json.loads(line).get("keywords_zh") or [])
+    return get_segmenter(DEFAULT_LEXICON, sorted(keywords), **options)
