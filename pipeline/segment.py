@@ -1,10 +1,12 @@
 """Segmentation: Chinese tokens (jieba + a guaranteed governance lexicon) and English tokens.
 
 How a Chinese text becomes tokens:
-1. Lexicon spans are protected first. A compiled trie regex finds lexicon terms leftmost-longest; a
-   match is kept as ONE token unless it is part of a longer dictionary word there (`城市` inside `城市化`,
-   `治理` inside `综合治理`: not a whole word). jieba's frequencies and HMM never see protected spans, so
-   they cannot split them (jieba itself splits 党建引领, 五社联动, 村改居 even after `add_word`).
+1. Lexicon spans are protected first. A record's own author keywords are protected wherever they occur;
+   then an Aho-Corasick automaton finds the lexicon's terms leftmost-longest, and a match is kept as ONE
+   token unless it is part of a longer dictionary word there (`城市` inside `城市化`, `治理` inside
+   `综合治理`: not a whole word). jieba's frequencies and HMM never see protected spans, so they cannot
+   split them (plain jieba splits 党建引领, 五社联动, 村改居; even after `add_word` of every keyword it
+   still splits 5% of the CSL author keywords, see BENCHMARKS.md).
 2. The text between protected spans is cut by jieba's algorithm with HMM off. The engine is `rjieba`
    (jieba in Rust, ~12x faster); tests/test_segment.py proves its tokens identical to `jieba.lcut(...,
    HMM=False)` on the 2,000 CSL abstracts, and pure-Python jieba stays available (`engine="jieba"`).
@@ -15,6 +17,7 @@ caches Segmenters by their settings.
 """
 from __future__ import annotations
 
+import bisect
 import functools
 import hashlib
 import json
@@ -24,6 +27,8 @@ import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+
+from ahocorasick_rs import AhoCorasick, MatchKind
 
 from pipeline.normalize import normalize_text
 from pipeline.record import Record
@@ -41,9 +46,7 @@ POS_KEEP = ("n", "v", "vn")
 # Bump when a change here changes tokens: the build cache then re-segments everything.
 SEGMENTER_VERSION = "1"
 
-ZH_FIELDS = ("title_zh", "abstract_zh", "keywords_zh", "body")
-EN_FIELDS = ("title_en", "abstract_en", "keywords_en")
-
+_SPACE = re.compile(r"\s")
 _EN_WORD = re.compile(r"[a-zà-öø-ÿ]+(?:-[a-zà-öø-ÿ]+)*")
 _ASCII_ALNUM = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
 # A dictionary word that extends a lexicon match by up to this many characters makes it "not whole".
@@ -100,19 +103,18 @@ class _Engine:
     def __init__(self, name: str):
         self.name = name
         if name == "rjieba":
-            import rjieba
+            import rjieba  # loads its dictionary once, at import
 
-            self._jieba = rjieba.Jieba()
-            self.cut = functools.partial(self._jieba.cut, hmm=False)
-            self.has_word = self._jieba.has_word
+            self.cut = functools.partial(rjieba.cut, hmm=False)
+            self.has_word = rjieba.has_word
         elif name == "jieba":
             import jieba
 
             jieba.setLogLevel(logging.WARNING)
-            self._jieba = jieba.Tokenizer()
-            self._jieba.initialize()
-            freq = self._jieba.FREQ
-            self.cut = functools.partial(self._jieba.lcut, HMM=False)
+            tokenizer = jieba.Tokenizer()
+            tokenizer.initialize()
+            freq = tokenizer.FREQ
+            self.cut = functools.partial(tokenizer.lcut, HMM=False)
             self.has_word = lambda word: freq.get(word, 0) > 0
         else:
             raise ValueError(f"unknown segmentation engine {name!r} (use 'rjieba' or 'jieba')")
@@ -136,39 +138,22 @@ def _posseg():
 # Lexicon protection
 # ---------------------------------------------------------------------------------------------- #
 
+def _has_letter(text: str) -> bool:
+    """A letter of any script (Han characters included); digits, Ⅱ, ① and punctuation are not."""
+    return any(ch.isalpha() for ch in text)
+
+
 def rejection_reason(term: str, stopwords: frozenset[str]) -> str | None:
     """Why a term is too generic to protect (None when it is fine)."""
     if len(term) < 2:
         return "single character"
-    if any(ch.isspace() for ch in term):
+    if _SPACE.search(term):
         return "contains whitespace"
-    if not any(ch.isalpha() for ch in term):
+    if not _has_letter(term):
         return "no letters (number or punctuation)"
     if term.lower() in stopwords:
         return "stopword"
     return None
-
-
-def _trie_pattern(terms: Iterable[str]) -> str:
-    """A regex that matches the longest of `terms` at a position (a trie, so matching is C-speed even
-    for tens of thousands of terms, unlike a flat alternation)."""
-    trie: dict = {}
-    for term in terms:
-        node = trie
-        for ch in term:
-            node = node.setdefault(ch, {})
-        node[""] = True
-
-    def build(node: dict) -> str:
-        branches = [re.escape(ch) + build(child) for ch, child in sorted(node.items()) if ch]
-        if not branches:
-            return ""
-        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
-        if "" in node:  # a term ends here: longer continuations are optional (greedy = longest first)
-            return "(?:" + body + ")?"
-        return body
-
-    return build(trie)
 
 
 class Segmenter:
@@ -196,19 +181,19 @@ class Segmenter:
                     self.pos[normalize_text(term)] = pos
         candidates.extend(extra_terms)
         self.terms, self.rejected = self._accept(candidates)
-        pattern = _trie_pattern(self.terms)
-        self._lexicon_re = re.compile(pattern) if pattern else None
-        # The same trie in a lookahead: one (zero-width) match per position where a term starts.
-        self._starts_re = re.compile(f"(?=({pattern}))") if pattern else None
-        self.version = hashlib.sha256(
-            "\0".join([SEGMENTER_VERSION, stopwords_version(academic_stopwords), str(keep_stopwords),
-                       str(pos_filter)]).encode()
+        # Aho-Corasick (in Rust): every occurrence of every term in one pass, whatever the lexicon size.
+        self._matcher = AhoCorasick(self.terms, matchkind=MatchKind.Standard) if self.terms else None
+        self._keep_memo: dict[str, bool] = {}
+        # What tokens depend on besides the text and the lexicon terms in it (see write_tokens).
+        self.version = hashlib.sha256(json.dumps(
+            [SEGMENTER_VERSION, stopwords_version(academic_stopwords), keep_stopwords, pos_filter,
+             sorted(self.pos.items()) if pos_filter else []], ensure_ascii=False).encode()
         ).hexdigest()[:16]
 
     def accepted(self, terms: Iterable[str]) -> list[str]:
-        """The terms that are not too generic to protect (normalized, sorted, unique; no warning)."""
-        return sorted({t for t in (normalize_text(x.strip()) for x in terms)
-                       if rejection_reason(t, self.stopwords) is None})
+        """The terms that are not too generic to protect (sorted, unique; no warning). Not normalized:
+        a record's keywords are matched against the record's own text, normalized alike or not."""
+        return sorted({t for t in terms if rejection_reason(t, self.stopwords) is None})
 
     def _accept(self, candidates: Iterable[str]) -> tuple[tuple[str, ...], dict[str, str]]:
         accepted: set[str] = set()
@@ -255,12 +240,14 @@ class Segmenter:
         they are protected wherever they occur (only ASCII runs are not cut). The lexicon then protects
         its terms leftmost-longest in the rest, where they are whole words."""
         spans = self._own_spans(text, self.accepted(own_terms))
-        if self._lexicon_re is None:
+        ends = self._ends_by_start(text)
+        if not ends:
             return spans
+        starts = sorted(ends)
         merged: list[tuple[int, int]] = []
         gap_start = 0
         for start, end in [*spans, (len(text), len(text))]:
-            merged.extend(self._scan(self._lexicon_re, text, gap_start, start, self._is_whole))
+            merged.extend(self._scan(text, ends, starts, gap_start, start))
             merged.append((start, end))
             gap_start = end
         merged.pop()  # the sentinel
@@ -273,11 +260,13 @@ class Segmenter:
         longest first."""
         occurrences = {term: [i for i in _find_all(text, term) if self._ascii_whole(text, i, i + len(term))]
                        for term in own}
+        taken = bytearray(len(text))  # 1 where a chosen occurrence lies
         chosen: list[tuple[int, int]] = []
 
         def take(term: str, first_only: bool) -> None:
             for i in occurrences[term]:
-                if all(i + len(term) <= a or i >= b for a, b in chosen):
+                if taken.find(1, i, i + len(term)) < 0:
+                    taken[i:i + len(term)] = b"\1" * len(term)
                     chosen.append((i, i + len(term)))
                     if first_only:
                         return
@@ -288,23 +277,30 @@ class Segmenter:
             take(term, first_only=False)
         return sorted(chosen)
 
-    @staticmethod
-    def _scan(pattern: re.Pattern, text: str, pos: int, endpos: int, whole) -> Iterator[tuple[int, int]]:
-        """Leftmost-longest matches of a trie pattern in text[pos:endpos] that `whole` accepts."""
-        while (m := pattern.search(text, pos, endpos)) is not None:
-            start, end = m.span()
-            if whole(text, start, end):
+    def _ends_by_start(self, text: str) -> dict[int, list[int]]:
+        """Every lexicon occurrence in `text`: start → ends (overlapping occurrences included)."""
+        ends: dict[int, list[int]] = {}
+        if self._matcher is not None:
+            for _, start, end in self._matcher.find_matches_as_indexes(text, overlapping=True):
+                ends.setdefault(start, []).append(end)
+        return ends
+
+    def _scan(self, text: str, ends: dict[int, list[int]], starts: list[int], lo: int,
+              hi: int) -> Iterator[tuple[int, int]]:
+        """Leftmost-longest lexicon terms inside text[lo:hi] that are whole words there."""
+        pos = lo
+        for start in starts[bisect.bisect_left(starts, lo):bisect.bisect_left(starts, hi)]:
+            if start < pos:
+                continue
+            end = max((e for e in ends[start] if e <= hi), default=None)
+            if end is not None and self._is_whole(text, start, end):
                 yield start, end
                 pos = end
-            else:
-                pos = start + 1
 
     def terms_in(self, text: str) -> list[str]:
-        """The longest lexicon term starting at each position of `text` (sorted, unique). The tokens
-        of `text` depend on the lexicon only through these, which makes them a precise cache key."""
-        if self._starts_re is None:
-            return []
-        return sorted({m.group(1) for m in self._starts_re.finditer(text)} - {""})
+        """The lexicon terms that occur in `text` (sorted, unique). A text's tokens depend on the
+        lexicon only through these, which makes them a precise cache key."""
+        return sorted({text[start:end] for start, ends in self._ends_by_start(text).items() for end in ends})
 
     def raw_tokens_zh(self, text: str, own_terms: Iterable[str] = ()) -> list[str]:
         """Every token, stopwords and punctuation included (protected spans whole)."""
@@ -322,9 +318,11 @@ class Segmenter:
 
     def keeps(self, token: str) -> bool:
         """Whether a token survives filtering: has a letter, and is not a stopword (unless kept)."""
-        if not any(ch.isalpha() for ch in token):
-            return False
-        return self.keep_stopwords or token.lower() not in self.stopwords
+        kept = self._keep_memo.get(token)
+        if kept is None:
+            kept = _has_letter(token) and (self.keep_stopwords or token.lower() not in self.stopwords)
+            self._keep_memo[token] = kept
+        return kept
 
     def tokens_zh(self, text: str | None, own_terms: Iterable[str] = ()) -> list[str]:
         """Chinese tokens of `text`; `own_terms` are the record's author keywords (protected first)."""
@@ -406,23 +404,17 @@ def record_text_en(record: Record) -> str:
 # English plural folding
 # ---------------------------------------------------------------------------------------------- #
 
-# Words that end in -s but are not plurals (or whose plural is themselves).
+# Words that end in -s but are not plurals, beyond what the rules in _fold_one already keep
+# (-ss, -us, -is, -ous, words of up to three letters).
 _NOT_PLURAL = frozenset("""
 politics economics ethics statistics dynamics physics mathematics logistics mechanics linguistics
 semantics genetics informatics geopolitics demographics electronics aesthetics athletics econometrics
-news series species means status census consensus focus campus bonus virus nexus corpus stimulus
-apparatus prospectus syllabus thus plus bus gas lens always perhaps towards afterwards whereas
-various previous numerous famous serious obvious anonymous autonomous continuous analogous
-analysis basis crisis thesis hypothesis synthesis emphasis diagnosis paralysis nemesis axis
-this its has was does is us yes less unless across process access success progress congress
-address stress class glass mass loss boss cross express business wellness awareness fairness
-effectiveness happiness willingness consciousness openness weakness readiness governess
+news series species means lens always perhaps towards afterwards whereas does yes
 """.split())
 _IRREGULAR = {
     "analyses": "analysis", "bases": "basis", "crises": "crisis", "theses": "thesis",
     "hypotheses": "hypothesis", "syntheses": "synthesis", "diagnoses": "diagnosis",
-    "women": "woman", "men": "man", "children": "child", "people": "people",
-    "data": "data", "criteria": "criterion", "phenomena": "phenomenon",
+    "women": "woman", "men": "man", "children": "child", "criteria": "criterion", "phenomena": "phenomenon",
 }
 
 
@@ -438,7 +430,7 @@ def _fold_one(word: str) -> str:
         return _IRREGULAR[word]
     if len(word) <= 3 or word in _NOT_PLURAL or not word.endswith("s"):
         return word
-    if word.endswith(("ss", "us", "is", "ous")):
+    if word.endswith(("ss", "us", "is")):
         return word
     if word.endswith("ies") and len(word) > 4:
         return word[:-3] + "y"

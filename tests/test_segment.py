@@ -53,7 +53,7 @@ def test_every_lexicon_term_is_one_token_where_plain_jieba_splits_it():
             text = carrier.format(term)
             assert term in seg.tokens_zh(text), (term, text, seg.raw_tokens_zh(text))
             jieba_split += term not in jieba.lcut(text)
-    assert jieba_split > len(LEXICON_TERMS)  # the guarantee is doing real work (measured: 1318 of 1632)
+    assert jieba_split > len(LEXICON_TERMS)  # the guarantee is doing real work (measured: 1310 of 1624)
 
 
 def test_seed_keywords_and_lexicon_terms_come_out_whole(seed_records):
@@ -209,7 +209,7 @@ def test_rjieba_gives_jieba_tokens_on_the_csl_abstracts(csl_records):
     ("taxes", "tax"), ("co-governances", "co-governance"), ("politics", "politics"),
     ("economics", "economics"), ("analysis", "analysis"), ("analyses", "analysis"), ("status", "status"),
     ("crises", "crisis"), ("various", "various"), ("series", "series"), ("business", "business"),
-    ("women", "woman"), ("topics", "topic"),
+    ("women", "woman"), ("topics", "topic"), ("news", "news"), ("famous", "famous"), ("classes", "class"),
 ])
 def test_fold_plural(word, folded):
     assert fold_plural(word) == folded
