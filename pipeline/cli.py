@@ -54,7 +54,7 @@ def cmd_segment(args: argparse.Namespace) -> int:
         print(f"{name}: {exc}", file=sys.stderr)
         return 1
     segmenter = corpus_segmenter(args.corpus, keep_stopwords=args.keep_stopwords)
-    lines = text.split("\n")
+    lines = text.split("\n") if text else []
     if text.endswith("\n"):
         lines.pop()
     for line in lines:

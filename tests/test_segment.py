@@ -186,6 +186,23 @@ def test_pos_filter_keeps_nouns_verbs_and_protected_terms():
     assert "普遍" in plain and "普遍" not in filtered
 
 
+def test_segmenter_and_dictionary_are_built_once_per_process():
+    first = get_segmenter(DEFAULT_LEXICON, ["协作型共治", "超大社区"])
+    assert get_segmenter(DEFAULT_LEXICON, ["超大社区", "协作型共治"]) is first
+    assert get_segmenter(DEFAULT_LEXICON, ["协作型共治", "超大社区"], keep_stopwords=True) is not first
+    assert segment.get_engine("rjieba") is segment.get_engine("rjieba")
+
+
+def test_importing_the_stage_loads_no_segmenter_library():
+    import subprocess
+    import sys
+
+    code = ("import sys, pipeline.cli, pipeline.segment, pipeline.build; "
+            "print(sorted({'jieba', 'rjieba', 'gensim'} & set(sys.modules)))")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT)
+    assert result.stdout.strip() == "[]"
+
+
 # --- the engine ----------------------------------------------------------------------------------
 
 def test_rjieba_gives_jieba_tokens_on_the_csl_abstracts(csl_records):
@@ -308,6 +325,13 @@ def test_cli_segment_uses_the_corpus_keywords(seed_records, tmp_path, capsys):
     source.write_text("推进协作型共治\n", encoding="utf-8")
     assert main(["segment", str(source), "--corpus", str(out)]) == 0
     assert capsys.readouterr().out == "推进 协作型共治\n"
+
+
+def test_cli_segment_empty_input_prints_nothing(tmp_path, capsys):
+    empty = tmp_path / "empty.txt"
+    empty.write_bytes(b"")
+    assert main(["segment", str(empty), "--corpus", str(tmp_path)]) == 0
+    assert capsys.readouterr().out == ""
 
 
 def test_cli_segment_bad_input_names_the_file(tmp_path, capsys):
