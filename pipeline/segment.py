@@ -22,6 +22,7 @@ import functools
 import hashlib
 import json
 import logging
+import os
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator
@@ -466,11 +467,16 @@ def segment_texts(texts: Iterable[str], **kw) -> list[list[str]]:
 
 
 # ---------------------------------------------------------------------------------------------- #
-# Build integration: tokens.parquet, incremental
+# Build integration: tokens.parquet, incremental and streaming
 # ---------------------------------------------------------------------------------------------- #
 
+DOCUMENTS_FILE = "documents.jsonl"
 TOKENS_FILE = "tokens.parquet"
-TOKEN_CACHE_FILE = Path("cache") / "tokens.parquet"  # beside the build's ingest cache
+# Beside the build's ingest cache: rows (id, key, tokens_zh, tokens_en) sorted by id, and the
+# fingerprint of the run that wrote them.
+TOKEN_CACHE_FILE = Path("cache") / "tokens.parquet"
+TOKEN_FINGERPRINT_FILE = Path("cache") / "tokens.fingerprint"
+_BATCH_ROWS = 1000
 
 
 @dataclass
@@ -480,82 +486,147 @@ class TokenStats:
     reused: int = 0  # taken from the cache (text and relevant lexicon terms unchanged)
     lexicon_terms: int = 0
     rejected_terms: int = 0
+    written: bool = False  # False when nothing changed: the files were left untouched
 
     def report(self) -> str:
         return (f"tokens: {self.documents} documents ({self.segmented} segmented, {self.reused} from cache); "
                 f"lexicon {self.lexicon_terms} terms, {self.rejected_terms} rejected as too generic")
 
 
-def _token_table(ids: list[str], zh: list[list[str]], en: list[list[str]], id_name: str = "id"):
-    import pyarrow as pa
-
-    return pa.table({
-        id_name: pa.array(ids, pa.string()),
-        "tokens_zh": pa.array(zh, pa.list_(pa.string())),
-        "tokens_en": pa.array(en, pa.list_(pa.string())),
-    })
+def iter_documents(path: Path) -> Iterator[Record]:
+    """The records of a built corpus's documents.jsonl, streamed."""
+    with open(path, encoding="utf-8") as fh:
+        for line in fh:
+            if line.strip():
+                yield Record.from_dict(json.loads(line))
 
 
-def _write_parquet_atomic(table, path: Path) -> None:
-    import pyarrow as pa
-    import pyarrow.parquet as pq
-
-    from pipeline.build import write_atomic
-
-    buffer = pa.BufferOutputStream()
-    pq.write_table(table, buffer, compression="zstd")
-    write_atomic(path, buffer.getvalue().to_pybytes())
-
-
-def _cache_key(segmenter: Segmenter, record: Record, text_zh: str) -> str:
+def _cache_key(segmenter: Segmenter, record: Record) -> str:
     """What a record's tokens depend on: its text fields, the lexicon terms that occur in them, and
     the segmenter's version (stopword lists, options). Adding a keyword to the corpus so re-segments
     exactly the documents that contain it; a stopword change re-segments everything."""
     fields = [record.title_zh, record.abstract_zh, record.keywords_zh, record.body,
               record.title_en, record.abstract_en, record.keywords_en]
-    payload = json.dumps([segmenter.version, fields, segmenter.terms_in(text_zh)], ensure_ascii=False)
+    payload = json.dumps([segmenter.version, fields, segmenter.terms_in(record_text_zh(record))], ensure_ascii=False)
     return hashlib.sha256(payload.encode()).hexdigest()
 
 
-def write_tokens(records: list[Record], build_dir: Path, lexicon_path: Path | None = DEFAULT_LEXICON,
-                 **options) -> TokenStats:
-    """Segment the records into build_dir/tokens.parquet (id, tokens_zh, tokens_en; sorted by id).
-
-    The lexicon is `lexicon_path` plus every author keyword of the corpus. Records whose cache key
-    (see _cache_key) is unchanged reuse their tokens from build_dir/cache/tokens.parquet. Both files are written
-    atomically, and byte-identically for the same input."""
+def _cached_rows(path: Path) -> Iterator[dict]:
+    """The previous run's cache rows, in id order (empty when there is none)."""
     import pyarrow.parquet as pq
 
+    if not path.exists():
+        return
+    cache = pq.ParquetFile(path)
+    if cache.schema_arrow.names != ["id", "key", "tokens_zh", "tokens_en"]:  # another version's cache
+        return
+    for batch in cache.iter_batches(batch_size=_BATCH_ROWS):
+        yield from batch.to_pylist()
+
+
+class _ParquetOut:
+    """A Parquet file written in batches under a temporary name; `commit()` moves it into place."""
+
+    def __init__(self, path: Path, columns: dict):
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.path = path
+        self.tmp = path.with_name(f".{path.name}.tmp")
+        self.schema = pa.schema(columns)
+        self.writer = pq.ParquetWriter(self.tmp, self.schema, compression="zstd")
+        self.rows: list[dict] = []
+
+    def add(self, row: dict) -> None:
+        self.rows.append(row)
+        if len(self.rows) >= _BATCH_ROWS:
+            self._flush()
+
+    def _flush(self) -> None:
+        import pyarrow as pa
+
+        if self.rows:
+            self.writer.write_table(pa.Table.from_pylist(self.rows, schema=self.schema))
+            self.rows = []
+
+    def close(self) -> None:
+        self._flush()
+        self.writer.close()
+
+    def commit(self) -> None:
+        os.replace(self.tmp, self.path)
+
+    def discard(self) -> None:
+        if self.writer.is_open:
+            self.writer.close()
+        self.tmp.unlink(missing_ok=True)
+
+
+def write_tokens(records: Iterable[Record] | None, build_dir: Path,
+                 lexicon_path: Path | None = DEFAULT_LEXICON, **options) -> TokenStats:
+    """Segment the records into build_dir/tokens.parquet (id, tokens_zh, tokens_en; sorted by id).
+
+    `records=None` streams the build's documents.jsonl (sorted by id; memory stays bounded). The
+    lexicon is `lexicon_path` plus every author keyword of the corpus. A record whose cache key
+    (_cache_key) is unchanged reuses its tokens from build_dir/cache/tokens.parquet; when nothing
+    changed at all, no file is written. Files are written atomically, byte-identical for the same input."""
+    import pyarrow as pa
+
     build_dir = Path(build_dir)
-    keywords = sorted({k for record in records for k in record.keywords_zh})
+    if records is None:
+        documents = build_dir / DOCUMENTS_FILE
+        if not documents.exists():
+            raise FileNotFoundError(f"{documents}: no documents to segment")
+        stream = functools.partial(iter_documents, documents)
+    else:
+        ordered = sorted(records, key=lambda r: r.id)
+        stream = functools.partial(iter, ordered)
+    keywords = sorted({k for record in stream() for k in record.keywords_zh})
     segmenter = get_segmenter(lexicon_path, keywords, **options)
-    cache_path = build_dir / TOKEN_CACHE_FILE
-    cached: dict[str, tuple[list[str], list[str]]] = {}
-    if cache_path.exists():
-        table = pq.read_table(cache_path).to_pydict()
-        cached = dict(zip(table["key"], zip(table["tokens_zh"], table["tokens_en"])))
+    stats = TokenStats(lexicon_terms=len(segmenter.terms), rejected_terms=len(segmenter.rejected))
 
-    stats = TokenStats(documents=len(records), lexicon_terms=len(segmenter.terms),
-                       rejected_terms=len(segmenter.rejected))
-    rows: dict[str, tuple[str, list[str], list[str]]] = {}
-    for record in sorted(records, key=lambda r: r.id):
-        text_zh = record_text_zh(record)
-        key = _cache_key(segmenter, record, text_zh)
-        if key in cached:
-            zh, en = cached[key]
-            stats.reused += 1
+    token_list = pa.list_(pa.string())
+    tokens_out = _ParquetOut(build_dir / TOKENS_FILE,
+                             {"id": pa.string(), "tokens_zh": token_list, "tokens_en": token_list})
+    cache_out = _ParquetOut(build_dir / TOKEN_CACHE_FILE, {"id": pa.string(), "key": pa.string(),
+                                                          "tokens_zh": token_list, "tokens_en": token_list})
+    fingerprint = hashlib.sha256()
+    cached = _cached_rows(build_dir / TOKEN_CACHE_FILE)
+    old = next(cached, None)
+    try:
+        for record in stream():
+            key = _cache_key(segmenter, record)
+            while old is not None and old["id"] < record.id:
+                old = next(cached, None)
+            if old is not None and old["id"] == record.id and old["key"] == key:
+                zh, en = old["tokens_zh"], old["tokens_en"]
+                stats.reused += 1
+            else:
+                zh, en = segmenter.segment_record(record)
+                stats.segmented += 1
+            stats.documents += 1
+            fingerprint.update(f"{record.id}\0{key}\n".encode())
+            tokens_out.add({"id": record.id, "tokens_zh": zh, "tokens_en": en})
+            cache_out.add({"id": record.id, "key": key, "tokens_zh": zh, "tokens_en": en})
+        cached.close()
+        tokens_out.close()
+        cache_out.close()
+        fingerprint_path = build_dir / TOKEN_FINGERPRINT_FILE
+        unchanged = ((build_dir / TOKENS_FILE).exists() and fingerprint_path.exists()
+                     and fingerprint_path.read_text(encoding="ascii") == fingerprint.hexdigest())
+        if unchanged:
+            tokens_out.discard()
+            cache_out.discard()
         else:
-            zh, en = segmenter.segment_record(record)
-            stats.segmented += 1
-        rows[record.id] = (key, zh, en)
-
-    ids = list(rows)
-    _write_parquet_atomic(_token_table(ids, [rows[i][1] for i in ids], [rows[i][2] for i in ids]),
-                          build_dir / TOKENS_FILE)
-    by_key = {key: (zh, en) for key, zh, en in rows.values()}
-    keys = sorted(by_key)
-    _write_parquet_atomic(_token_table(keys, [by_key[k][0] for k in keys], [by_key[k][1] for k in keys],
-                                       id_name="key"), cache_path)
+            tokens_out.commit()
+            cache_out.commit()
+            fingerprint_path.write_text(fingerprint.hexdigest(), encoding="ascii")
+            stats.written = True
+    except BaseException:
+        tokens_out.discard()
+        cache_out.discard()
+        raise
     return stats
 
 

@@ -264,9 +264,11 @@ def test_write_tokens_sorted_and_byte_identical(tmp_path):
 
 def test_write_tokens_is_incremental_and_resegments_what_a_lexicon_change_touches(tmp_path, monkeypatch):
     out = tmp_path / "build"
-    write_tokens(_records(), out)
+    assert write_tokens(_records(), out).written
+    written = (out / "tokens.parquet").stat().st_mtime_ns
     again = write_tokens(_records(), out)
     assert again.reused == 3 and again.segmented == 0
+    assert not again.written and (out / "tokens.parquet").stat().st_mtime_ns == written  # a no-op writes nothing
 
     calls = []
     real = Segmenter.segment_record
@@ -296,7 +298,7 @@ def test_write_tokens_is_incremental_and_resegments_what_a_lexicon_change_touche
     segment._cached_segmenter.cache_clear()
 
 
-def test_build_writes_tokens_for_the_seeds(seed_records):
+def test_build_writes_tokens_for_the_seeds(seed_records, tmp_path):
     out, records = seed_records
     corpus = load_corpus(out)
     assert corpus.tokens is not None and list(corpus.tokens.columns) == ["id", "tokens_zh", "tokens_en"]
@@ -306,6 +308,24 @@ def test_build_writes_tokens_for_the_seeds(seed_records):
         for keyword in record.keywords_zh:
             assert keyword in list(tokens[record.id])
     assert sum(len(t) for t in corpus.tokens["tokens_en"]) > 100
+    # Streaming from documents.jsonl gives the same file as segmenting the records in memory.
+    write_tokens(records, tmp_path)
+    assert (tmp_path / "tokens.parquet").read_bytes() == (out / "tokens.parquet").read_bytes()
+
+
+def test_rebuild_resegments_only_after_a_change(tmp_path):
+    import shutil
+
+    raw, out = tmp_path / "raw", tmp_path / "build"
+    shutil.copytree(ROOT / "corpus" / "raw", raw)
+    first = build(raw, out, jobs=1, progress=False).tokens
+    assert first.segmented == 4 and first.written
+    again = build(raw, out, jobs=1, progress=False).tokens
+    assert again.segmented == 0 and again.reused == 4 and not again.written
+    target = raw / "001_eee3230f3eb5a9d6.txt"
+    target.write_text(target.read_text(encoding="utf-8").replace("党建引领", "党建引领下"), encoding="utf-8")
+    third = build(raw, out, jobs=1, progress=False).tokens
+    assert third.segmented == 1 and third.reused == 3 and third.written
 
 
 # --- CLI --------------------------------------------------------------------------------------------
