@@ -8,6 +8,7 @@ Text: the 2,000 CSL records (title, abstract, keywords), normalized as the build
 from __future__ import annotations
 
 import json
+import statistics
 import time
 
 from common import EXTERNAL, ROOT, machine, median_seconds, need
@@ -16,6 +17,8 @@ from pipeline.normalize import normalize_text
 from pipeline.record import Record
 from pipeline.segment import Segmenter, record_text_zh
 
+ROUNDS = 5
+
 
 def load_records() -> list[Record]:
     path = need(EXTERNAL / "csl" / "csl_benchmark_joined_dev_test.jsonl")
@@ -23,6 +26,18 @@ def load_records() -> list[Record]:
     return [Record(id=row["id"] if "id" in row else str(i), title_zh=normalize_text(row["title"]),
                    abstract_zh=normalize_text(row["abstract"]), keywords_zh=[normalize_text(k) for k in row["keywords"]])
             for i, row in enumerate(rows)]
+
+
+def interleaved_medians(runs: dict, rounds: int = ROUNDS) -> dict[str, float]:
+    """Median seconds of each run, the runs taken in turn round after round, so that the load of a
+    shared machine falls on all of them alike."""
+    times: dict[str, list[float]] = {name: [] for name in runs}
+    for _ in range(rounds):
+        for name, run in runs.items():
+            start = time.perf_counter()
+            run()
+            times[name].append(time.perf_counter() - start)
+    return {name: statistics.median(t) for name, t in times.items()}
 
 
 def english_text() -> str:
@@ -61,15 +76,16 @@ def main() -> None:
     setup = time.perf_counter() - start
     stage_python = Segmenter(extra_terms=keywords, engine="jieba")
 
-    timings = {
-        "stage (rjieba engine, default)": median_seconds(lambda: [stage.segment_record(r) for r in records]),
-        "stage (pure-Python jieba engine)": median_seconds(lambda: [stage_python.segment_record(r) for r in records]),
-        "plain jieba.lcut (HMM on)": median_seconds(lambda: [jieba.lcut(t) for t in texts]),
-        "plain jieba.lcut(HMM=False)": median_seconds(lambda: [jieba.lcut(t, HMM=False) for t in texts]),
-    }
+    timings = interleaved_medians({
+        "stage (rjieba engine, default)": lambda: [stage.segment_record(r) for r in records],
+        "stage (pure-Python jieba engine)": lambda: [stage_python.segment_record(r) for r in records],
+        "plain jieba.lcut (HMM on)": lambda: [jieba.lcut(t) for t in texts],
+        "plain jieba.lcut(HMM=False)": lambda: [jieba.lcut(t, HMM=False) for t in texts],
+    })
     baseline = timings["plain jieba.lcut (HMM on)"]
     print(f"## Segmentation speed ({machine()})")
-    print(f"{len(records)} CSL records, {megabytes:.2f} MB of Chinese text (title, abstract, keywords); medians of 3 runs")
+    print(f"{len(records)} CSL records, {megabytes:.2f} MB of Chinese text (title, abstract, keywords); "
+          f"medians of {ROUNDS} interleaved rounds")
     for name, seconds in timings.items():
         print(f"- {name:34s} {megabytes / seconds:6.2f} MB/s   ({baseline / seconds:5.2f}x plain jieba.lcut)")
     print(f"- stage set-up (lexicon of {len(stage.terms)} terms; dictionary already loaded): {setup:.2f} s")

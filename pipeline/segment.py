@@ -630,16 +630,9 @@ def write_tokens(records: Iterable[Record] | None, build_dir: Path,
     return stats
 
 
-def corpus_segmenter(corpus_dir: Path | None = None, **options) -> Segmenter:
-    """The build's segmenter for a built corpus: the lexicon plus the corpus's author keywords
-    (read from its documents.jsonl when there is one)."""
-    from pipeline.corpus import DEFAULT_BUILD, DOCUMENTS
-
-    path = Path(corpus_dir if corpus_dir is not None else DEFAULT_BUILD) / DOCUMENTS
-    keywords: set[str] = set()
-    if path.exists():
-        with open(path, encoding="utf-8") as fh:
-            for line in fh:
-                if line.strip():
-                    keywords.update(json.loads(line).get("keywords_zh") or [])
+def corpus_segmenter(corpus_dir: Path, **options) -> Segmenter:
+    """The build's segmenter for a built corpus: the lexicon plus the corpus's author keywords (from
+    its documents.jsonl; just the lexicon when there is none)."""
+    documents = Path(corpus_dir) / DOCUMENTS_FILE
+    keywords = {k for r in iter_documents(documents) for k in r.keywords_zh} if documents.exists() else set()
     return get_segmenter(DEFAULT_LEXICON, sorted(keywords), **options)

@@ -372,5 +372,5 @@ def test_lexicon_suggest_finds_collocations_the_lexicon_lacks(tmp_path, capsys):
     lines = capsys.readouterr().out.splitlines()
     suggested = dict(line.split("\t") for line in lines)
     assert all(term not in LEXICON_TERMS for term in suggested)
-    assert any(phrase.startswith(term) or term.startswith("数字乡贤") for term in suggested), lines
-    assert all(int(n) >= 5 for n in suggested.values())
+    # 乡贤 is a lexicon term; 数字 + 乡贤 occurs twice in each of the 12 records.
+    assert suggested == {"数字乡贤": "24", "参与乡村建设": "12"}
