@@ -517,7 +517,11 @@ def _cached_rows(path: Path) -> Iterator[dict]:
 
     if not path.exists():
         return
-    cache = pq.ParquetFile(path)
+    try:
+        cache = pq.ParquetFile(path)
+    except (OSError, ValueError) as exc:  # a damaged cache only costs re-segmentation
+        log.warning("%s: unreadable token cache, re-segmenting (%s)", path, exc)
+        return
     if cache.schema_arrow.names != ["id", "key", "tokens_zh", "tokens_en"]:  # another version's cache
         return
     for batch in cache.iter_batches(batch_size=_BATCH_ROWS):
@@ -555,6 +559,8 @@ class _ParquetOut:
         self.writer.close()
 
     def commit(self) -> None:
+        with open(self.tmp, "rb+") as fh:
+            os.fsync(fh.fileno())
         os.replace(self.tmp, self.path)
 
     def discard(self) -> None:

@@ -298,6 +298,17 @@ def test_write_tokens_is_incremental_and_resegments_what_a_lexicon_change_touche
     segment._cached_segmenter.cache_clear()
 
 
+def test_a_damaged_token_cache_only_costs_resegmentation(tmp_path, caplog):
+    write_tokens(_records(), tmp_path / "good")
+    out = tmp_path / "damaged"
+    (out / "cache").mkdir(parents=True)
+    (out / "cache" / "tokens.parquet").write_bytes(b"PAR1 truncated")
+    with caplog.at_level(logging.WARNING, logger="pipeline.segment"):
+        stats = write_tokens(_records(), out)
+    assert stats.segmented == 3 and "unreadable token cache" in caplog.text
+    assert (out / "tokens.parquet").read_bytes() == (tmp_path / "good" / "tokens.parquet").read_bytes()
+
+
 def test_build_writes_tokens_for_the_seeds(seed_records, tmp_path):
     out, records = seed_records
     corpus = load_corpus(out)
