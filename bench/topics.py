@@ -5,7 +5,7 @@ against plain gensim LdaModel with default settings on plain jieba.lcut tokens (
 Speed: `topics fit --k 13` (in-process, all outputs written) against raw gensim on the same bag of words
 with the same settings (Dictionary + filter_extremes + LdaModel + doc-topic inference + writing topics and
 doc topics), alternating, same run. Then one `--k-range 5:15 --passes 10` run on the whole corpus (skip: --skip-k-range).
-Tokens come from tests/csl_corpus.py (jieba + a small stopword filter).
+Tokens come from tests/csl_corpus.py (the corpus build's segmentation step).
 """
 from __future__ import annotations
 

@@ -19,6 +19,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from pipeline.ingest import SIDECAR, IngestResult, ingest_file, iter_input_files
+from pipeline.segment import TokenStats, write_tokens
 
 DOCUMENTS = "documents.jsonl"
 MANIFEST = "manifest.json"
@@ -40,6 +41,7 @@ class BuildSummary:
     converted_t2s: int = 0
     kinds: Counter = field(default_factory=Counter)
     out: Path | None = None
+    tokens: TokenStats | None = None
 
     def report(self) -> str:
         kinds = ", ".join(f"{k} {n}" for k, n in sorted(self.kinds.items()))
@@ -50,6 +52,8 @@ class BuildSummary:
                  f"failures: {len(self.failures)}"]
         lines += [f"  {source}: {reason}" for source, reason in self.failures]
         lines += [f"  warning: {source}: {reason}" for source, reason in self.warnings]
+        if self.tokens:
+            lines.append(self.tokens.report())
         if self.out:
             lines.append(f"written: {self.out / DOCUMENTS}")
         return "\n".join(lines)
@@ -179,6 +183,8 @@ def build(raw: str | Path = "corpus/raw", out: str | Path = "corpus/build", jobs
         write_atomic(out / MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=1, sort_keys=True).encode())
         _prune_cache(cache_dir, set(keys.values()))
     spool_path.unlink(missing_ok=True)
+    # Also on an unchanged corpus: a lexicon or stopword change re-segments (and only then writes).
+    summary.tokens = write_tokens(None, out)
     return summary
 
 

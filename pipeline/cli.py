@@ -6,6 +6,8 @@ Each command is a small `cmd_*` function; heavy modules are imported inside it s
 from __future__ import annotations
 
 import argparse
+import json
+import re
 import sys
 from pathlib import Path
 
@@ -124,6 +126,45 @@ def cmd_fetch(args: argparse.Namespace) -> int:
     return 0 if summary.ok else 1
 
 
+def cmd_segment(args: argparse.Namespace) -> int:
+    from pipeline.decode import DecodeError, decode_bytes
+    from pipeline.normalize import normalize_text
+    from pipeline.segment import corpus_segmenter
+
+    name = "<stdin>" if args.file in (None, "-") else args.file
+    try:
+        raw = sys.stdin.buffer.read() if name == "<stdin>" else Path(name).read_bytes()
+        text = decode_bytes(raw)[0] if raw.strip() else raw.decode("ascii", errors="replace")
+    except (OSError, DecodeError) as exc:
+        print(f"{name}: {exc}", file=sys.stderr)
+        return 1
+    segmenter = corpus_segmenter(args.corpus, keep_stopwords=args.keep_stopwords)
+    lines = text.split("\n") if text else []
+    if text.endswith("\n"):
+        lines.pop()
+    for line in lines:
+        line = normalize_text(line)
+        tokens = segmenter.tokens_zh(line) if re.search("[\u3400-\u9fff]", line) else segmenter.tokens_en(line)
+        print(" ".join(tokens))
+    return 0
+
+
+def cmd_lexicon_suggest(args: argparse.Namespace) -> int:
+    from pipeline.corpus import DOCUMENTS
+    from pipeline.lexicon import suggest_terms
+    from pipeline.record import Record
+
+    path = args.corpus / DOCUMENTS
+    if not path.exists():
+        print(f"{path}: no built corpus here (run `make corpus` or `python -m pipeline build`)", file=sys.stderr)
+        return 1
+    with open(path, encoding="utf-8") as fh:
+        records = [Record.from_dict(json.loads(line)) for line in fh if line.strip()]
+    for term, count in suggest_terms(records, min_count=args.min_count):
+        print(f"{term}\t{count}")
+    return 0
+
+
 def make_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m pipeline", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)
@@ -193,6 +234,21 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("--retries", type=int, default=3, help="retries on 429/5xx and connection errors")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     p.set_defaults(func=cmd_fetch)
+
+
+    p = sub.add_parser("segment", help="print the tokens of each input line, as the corpus build makes them")
+    p.add_argument("file", nargs="?", default="-", help="text file (default or '-': standard input)")
+    p.add_argument("--keep-stopwords", action="store_true", help="keep stopwords in the output")
+    p.add_argument("--corpus", type=Path, default=DEFAULT_BUILD,
+                   help="built corpus whose author keywords join the lexicon, as in the build (default corpus/build)")
+    p.set_defaults(func=cmd_segment)
+
+    p = sub.add_parser("lexicon", help="lexicon tools")
+    lexicon = p.add_subparsers(dest="lexicon_command", required=True)
+    p = lexicon.add_parser("suggest", help="print frequent multiword collocations the lexicon lacks, with counts")
+    p.add_argument("--corpus", type=Path, default=DEFAULT_BUILD, help="built corpus (default corpus/build)")
+    p.add_argument("--min-count", type=int, default=5, help="minimum occurrences (default 5)")
+    p.set_defaults(func=cmd_lexicon_suggest)
 
     return parser
 

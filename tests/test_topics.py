@@ -1,4 +1,5 @@
 """Topic models: quality on CSL (known categories), reproducibility, choosing K, outputs, report safety."""
+import io
 import json
 import random
 
@@ -202,3 +203,24 @@ def test_other_engines_separate_the_two_themes(tmp_path, method, workers):
     result = topics.fit(load_corpus(two_themes(tmp_path)), k=2, method=method, options=options)
     tops = [set(g.sort_values("rank")["term"].head(8)) for _, g in result.topics.groupby("topic")]
     assert sorted(len(t & {"农业", "土壤", "产量", "灌溉", "品种", "种植", "施肥", "农田"}) for t in tops) == [0, 8]
+
+
+def test_infer_command_segments_new_text_and_records(tmp_path, capsys):
+    corpus = two_themes(tmp_path / "corpus")
+    cli.main(["topics", "fit", "--corpus", str(corpus), "--k", "2", "--out", str(tmp_path / "out"), *SMALL])
+    terms = pd.read_csv(tmp_path / "out" / "topics.csv")
+    farm = int(terms[terms.term == "农业"].sort_values("weight").iloc[-1]["topic"])
+    (tmp_path / "new.txt").write_text("农业、土壤、灌溉和品种\n\n城市社区的治理与居民共治\n", encoding="utf-8")
+    (tmp_path / "new.jsonl").write_text(json.dumps({"id": "r1", "title_zh": "農業土壤與灌溉"}, ensure_ascii=False)
+                                        + "\n", encoding="utf-8")   # traditional characters: normalized first
+    (tmp_path / "bad.txt").write_bytes(b"\xff\xfe\x00binary")
+    capsys.readouterr()
+    assert cli.main(["topics", "infer", str(tmp_path / "out"), str(tmp_path / "new.txt")]) == 0
+    table = pd.read_csv(io.StringIO(capsys.readouterr().out), dtype={"id": str})
+    assert table.columns.tolist() == ["id", "main_topic", "topic_0", "topic_1"]
+    assert table["id"].tolist() == ["1", "3"] and table["main_topic"].tolist() == [farm, 1 - farm]
+    assert cli.main(["topics", "infer", str(tmp_path / "out"), str(tmp_path / "new.jsonl")]) == 0
+    table = pd.read_csv(io.StringIO(capsys.readouterr().out))
+    assert table["id"].tolist() == ["r1"] and table["main_topic"].tolist() == [farm]
+    assert cli.main(["topics", "infer", str(tmp_path / "out"), str(tmp_path / "bad.txt")]) == 2
+    assert "bad.txt: cannot read as UTF-8 text" in capsys.readouterr().err
