@@ -224,3 +224,26 @@ def test_infer_command_segments_new_text_and_records(tmp_path, capsys):
     assert table["id"].tolist() == ["r1"] and table["main_topic"].tolist() == [farm]
     assert cli.main(["topics", "infer", str(tmp_path / "out"), str(tmp_path / "bad.txt")]) == 2
     assert "bad.txt: cannot read as UTF-8 text" in capsys.readouterr().err
+
+
+def test_fit_on_a_corpus_made_by_build(tmp_path):
+    """Records in, `build` (ingest + segmentation), `topics fit`: the themes of the text come out."""
+    rng = random.Random(3)
+    city = ["城市", "社区", "治理", "居民", "街道", "网格", "物业", "志愿者"]
+    farm = ["农业", "土壤", "灌溉", "品种", "种植", "施肥", "农田", "水稻"]
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    with open(raw / "records.jsonl", "w", encoding="utf-8") as fh:
+        for i in range(80):
+            words = rng.choices(farm if i % 2 else city, k=20)
+            fh.write(json.dumps({"id": f"r{i:03d}", "title_zh": "、".join(words[:4]), "year": 2010 + i % 5,
+                                 "abstract_zh": "，".join(words) + "。"}, ensure_ascii=False) + "\n")
+    assert cli.main(["build", "--raw", str(raw), "--out", str(tmp_path / "build"), "-q"]) == 0
+    assert cli.main(["topics", "fit", "--corpus", str(tmp_path / "build"), "--k", "2", "--out",
+                     str(tmp_path / "out"), *SMALL]) == 0
+    dt = pd.read_parquet(tmp_path / "out" / "doc_topics.parquet")
+    assert len(dt) == 80
+    # Every document's main topic is its theme's topic.
+    theme = dt["id"].str[1:].astype(int) % 2
+    assert dt.groupby(theme)["main_topic"].nunique().tolist() == [1, 1]
+    assert dt.loc[theme == 0, "main_topic"].iloc[0] != dt.loc[theme == 1, "main_topic"].iloc[0]
