@@ -320,7 +320,7 @@ def periods(years: pd.Series, max_periods: int = MAX_PERIODS) -> pd.Series:
     return years.map(label).astype(object)
 
 
-def term_weights_by_period(model: Model, counts, weights: np.ndarray, period: pd.Series,
+def term_weights_by_period(model: Model, bows, weights: np.ndarray, period: pd.Series,
                            top: int = 10) -> pd.DataFrame:
     """Per-period term weights under the global topics.
 
@@ -329,7 +329,9 @@ def term_weights_by_period(model: Model, counts, weights: np.ndarray, period: pd
     phi = model.topic_term
     rows = []
     labels_ = period.to_numpy()
-    for p in sorted({x for x in labels_ if x is not None}):
+    names = sorted({x for x in labels_ if x is not None})
+    counts = count_matrix(bows, len(model.terms)) if names else None
+    for p in names:
         idx = np.flatnonzero(labels_ == p)
         sub = counts[idx].tocoo()
         shares = np.zeros_like(phi)
@@ -352,12 +354,13 @@ def term_weights_by_period(model: Model, counts, weights: np.ndarray, period: pd
 def top_documents(docs: pd.DataFrame, doc_topics: pd.DataFrame, top: int = 5) -> pd.DataFrame:
     """The documents most about each topic, with their titles (for reading what a topic means)."""
     title = docs.get("title_zh", pd.Series(dtype=object)).fillna(docs.get("title_en", pd.Series(dtype=object)))
+    year = docs["year"] if "year" in docs else pd.Series([None] * len(docs))
+    proportions = np.nan_to_num(doc_topics.filter(like="topic_").to_numpy(dtype=float), nan=-1.0)
     rows = []
-    proportions = doc_topics.filter(like="topic_")
-    for t, column in enumerate(proportions.columns):
-        best = proportions[column].fillna(-1).sort_values(ascending=False, kind="stable").head(top)
-        rows += [(t, rank, docs.at[i, "id"], title.get(i), docs.at[i, "year"] if "year" in docs else None,
-                  round(float(best[i]), 6)) for rank, i in enumerate(best.index, 1) if best[i] > 0]
+    for t in range(proportions.shape[1]):
+        best = np.argsort(-proportions[:, t], kind="stable")[:top]
+        rows += [(t, rank, docs["id"].iat[i], title.iat[i], year.iat[i], round(float(proportions[i, t]), 6))
+                 for rank, i in enumerate(best, 1) if proportions[i, t] > 0]
     return pd.DataFrame(rows, columns=["topic", "rank", "id", "title", "year", "proportion"])
 
 
@@ -543,8 +546,7 @@ def summarize(model: Model, docs: pd.DataFrame, bows, options: Options, method: 
     years = docs["year"] if "year" in docs else pd.Series([None] * len(docs))
     prevalence = prevalence_by(doc_topics, years, seed).rename(columns={"period": "year"})
     prevalence.insert(1, "label", prevalence["topic"].map(dict(enumerate(topic_labels))))
-    counts = count_matrix(bows, len(model.terms))
-    by_period = term_weights_by_period(model, counts, weights, periods(years))
+    by_period = term_weights_by_period(model, bows, weights, periods(years))
     params = {"method": method, "k": model.k, "seed": seed, "documents": len(docs),
               "empty_documents": int(main.isna().sum()), "vocabulary": len(model.terms),
               "corpus": str(corpus_path) if corpus_path else None, "options": vars(options).copy()}
