@@ -1,0 +1,254 @@
+"""Concepts (a name with its Chinese and English terms) and matching them against the corpus.
+
+A concept file (TOML, `corpus/concepts.toml`) names each concept once:
+
+    [韧性]
+    zh = ["韧性"]                  # Chinese terms and variants
+    en = ["resilien*"]             # English terms; trailing * = any ending
+    narrower = ["韧性社区", "城市韧性"] # narrower terms that also count
+
+Matching works on normalized text (NFKC, lower case; the corpus is already in simplified characters)
+field by field, so a concept is found whether or not segmentation kept it whole; the field "tokens"
+adds the segmented tokens (a token equal to a term). A document is counted once per field that matches.
+"""
+from __future__ import annotations
+
+import re
+import tomllib
+import unicodedata
+from dataclasses import dataclass, field
+from functools import cache, cached_property
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from pipeline.record import LIST_FIELDS
+
+# Which record fields make up each matchable field (Chinese and English parts are searched together).
+FIELD_COLUMNS: dict[str, tuple[str, ...]] = {
+    "title": ("title_zh", "title_en"),
+    "keywords": ("keywords_zh", "keywords_en"),
+    "abstract": ("abstract_zh", "abstract_en"),
+    "body": ("body",),
+}
+# Body text is left out by default: full texts mention nearly everything somewhere, and abstract-only
+# records repeat the abstract there. Titles, author keywords and abstracts are what bibliometrics counts.
+DEFAULT_FIELDS: tuple[str, ...] = ("title", "keywords", "abstract")
+# The segmented tokens (tokens.parquet) as one more field: a token equal to a term matches. Opt-in,
+# because the tokens cover whatever text the build segmented, whichever fields were asked for.
+TOKENS_FIELD = "tokens"
+FIELDS = (*FIELD_COLUMNS, TOKENS_FIELD)
+
+REPO_CONCEPTS = Path(__file__).resolve().parents[1] / "corpus" / "concepts.toml"
+_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+_SEPARATOR = re.compile(r"[-\s]+")
+
+
+@cache
+def _t2s():
+    import opencc
+
+    return opencc.OpenCC("t2s.json")
+
+
+def normalize_term(term: str) -> str:
+    """A query term the way the corpus text is normalized: simplified, NFKC, lower case, single spaces."""
+    text = unicodedata.normalize("NFKC", _t2s().convert(term.strip())).lower()
+    return re.sub(r"\s+", " ", text)
+
+
+def term_pattern(term: str) -> str:
+    """RE2 pattern for one normalized term. English terms match whole words, `-`/space interchangeable,
+    a trailing `*` any ending; Chinese terms match as substrings (there are no word boundaries)."""
+    wildcard = term.endswith("*")
+    core = term.rstrip("*")
+    body = r"[-\s]*".join(re.escape(part) for part in _SEPARATOR.split(core) if part)
+    if _CJK.search(core):
+        return body + (r"[a-z0-9\u3400-\u9fff]*" if wildcard else "")
+    # \b in RE2 is ASCII-only, so an English word right after a Chinese character still starts a word.
+    return r"\b" + body + (r"[a-z0-9]*" if wildcard else r"\b")
+
+
+@dataclass(frozen=True)
+class Concept:
+    name: str
+    zh: tuple[str, ...] = ()
+    en: tuple[str, ...] = ()
+    narrower: tuple[str, ...] = ()
+
+    @property
+    def terms(self) -> tuple[str, ...]:
+        """All normalized terms, longest first so that alternation prefers the longer term."""
+        unique = dict.fromkeys(normalize_term(t) for t in (*self.zh, *self.en, *self.narrower) if t.strip())
+        return tuple(sorted(unique, key=lambda t: (-len(t), t)))
+
+    @property
+    def pattern(self) -> str:
+        return "(?:" + "|".join(term_pattern(t) for t in self.terms) + ")"
+
+    def names_it(self, term: str) -> bool:
+        """True when `term` is this concept's name or one of its synonyms (zh/en), not a narrower term."""
+        wanted = normalize_term(term)
+        return any(re.fullmatch(term_pattern(normalize_term(t)), wanted)
+                   for t in (self.name, *self.zh, *self.en))
+
+    @classmethod
+    def literal(cls, term: str) -> "Concept":
+        return cls(name=term, zh=(term,)) if _CJK.search(term) else cls(name=term, en=(term,))
+
+
+def load_concepts(path: str | Path | None = None) -> dict[str, Concept]:
+    """Read a concept file; `None` reads the repository's corpus/concepts.toml (empty if absent)."""
+    path = Path(path) if path is not None else REPO_CONCEPTS
+    if not path.exists():
+        if path == REPO_CONCEPTS:
+            return {}
+        raise FileNotFoundError(f"{path}: concept file not found")
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as err:
+        raise ValueError(f"{path}: not a valid UTF-8 TOML concept file: {err}") from None
+    concepts = {}
+    for name, entry in data.items():
+        if not isinstance(entry, dict):
+            raise ValueError(f"{path}: concept {name!r} must be a table with zh/en/narrower lists")
+        lists = {}
+        for key in ("zh", "en", "narrower"):
+            value = entry.get(key, [])
+            if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+                raise ValueError(f"{path}: concept {name!r}: {key} must be a list of strings")
+            lists[key] = tuple(value)
+        if not any(lists.values()):
+            lists["zh" if _CJK.search(name) else "en"] = (name,)
+        concepts[name] = Concept(name=name, **lists)
+    return concepts
+
+
+def concept_set(concepts=None) -> dict[str, Concept]:
+    """A concept dict from a dict, a path to a concept file, or None (the repository's file)."""
+    return concepts if isinstance(concepts, dict) else load_concepts(concepts)
+
+
+def resolve(term: str, concepts: dict[str, Concept], glossary: pd.DataFrame | None = None) -> Concept:
+    """The concept a query term asks for: a concept by name or synonym; else, for an English term, the
+    Chinese term the corpus's bilingual keywords pair it with (and that term's concept); else the literal term."""
+    if term in concepts:
+        return concepts[term]
+    for concept in concepts.values():
+        if concept.names_it(term):
+            return concept
+    if glossary is not None and not _CJK.search(term) and len(glossary):
+        from pipeline.glossary import translate
+
+        chinese = translate(term, glossary)
+        if chinese is not None:
+            for concept in concepts.values():
+                if concept.names_it(chinese):
+                    return concept
+            return Concept(name=chinese, zh=(chinese,), en=(term,))
+    return Concept.literal(term)
+
+
+def resolve_all(terms, concepts: dict[str, Concept], glossary: pd.DataFrame | None = None) -> list[Concept]:
+    resolved = [resolve(t, concepts, glossary) if isinstance(t, str) else t for t in terms]
+    return list({c.name: c for c in resolved}.values())
+
+
+def _normalized(values: pa.ChunkedArray | pa.Array) -> pa.Array:
+    return pc.utf8_lower(pc.utf8_normalize(pc.fill_null(values, ""), "NFKC"))
+
+
+def _joined(value) -> str | None:
+    """A list field as one string; "；" keeps "社区" + "治理" in two keywords from matching 社区治理."""
+    if value is None or isinstance(value, float) or not len(value):
+        return None
+    return "；".join(value)
+
+
+def _field_text(docs: pd.DataFrame, columns: tuple[str, ...]) -> pa.Array:
+    parts = []
+    for column in columns:
+        if column not in docs:
+            continue
+        series = docs[column].map(_joined) if column in LIST_FIELDS else docs[column]
+        if not pd.api.types.is_string_dtype(series):  # e.g. a column that is missing everywhere (NaN)
+            series = series.astype(object).where(series.notna(), None)
+        parts.append(pc.fill_null(pa.array(series, type=pa.large_string(), from_pandas=True), ""))
+    if not parts:
+        return pa.array([""] * len(docs), type=pa.large_string())
+    text = parts[0] if len(parts) == 1 else pc.binary_join_element_wise(*parts, pa.scalar("\n", pa.large_string()))
+    return _normalized(text)
+
+
+@dataclass
+class Matches:
+    """Per document (in corpus order): does it match, and in how many fields."""
+
+    docs: np.ndarray  # bool
+    hits: np.ndarray  # int: fields matched (0..len(fields))
+
+
+@dataclass
+class TextIndex:
+    """Normalized field texts (and the token vocabulary) of a corpus, built once and reused by queries."""
+
+    docs: pd.DataFrame
+    tokens: pd.DataFrame | None = None
+    _fields: dict[str, pa.Array] = field(default_factory=dict, repr=False)
+
+    def text(self, name: str) -> pa.Array:
+        if name not in FIELD_COLUMNS:
+            raise ValueError(f"unknown field {name!r}: choose from {', '.join(FIELDS)}")
+        if name not in self._fields:
+            self._fields[name] = _field_text(self.docs, FIELD_COLUMNS[name])
+        return self._fields[name]
+
+    @cached_property
+    def _token_vocabulary(self) -> tuple[pa.Array, np.ndarray, np.ndarray] | None:
+        """(vocabulary, vocabulary index per token, document row per token) over tokens_zh + tokens_en."""
+        if self.tokens is None or not len(self.tokens):
+            return None
+        rows = pd.Index(self.docs["id"]).get_indexer(self.tokens["id"])  # -1: token row without a document
+        words, doc_rows = [], []
+        for column in ("tokens_zh", "tokens_en"):
+            if column not in self.tokens:
+                continue
+            lists = pa.array(self.tokens[column], type=pa.list_(pa.large_string()), from_pandas=True)
+            doc_rows.append(rows[pc.list_parent_indices(lists).to_numpy()])
+            words.append(pc.list_flatten(lists))
+        encoded = pc.dictionary_encode(pa.chunked_array(words).combine_chunks())
+        doc_rows = np.concatenate(doc_rows)
+        keep = doc_rows >= 0
+        return _normalized(encoded.dictionary), encoded.indices.to_numpy()[keep], doc_rows[keep]
+
+    def token_hits(self, concept: Concept) -> np.ndarray:
+        """Tokens per document equal to one of the concept's terms (a wildcard term: starting with it)."""
+        counts = np.zeros(len(self.docs), dtype=np.int64)
+        vocabulary = self._token_vocabulary
+        if vocabulary is not None:
+            words, word_of_token, row_of_token = vocabulary
+            hit_words = pc.match_substring_regex(words, "^" + concept.pattern + "$").to_numpy(zero_copy_only=False)
+            counts += np.bincount(row_of_token[hit_words[word_of_token]], minlength=len(self.docs))
+        return counts
+
+    def _per_field(self, concept: Concept, fields, count: bool) -> np.ndarray:
+        found = np.zeros(len(self.docs), dtype=np.int64)
+        for name in fields:
+            if name == TOKENS_FIELD:
+                hits = self.token_hits(concept)
+                found += hits if count else hits > 0
+            else:
+                kernel = pc.count_substring_regex if count else pc.match_substring_regex
+                found += kernel(self.text(name), concept.pattern).to_numpy(zero_copy_only=False)
+        return found
+
+    def match(self, concept: Concept, fields=DEFAULT_FIELDS) -> Matches:
+        hits = self._per_field(concept, fields, count=False)
+        return Matches(docs=hits > 0, hits=hits)
+
+    def occurrences(self, concept: Concept, fields=DEFAULT_FIELDS) -> np.ndarray:
+        """How often the concept's terms occur in each document's fields (non-overlapping)."""
+        return self._per_field(concept, fields, count=True)
