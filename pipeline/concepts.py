@@ -79,13 +79,13 @@ class Concept:
     en: tuple[str, ...] = ()
     narrower: tuple[str, ...] = ()
 
-    @property
+    @cached_property
     def terms(self) -> tuple[str, ...]:
         """All normalized terms, longest first so that alternation prefers the longer term."""
         unique = dict.fromkeys(normalize_term(t) for t in (*self.zh, *self.en, *self.narrower) if t.strip())
         return tuple(sorted(unique, key=lambda t: (-len(t), t)))
 
-    @property
+    @cached_property
     def pattern(self) -> str:
         return "(?:" + "|".join(term_pattern(t) for t in self.terms) + ")"
 
@@ -185,10 +185,19 @@ def _field_text(docs: pd.DataFrame, columns: tuple[str, ...]) -> pa.Array:
 
 @dataclass
 class Matches:
-    """Per document (in corpus order): does it match, and in how many fields."""
+    """One concept, per document (in corpus order)."""
 
-    docs: np.ndarray  # bool
-    hits: np.ndarray  # int: fields matched (0..len(fields))
+    docs: np.ndarray         # bool: matches in any field
+    hits: np.ndarray         # int: fields that match (each field once)
+    occurrences: np.ndarray  # int: term occurrences over those fields (non-overlapping)
+
+
+@dataclass
+class FieldText:
+    """A field's normalized text, kept only for the documents where it is not empty."""
+
+    rows: np.ndarray
+    text: pa.Array
 
 
 @dataclass
@@ -197,14 +206,24 @@ class TextIndex:
 
     docs: pd.DataFrame
     tokens: pd.DataFrame | None = None
-    _fields: dict[str, pa.Array] = field(default_factory=dict, repr=False)
+    _fields: dict[str, FieldText] = field(default_factory=dict, repr=False)
 
-    def text(self, name: str) -> pa.Array:
+    def field_text(self, name: str) -> FieldText:
         if name not in FIELD_COLUMNS:
             raise ValueError(f"unknown field {name!r}: choose from {', '.join(FIELDS)}")
         if name not in self._fields:
-            self._fields[name] = _field_text(self.docs, FIELD_COLUMNS[name])
+            text = _field_text(self.docs, FIELD_COLUMNS[name])
+            rows = np.flatnonzero(pc.utf8_length(text).to_numpy(zero_copy_only=False) > 0)
+            self._fields[name] = FieldText(rows=rows, text=text.take(pa.array(rows)))
         return self._fields[name]
+
+    def texts(self, name: str) -> list[str]:
+        """The field's normalized text of every document ("" where empty)."""
+        out = [""] * len(self.docs)
+        part = self.field_text(name)
+        for row, text in zip(part.rows.tolist(), part.text.to_pylist()):
+            out[row] = text
+        return out
 
     @cached_property
     def _token_vocabulary(self) -> tuple[pa.Array, np.ndarray, np.ndarray] | None:
@@ -234,21 +253,28 @@ class TextIndex:
             counts += np.bincount(row_of_token[hit_words[word_of_token]], minlength=len(self.docs))
         return counts
 
-    def _per_field(self, concept: Concept, fields, count: bool) -> np.ndarray:
-        found = np.zeros(len(self.docs), dtype=np.int64)
+    def match(self, concepts: list[Concept], fields=DEFAULT_FIELDS) -> list[Matches]:
+        """Where each concept occurs. One pass of all concepts' terms over each field finds the few
+        candidate documents; each concept is then counted on those alone."""
+        n = len(self.docs)
+        if not concepts:
+            return []
+        found = [Matches(np.zeros(n, bool), np.zeros(n, np.int64), np.zeros(n, np.int64)) for _ in concepts]
         for name in fields:
             if name == TOKENS_FIELD:
-                hits = self.token_hits(concept)
-                found += hits if count else hits > 0
-            else:
-                kernel = pc.count_substring_regex if count else pc.match_substring_regex
-                found += kernel(self.text(name), concept.pattern).to_numpy(zero_copy_only=False)
+                for concept, result in zip(concepts, found):
+                    counts = self.token_hits(concept)
+                    result.hits += counts > 0
+                    result.occurrences += counts
+                continue
+            part = self.field_text(name)
+            any_concept = "|".join(c.pattern for c in concepts)
+            candidates = np.flatnonzero(pc.match_substring_regex(part.text, any_concept).to_numpy(zero_copy_only=False))
+            text, rows = part.text.take(pa.array(candidates)), part.rows[candidates]
+            for concept, result in zip(concepts, found):
+                counts = pc.count_substring_regex(text, concept.pattern).to_numpy(zero_copy_only=False)
+                result.hits[rows] += counts > 0
+                result.occurrences[rows] += counts
+        for result in found:
+            result.docs = result.hits > 0
         return found
-
-    def match(self, concept: Concept, fields=DEFAULT_FIELDS) -> Matches:
-        hits = self._per_field(concept, fields, count=False)
-        return Matches(docs=hits > 0, hits=hits)
-
-    def occurrences(self, concept: Concept, fields=DEFAULT_FIELDS) -> np.ndarray:
-        """How often the concept's terms occur in each document's fields (non-overlapping)."""
-        return self._per_field(concept, fields, count=True)

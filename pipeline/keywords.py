@@ -48,7 +48,7 @@ def document_tokens(corpus, fields=DEFAULT_FIELDS) -> list[list[str]]:
             by_id[row.id] = [*(zh if zh is not None else []), *(en if en is not None else [])]
         return [list(by_id.get(doc_id, [])) for doc_id in corpus.docs["id"]]
     index = corpus.text_index
-    texts = ["\n".join(parts) for parts in zip(*(index.text(f).to_pylist() for f in fields if f != TOKENS_FIELD))]
+    texts = ["\n".join(parts) for parts in zip(*(index.texts(f) for f in fields if f != TOKENS_FIELD))]
     try:
         from pipeline.segment import segment_texts
     except ImportError:

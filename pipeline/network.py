@@ -87,8 +87,8 @@ def concept_sets(corpus, terms=None, fields=DEFAULT_FIELDS, concepts=None) -> li
     known = concept_set(concepts)
     wanted = resolve_all(terms, known) if terms else list(known.values())
     sets = [set() for _ in range(len(corpus.docs))]
-    for concept in wanted:
-        for row in np.flatnonzero(corpus.text_index.match(concept, fields).docs):
+    for concept, found in zip(wanted, corpus.text_index.match(wanted, fields)):
+        for row in np.flatnonzero(found.docs):
             sets[row].add(concept.name)
     return sets
 

@@ -8,6 +8,7 @@ from pathlib import Path
 CJK_FONT_FILE = "NotoSansCJKsc-Regular.otf"
 CJK_FONT_NAME = "Noto Sans CJK SC"
 MEASURE_LABELS = {"doc_share": "文献占比", "count": "文献数", "per_10k": "每万词出现次数"}
+SOLID_PERIOD_DOCS = 30  # periods with fewer documents do not set the y-axis scale
 BY_LABELS = {"year": "年份", "source_kind": "来源类型", "journal": "期刊", "indexing": "收录"}
 
 
@@ -68,6 +69,16 @@ def plot_trends(table, measure: str = "doc_share", path: str | Path | None = Non
             rows = table[table["concept"] == concept].set_index("period").reindex(labels)
             ax.bar(np.arange(len(labels)) + i * width, rows[column].to_numpy(dtype=float), width, label=concept)
         ax.set_xticks(np.arange(len(labels)) + 0.4 - width / 2, labels, rotation=45, ha="right")
+    if measure == "doc_share":
+        from matplotlib.ticker import PercentFormatter
+
+        ax.yaxis.set_major_formatter(PercentFormatter(1.0))
+        # Scale to the periods with enough documents; the wide intervals of near-empty periods run off
+        # the top instead of flattening every line.
+        solid = table[table["total"] >= SOLID_PERIOD_DOCS]
+        top = np.nanmax([solid["ci_high"].max(), table["share"].max(), 0]) if len(solid) else np.nan
+        if top > 0:
+            ax.set_ylim(0, top * 1.1)
     ax.set_xlabel(BY_LABELS.get(by, by))
     ax.set_ylabel(MEASURE_LABELS[measure])
     if title:

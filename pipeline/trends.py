@@ -100,11 +100,10 @@ def trends(corpus, terms, by: str = "year", fields=DEFAULT_FIELDS,
     period_tokens = split.count(tokens_per_doc) if tokens_per_doc is not None else None
 
     frames = []
-    for concept in wanted:
-        found = corpus.text_index.match(concept, fields)
+    for concept, found in zip(wanted, corpus.text_index.match(wanted, fields)):
         docs = split.count(found.docs.astype(np.int64)).astype(np.int64)
         low, high = wilson_interval(docs, total)
-        occurrences = split.count(corpus.text_index.occurrences(concept, fields)).astype(np.int64)
+        occurrences = split.count(found.occurrences).astype(np.int64)
         with np.errstate(invalid="ignore", divide="ignore"):
             frames.append(pd.DataFrame({
                 "concept": concept.name,
