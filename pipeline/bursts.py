@@ -54,16 +54,24 @@ def burst_states(counts: np.ndarray, totals: np.ndarray, s: float = 2.0, gamma: 
 def detect_bursts(years, counts, totals, s: float = 2.0, gamma: float = 1.0) -> list[tuple[int, int, float]]:
     """Bursts of one term's yearly series as (begin year, end year, strength)."""
     states, saved = burst_states(np.asarray(counts)[None, :], totals, s, gamma)
-    return _runs(list(years), states[0], saved[0])
+    return _runs(list(years), states[0], saved[0], np.asarray(totals))
 
 
-def _runs(years: list, states: np.ndarray, saved: np.ndarray) -> list[tuple[int, int, float]]:
+def _runs(years: list, states: np.ndarray, saved: np.ndarray, totals) -> list[tuple[int, int, float]]:
+    """Runs of the burst state as (begin, end, strength); years without documents cost nothing in
+    either state, so they are trimmed from a burst's ends."""
     found, start = [], None
     for t, state in enumerate([*states, 0]):
         if state and start is None:
             start = t
         elif not state and start is not None:
-            found.append((years[start], years[t - 1], float(saved[start:t].sum())))
+            begin, end = start, t - 1
+            while begin <= end and totals[begin] == 0:
+                begin += 1
+            while end >= begin and totals[end] == 0:
+                end -= 1
+            if begin <= end:
+                found.append((years[begin], years[end], float(saved[begin:end + 1].sum())))
             start = None
     return found
 
@@ -97,6 +105,6 @@ def bursts(corpus, terms=None, s: float = 2.0, gamma: float = 1.0, min_docs: int
         return pd.DataFrame(columns=BURST_COLUMNS)
     states, saved = burst_states(matrix.to_numpy(), totals, s, gamma)
     rows = [(term, strength, begin, end) for i, term in enumerate(matrix.index)
-            for begin, end, strength in _runs(split.labels, states[i], saved[i])]
+            for begin, end, strength in _runs(split.labels, states[i], saved[i], totals)]
     table = pd.DataFrame(rows, columns=BURST_COLUMNS)
     return table.sort_values(["begin", "strength", "term"], ascending=[True, False, True], ignore_index=True)

@@ -49,11 +49,23 @@ def print_table(table, fmt: str) -> None:
         print(table.to_string(index=False) if len(table) else "(no rows)")
 
 
+def reports_bad_input(command):
+    """A missing corpus, a bad concept file or an unknown option value: one line on stderr, exit 2."""
+    def run(args: argparse.Namespace) -> int:
+        try:
+            return command(args)
+        except (FileNotFoundError, ValueError) as err:
+            print(f"error: {err}", file=sys.stderr)
+            return 2
+    return run
+
+
 TREND_TABLE_COLUMNS = {"doc_share": ["docs", "total", "share", "ci_low", "ci_high"],
                        "count": ["docs", "total", "hits", "occurrences"],
                        "per_10k": ["occurrences", "tokens", "per_10k"]}
 
 
+@reports_bad_input
 def cmd_trends(args: argparse.Namespace) -> int:
     from pipeline.corpus import load_corpus
 
@@ -71,6 +83,7 @@ def cmd_trends(args: argparse.Namespace) -> int:
     return 0
 
 
+@reports_bad_input
 def cmd_keywords(args: argparse.Namespace) -> int:
     from pipeline.corpus import load_corpus
 
@@ -78,6 +91,7 @@ def cmd_keywords(args: argparse.Namespace) -> int:
     return 0
 
 
+@reports_bad_input
 def cmd_bursts(args: argparse.Namespace) -> int:
     from pipeline.corpus import load_corpus
 
@@ -86,6 +100,7 @@ def cmd_bursts(args: argparse.Namespace) -> int:
     return 0
 
 
+@reports_bad_input
 def cmd_network(args: argparse.Namespace) -> int:
     from pipeline.corpus import load_corpus
 

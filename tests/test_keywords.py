@@ -1,4 +1,5 @@
 """Keyword methods: log-odds against a worked example, TF-IDF and TextRank by hand, author keywords, glossary."""
+import json
 import math
 
 import numpy as np
@@ -96,3 +97,23 @@ def test_glossary_aligns_equal_length_keyword_lists(tmp_path):
     records.append({"id": "g8", "title_zh": "x", "keywords_zh": ["社区治理", "韧性"], "keywords_en": ["resilience"]})
     glossary = load_corpus(write_corpus(tmp_path / "g", records)).glossary()
     assert glossary.values.tolist() == [["社区治理", "community governance", 4], ["韧性", "resilience", 3]]
+
+
+def test_cli_keywords_and_bursts(tmp_path):
+    import subprocess
+    import sys
+
+    from conftest import ROOT
+
+    corpus = write_corpus(tmp_path / "hand", HAND_RECORDS)
+    out = subprocess.run([sys.executable, "-m", "pipeline", "keywords", "--corpus", str(corpus), "--method", "author",
+                          "--by", "year", "--top", "1", "--format", "csv"], capture_output=True, text=True, check=True,
+                         cwd=ROOT)
+    assert out.stdout.splitlines() == ["period,rank,term,score,docs,share",
+                                       "2018,1,党建引领,1,1,0.5", "2020,1,共建共治共享,1,1,0.3333333333333333"]
+    bursts = subprocess.run([sys.executable, "-m", "pipeline", "bursts", "共治", "--corpus", str(corpus),
+                             "--format", "json"], capture_output=True, text=True, check=True, cwd=ROOT)
+    # 共治: 0 of 2 documents in 2018, 3 of 3 in 2020; p0 = 3/5, p1 = 2·p0 capped just below 1.
+    (burst,) = json.loads(bursts.stdout)
+    assert (burst["term"], burst["begin"], burst["end"]) == ("共治", 2020, 2020)
+    assert burst["strength"] == pytest.approx(3 * math.log(1 / 0.6), rel=1e-6)

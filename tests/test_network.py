@@ -55,3 +55,22 @@ def test_concept_network(tmp_path):
     edges = {(a, b): w for a, b, w, _ in net.edges.itertuples(index=False)}
     # r1: 党建引领 + 社区治理; r3: 共治 + 社区治理; r4: 韧性 + 共治; r6: 党建引领 + 共治.
     assert edges == {("党建引领", "社区治理"): 1, ("共治", "社区治理"): 1, ("共治", "韧性"): 1, ("党建引领", "共治"): 1}
+
+
+def test_cli_network_writes_gexf_and_vosviewer(tmp_path):
+    import subprocess
+    import sys
+
+    from conftest import ROOT
+
+    records = [{"id": f"k{i}", "title_zh": "题", "keywords_zh": kw} for i, kw in enumerate(KEYWORD_DOCS)]
+    corpus = write_corpus(tmp_path / "c", records)
+    out = subprocess.run([sys.executable, "-m", "pipeline", "network", "--corpus", str(corpus), "--min-docs", "1",
+                          "--gexf", str(tmp_path / "n.gexf"), "--vosviewer", str(tmp_path / "m.txt"),
+                          str(tmp_path / "e.txt"), "--format", "csv"], capture_output=True, text=True, check=True, cwd=ROOT)
+    assert out.stdout.splitlines()[0] == "node,docs,degree,strength,betweenness"
+    assert nx.read_gexf(tmp_path / "n.gexf")["社区"]["韧性"]["weight"] == 2
+    assert (tmp_path / "e.txt").read_text().count("\n") == 4
+    missing = subprocess.run([sys.executable, "-m", "pipeline", "network", "--corpus", str(tmp_path / "nowhere")],
+                             capture_output=True, text=True, cwd=ROOT)
+    assert missing.returncode == 2 and "nowhere" in missing.stderr and "Traceback" not in missing.stderr
