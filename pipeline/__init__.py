@@ -16,7 +16,8 @@ The modules behind them: pipeline.concepts, .trends, .keywords, .bursts, .networ
 """
 from pipeline.record import Record
 
-# Heavy modules load on first use (names differ from module names, which would shadow them), so `import pipeline` stays fast.
+# Heavy modules load on first use, so `import pipeline` stays fast. The names differ from the module
+# names: importing a submodule would replace a same-named attribute.
 _LAZY = {
     "load_corpus": "pipeline.corpus",
     "Corpus": "pipeline.corpus",

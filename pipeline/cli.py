@@ -34,9 +34,29 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 def cmd_build(args: argparse.Namespace) -> int:
     from pipeline.build import build
 
-    summary = build(args.raw, args.out, jobs=args.jobs, progress=not args.quiet)
+    summary = build(args.raw, args.out, jobs=args.jobs, progress=not args.quiet, engine=args.engine,
+                    scheduler=args.scheduler)
     print(summary.report())
     return 1 if summary.failures else 0
+
+
+def cmd_fetch(args: argparse.Namespace) -> int:
+    from pipeline.fetch import CONTACT_ENV, FetchOptions, fetch_urls, read_url_file, resolve_contact
+
+    try:
+        urls = read_url_file(args.urlfile)
+    except (OSError, UnicodeDecodeError) as e:
+        print(f"{args.urlfile}: cannot read the URL list: {e}", file=sys.stderr)
+        return 1
+    if resolve_contact(args.contact) is None:
+        print(f"note: no contact in the User-Agent; set --contact or ${CONTACT_ENV} so site owners "
+              "can reach you instead of blocking you", file=sys.stderr)
+    options = FetchOptions(delay=args.delay, concurrency=args.concurrency, read_timeout=args.timeout,
+                           max_bytes=int(args.max_mb * 2**20), retries=args.retries, contact=args.contact,
+                           revalidate=args.revalidate, progress=not args.quiet)
+    summary = fetch_urls(urls, args.out, options)
+    print(summary.report())
+    return 0 if summary.ok else 1
 
 
 def print_table(table, fmt: str) -> None:
@@ -128,8 +148,26 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("--raw", type=Path, default=DEFAULT_RAW, help="input directory (default corpus/raw)")
     p.add_argument("--out", type=Path, default=DEFAULT_BUILD, help="output directory (default corpus/build)")
     p.add_argument("--jobs", type=int, default=None, help="worker processes (default: all cores)")
+    p.add_argument("--engine", choices=["local", "dask"], default="local",
+                   help="local worker processes, or a Dask cluster")
+    p.add_argument("--scheduler", help="Dask scheduler address (default: start a local cluster)")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     p.set_defaults(func=cmd_build)
+
+    p = sub.add_parser("fetch", help="download article pages politely into the raw corpus")
+    p.add_argument("urlfile", type=Path, help="one URL per line (# comments and blank lines allowed)")
+    p.add_argument("--out", type=Path, default=DEFAULT_RAW, help="raw corpus directory (default corpus/raw)")
+    p.add_argument("--delay", type=float, default=3.0, help="seconds between requests to one host (default 3)")
+    p.add_argument("--concurrency", type=int, default=4, help="hosts fetched at once (default 4)")
+    p.add_argument("--contact", help="e-mail or URL put in the User-Agent (default $PIPELINE_FETCH_CONTACT)")
+    p.add_argument("--revalidate", action="store_true",
+                   help="re-request stored pages with ETag/Last-Modified instead of skipping them")
+    p.add_argument("--timeout", type=float, default=30.0, help="read timeout in seconds (default 30)")
+    p.add_argument("--max-mb", type=float, default=20.0, help="largest response kept, in MiB (default 20)")
+    p.add_argument("--retries", type=int, default=3, help="retries on 429/5xx and connection errors")
+    p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    p.set_defaults(func=cmd_fetch)
+
 
     analysis = argparse.ArgumentParser(add_help=False)
     analysis.add_argument("--corpus", type=Path, default=DEFAULT_BUILD, help="built corpus (default corpus/build)")

@@ -1,0 +1,249 @@
+"""Incremental, atomic corpus build: every file under the raw directory → `documents.jsonl`.
+
+The manifest maps each input's path to its content hash and record ids; each input's records are
+cached by that hash (and the ingest code's own hash), so an unchanged input is not re-processed.
+Every file is written to a temporary name and moved into place: a build killed half-way leaves
+the previous corpus intact.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sys
+import tempfile
+from collections import Counter, deque
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from pipeline.ingest import SIDECAR, IngestResult, ingest_file, iter_input_files
+
+DOCUMENTS = "documents.jsonl"
+MANIFEST = "manifest.json"
+CACHE = "cache"
+PACKAGE = Path(__file__).resolve().parent
+# Code whose change invalidates cached records: everything that turns bytes into records.
+INGEST_CODE = ("record.py", "decode.py", "page.py", "clean.py", "fields.py", "normalize.py", "ingest.py",
+               "sites", "exports", "data")
+
+
+@dataclass
+class BuildSummary:
+    inputs: int = 0
+    reused: int = 0
+    records: int = 0
+    failures: list[tuple[str, str]] = field(default_factory=list)
+    warnings: list[tuple[str, str]] = field(default_factory=list)
+    spam_blocks: int = 0
+    converted_t2s: int = 0
+    kinds: Counter = field(default_factory=Counter)
+    out: Path | None = None
+
+    def report(self) -> str:
+        kinds = ", ".join(f"{k} {n}" for k, n in sorted(self.kinds.items()))
+        lines = [f"inputs: {self.inputs} ({self.inputs - self.reused} processed, {self.reused} unchanged)",
+                 f"records: {self.records}" + (f" ({kinds})" if kinds else ""),
+                 f"spam blocks removed: {self.spam_blocks}",
+                 f"pages converted from traditional: {self.converted_t2s}",
+                 f"failures: {len(self.failures)}"]
+        lines += [f"  {source}: {reason}" for source, reason in self.failures]
+        lines += [f"  warning: {source}: {reason}" for source, reason in self.warnings]
+        if self.out:
+            lines.append(f"written: {self.out / DOCUMENTS}")
+        return "\n".join(lines)
+
+
+@lru_cache(maxsize=1)
+def ingest_code_version() -> str:
+    digest = hashlib.sha256()
+    for name in INGEST_CODE:
+        path = PACKAGE / name
+        files = sorted(p for p in path.rglob("*") if p.is_file() and "__pycache__" not in p.parts) if path.is_dir() \
+            else [path] if path.exists() else []
+        for file in files:
+            digest.update(str(file.relative_to(PACKAGE)).encode())
+            digest.update(file.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _cache_key(content_hash: str) -> str:
+    return f"{content_hash[:32]}-{ingest_code_version()}"
+
+
+def _ingest_job(args: tuple[str, str]) -> tuple[str, IngestResult]:
+    path, source = args
+    return path, ingest_file(Path(path), source)
+
+
+def _fingerprints(files: list[Path], previous: dict) -> dict[str, dict]:
+    """Content hash (page and sidecar), sizes and mtimes of each input; the hash is reused while the
+    sizes and mtimes are unchanged."""
+    out = {}
+    for path in files:
+        source = path.as_posix()
+        # A fetch sidecar (charset, final URL) changes the records as much as the page does.
+        parts = [path, path.with_name(path.name + SIDECAR)]
+        stats = [(p.stat().st_size, p.stat().st_mtime_ns) if p.exists() else None for p in parts]
+        old = previous.get(source, {})
+        if old.get("stat") == [list(s) if s else None for s in stats] and old.get("sha256"):
+            digest = old["sha256"]
+        else:
+            hasher = hashlib.sha256()
+            for p in parts:
+                if p.exists():
+                    hasher.update(p.read_bytes())
+            digest = hasher.hexdigest()
+        out[source] = {"sha256": digest, "stat": [list(s) if s else None for s in stats]}
+    return out
+
+
+def _load_manifest(out: Path) -> dict:
+    try:
+        return json.loads((out / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
+def _cache_entry(result: IngestResult) -> bytes:
+    """An input's cached result: a header line (error, warnings, counts), then one record per line."""
+    header = {"error": result.error, "warnings": result.warnings,
+              "kinds": dict(Counter(r.source_kind for r in result.records)),
+              "spam_blocks": sum(r.cleaning.get("spam_blocks", 0) for r in result.records),
+              "converted_t2s": sum(bool(r.cleaning.get("converted_t2s")) for r in result.records)}
+    lines = [json.dumps(header, ensure_ascii=False)] + [r.to_json() for r in result.records]
+    return ("\n".join(lines) + "\n").encode()
+
+
+def build(raw: str | Path = "corpus/raw", out: str | Path = "corpus/build", jobs: int | None = None,
+          progress: bool = True, engine: str = "local", scheduler: str | None = None) -> BuildSummary:
+    """Rebuild `out` from every input under `raw`, re-processing only what changed.
+
+    Records stream from the per-input cache to the output (only ids and offsets are held in memory)."""
+    raw, out = Path(raw), Path(out)
+    if not raw.is_dir():
+        raise FileNotFoundError(f"{raw}: no such input directory")
+    cache_dir = out / CACHE
+    previous = _load_manifest(out)
+    files = list(iter_input_files([raw]))
+    inputs = _fingerprints(files, previous.get("inputs", {}))
+    keys = {source: _cache_key(info["sha256"]) for source, info in inputs.items()}
+    todo = [(source, source) for source, key in keys.items() if not (cache_dir / f"{key}.jsonl").exists()]
+
+    summary = BuildSummary(out=out, inputs=len(files), reused=len(files) - len(todo))
+    unchanged = (not todo and (out / DOCUMENTS).exists() and previous.get("ingest_code") == ingest_code_version()
+                 and {s: i["cache"] for s, i in previous.get("inputs", {}).items()} == keys)
+    if not unchanged:
+        for path, result in run_ingest(todo, jobs, progress, engine, scheduler):
+            write_atomic(cache_dir / f"{keys[path]}.jsonl", _cache_entry(result))
+    manifest = {"ingest_code": ingest_code_version(), "inputs": {}}
+    index: list[tuple[str, int, int]] = []
+    spool_path = out / ".documents.spool"
+    out.mkdir(parents=True, exist_ok=True)
+    with open(spool_path, "wb") as spool:
+        for source, key in keys.items():
+            with open(cache_dir / f"{key}.jsonl", "rb") as fh:
+                header = json.loads(fh.readline())
+                ids = []
+                for line in fh:
+                    ids.append(_record_id(line))
+                    if not unchanged:
+                        index.append((ids[-1], spool.tell(), len(line)))
+                        spool.write(line)
+            if header["error"]:
+                summary.failures.append((source, header["error"]))
+            summary.warnings += [(source, w) for w in header["warnings"]]
+            summary.kinds.update(header["kinds"])
+            summary.spam_blocks += header["spam_blocks"]
+            summary.converted_t2s += header["converted_t2s"]
+            summary.records += len(ids)
+            manifest["inputs"][source] = {**inputs[source], "cache": key, "records": ids, "error": header["error"]}
+    if not unchanged:
+        index.sort()
+        _write_sorted(out / DOCUMENTS, spool_path, index)
+        write_atomic(out / MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=1, sort_keys=True).encode())
+        _prune_cache(cache_dir, set(keys.values()))
+    spool_path.unlink(missing_ok=True)
+    return summary
+
+
+def _record_id(line: bytes) -> str:
+    """The id of a record line, read without parsing it: `Record.to_json` writes `{"id":"…"` first."""
+    start = len(b'{"id":"')
+    return line[start:line.index(b'"', start)].decode()
+
+
+def _write_sorted(target: Path, spool_path: Path, index: list[tuple[str, int, int]]) -> None:
+    """Copy the spooled record lines into `target` in id order, atomically."""
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as dst, open(spool_path, "rb") as src:
+            for _, offset, length in index:
+                src.seek(offset)
+                dst.write(src.read(length))
+            dst.flush()
+            os.fsync(dst.fileno())
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def run_ingest(todo: list[tuple[str, str]], jobs: int | None, progress: bool, engine: str = "local",
+               scheduler: str | None = None):
+    """Ingest the changed inputs: (path, result) pairs in input order."""
+    bar = None
+    if progress and len(todo) > 20:
+        from tqdm import tqdm
+
+        bar = tqdm(total=len(todo), unit="file", desc="ingest", file=sys.stderr)
+    if engine == "dask":
+        from pipeline.dask_engine import map_ordered
+        items = map_ordered(_ingest_job, todo, scheduler)
+    else:
+        items = _map_local(todo, jobs or os.cpu_count() or 1)
+    for item in items:
+        if bar:
+            bar.update()
+        yield item
+    if bar:
+        bar.close()
+
+
+def _map_local(todo: list[tuple[str, str]], jobs: int):
+    """In worker processes when there are enough inputs to pay for them; at most a bounded window of
+    results waits in memory."""
+    if jobs <= 1 or len(todo) <= 8:
+        yield from map(_ingest_job, todo)
+        return
+    window = jobs * 8
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        pending = deque()
+        for item in todo:
+            pending.append(pool.submit(_ingest_job, item))
+            if len(pending) >= window:
+                yield pending.popleft().result()
+        while pending:
+            yield pending.popleft().result()
+
+
+def _prune_cache(cache_dir: Path, keep: set[str]) -> None:
+    if cache_dir.is_dir():
+        for entry in cache_dir.glob("*.jsonl"):
+            if entry.stem not in keep:
+                entry.unlink(missing_ok=True)
