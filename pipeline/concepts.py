@@ -17,7 +17,7 @@ import re
 import tomllib
 import unicodedata
 from dataclasses import dataclass, field
-from functools import cache, cached_property
+from functools import cached_property
 from pathlib import Path
 
 import numpy as np
@@ -25,6 +25,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from pipeline.normalize import to_simplified
 from pipeline.record import LIST_FIELDS
 
 # Which record fields make up each matchable field (Chinese and English parts are searched together).
@@ -47,16 +48,9 @@ _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _SEPARATOR = re.compile(r"[-\s]+")
 
 
-@cache
-def _t2s():
-    import opencc
-
-    return opencc.OpenCC("t2s.json")
-
-
 def normalize_term(term: str) -> str:
     """A query term the way the corpus text is normalized: simplified, NFKC, lower case, single spaces."""
-    text = unicodedata.normalize("NFKC", _t2s().convert(term.strip())).lower()
+    text = unicodedata.normalize("NFKC", to_simplified(term.strip())).lower()
     return re.sub(r"\s+", " ", text)
 
 
@@ -132,18 +126,19 @@ def concept_set(concepts=None) -> dict[str, Concept]:
     return concepts if isinstance(concepts, dict) else load_concepts(concepts)
 
 
-def resolve(term: str, concepts: dict[str, Concept], glossary: pd.DataFrame | None = None) -> Concept:
+def resolve(term: str, concepts: dict[str, Concept], glossary=None) -> Concept:
     """The concept a query term asks for: a concept by name or synonym; else, for an English term, the
-    Chinese term the corpus's bilingual keywords pair it with (and that term's concept); else the literal term."""
+    Chinese term the corpus's bilingual keywords pair it with (and that term's concept); else the literal
+    term. `glossary`: a zh/en/support table, or a function returning one (called only when needed)."""
     if term in concepts:
         return concepts[term]
     for concept in concepts.values():
         if concept.names_it(term):
             return concept
-    if glossary is not None and not _CJK.search(term) and len(glossary):
+    if glossary is not None and not _CJK.search(term):
         from pipeline.glossary import translate
 
-        chinese = translate(term, glossary)
+        chinese = translate(term, glossary() if callable(glossary) else glossary)
         if chinese is not None:
             for concept in concepts.values():
                 if concept.names_it(chinese):
@@ -152,7 +147,8 @@ def resolve(term: str, concepts: dict[str, Concept], glossary: pd.DataFrame | No
     return Concept.literal(term)
 
 
-def resolve_all(terms, concepts: dict[str, Concept], glossary: pd.DataFrame | None = None) -> list[Concept]:
+def resolve_all(terms, concepts: dict[str, Concept], glossary=None) -> list[Concept]:
+    """Concepts for query terms (or Concept objects), duplicates dropped, in the order asked."""
     resolved = [resolve(t, concepts, glossary) if isinstance(t, str) else t for t in terms]
     return list({c.name: c for c in resolved}.values())
 

@@ -36,5 +36,7 @@ def build_glossary(docs: pd.DataFrame, min_support: int = 1) -> pd.DataFrame:
 
 def translate(english: str, glossary: pd.DataFrame) -> str | None:
     """The Chinese term most often paired with an English term (ties: the first in Chinese order)."""
+    if not len(glossary):
+        return None
     matches = glossary[glossary["en"] == _english_key(english)]
     return None if matches.empty else str(matches.iloc[0]["zh"])

@@ -33,7 +33,10 @@ def wilson_interval(k, n, z: float = Z95) -> tuple[np.ndarray, np.ndarray]:
         denominator = 1 + z**2 / n
         centre = (p + z**2 / (2 * n)) / denominator
         half = z * np.sqrt(p * (1 - p) / n + z**2 / (4 * n**2)) / denominator
-    return np.clip(centre - half, 0, 1), np.clip(centre + half, 0, 1)
+    # At k = 0 (k = n) the bound is exactly 0 (1); rounding would leave 1e-17.
+    low = np.where(k == 0, 0.0, np.clip(centre - half, 0, 1))
+    high = np.where(k == n, 1.0, np.clip(centre + half, 0, 1))
+    return np.where(n > 0, low, np.nan), np.where(n > 0, high, np.nan)
 
 
 @dataclass
@@ -92,8 +95,7 @@ def trends(corpus, terms, by: str = "year", fields=DEFAULT_FIELDS,
         terms = [terms]
     if not terms:
         raise ValueError("no terms given")
-    needs_glossary = any(isinstance(t, str) and t.isascii() for t in terms)
-    wanted = resolve_all(terms, concept_set(concepts), corpus.glossary() if needs_glossary else None)
+    wanted = resolve_all(terms, concept_set(concepts), corpus.glossary)
     split = periods(corpus.docs, by)
     total = np.bincount(split.codes, minlength=len(split.labels))
     tokens_per_doc = token_counts(corpus)

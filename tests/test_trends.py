@@ -61,6 +61,7 @@ def test_wilson_interval_matches_the_formula_worked_by_hand():
     assert low[1] == 0 and high[1] == pytest.approx(3.841459 / (5 + 3.841459), abs=1e-6)
     assert high[2] == 1 and low[2] == pytest.approx(5 / (5 + 3.841459), abs=1e-6)
     assert np.isnan(wilson_interval([0], [0])[0][0])
+    assert wilson_interval([0], [3])[0][0] == 0.0 and wilson_interval([3], [3])[1][0] == 1.0  # no 1e-17
 
 
 def test_yearly_counts_equal_hand_counts_with_empty_years_as_rows(hand):
