@@ -2,10 +2,10 @@
 
 A concept file (TOML, `corpus/concepts.toml`) names each concept once:
 
-    [韧性]
-    zh = ["韧性"]                  # Chinese terms and variants
-    en = ["resilien*"]             # English terms; trailing * = any ending
-    narrower = ["韧性社区", "城市韧性"] # narrower terms that also count
+    ["韧性"]                             # the concept's name (TOML needs quotes around Chinese keys)
+    zh = ["韧性"]                        # Chinese terms and variants (the name counts only if listed)
+    en = ["resilien*"]                   # English terms; trailing * = any ending
+    narrower = ["韧性社区", "城市韧性"]  # narrower terms that also count
 
 Matching works on normalized text (NFKC, lower case; the corpus is already in simplified characters)
 field by field, so a concept is found whether or not segmentation kept it whole; the field "tokens"
@@ -56,12 +56,13 @@ def normalize_term(term: str) -> str:
 
 def term_pattern(term: str) -> str:
     """RE2 pattern for one normalized term. English terms match whole words, `-`/space interchangeable,
-    a trailing `*` any ending; Chinese terms match as substrings (there are no word boundaries)."""
+    a trailing `*` any ending; Chinese terms match as substrings (there are no word boundaries), so a
+    `*` adds nothing to them and is dropped."""
     wildcard = term.endswith("*")
     core = term.rstrip("*")
     body = r"[-\s]*".join(re.escape(part) for part in _SEPARATOR.split(core) if part)
     if _CJK.search(core):
-        return body + (r"[a-z0-9\u3400-\u9fff]*" if wildcard else "")
+        return body
     # \b in RE2 is ASCII-only, so an English word right after a Chinese character still starts a word.
     return r"\b" + body + (r"[a-z0-9]*" if wildcard else r"\b")
 
@@ -157,19 +158,17 @@ def _normalized(values: pa.ChunkedArray | pa.Array) -> pa.Array:
     return pc.utf8_lower(pc.utf8_normalize(pc.fill_null(values, ""), "NFKC"))
 
 
-def _joined(value) -> str | None:
-    """A list field as one string; "；" keeps "社区" + "治理" in two keywords from matching 社区治理."""
-    if value is None or isinstance(value, float) or not len(value):
-        return None
-    return "；".join(value)
-
-
 def _field_text(docs: pd.DataFrame, columns: tuple[str, ...]) -> pa.Array:
     parts = []
     for column in columns:
         if column not in docs:
             continue
-        series = docs[column].map(_joined) if column in LIST_FIELDS else docs[column]
+        series = docs[column]
+        if column in LIST_FIELDS:
+            # "；" between items keeps the keywords 社区 + 治理 from matching 社区治理.
+            lists = pa.array(series, type=pa.list_(pa.large_string()), from_pandas=True)
+            parts.append(pc.fill_null(pc.binary_join(lists, pa.scalar("；", pa.large_string())), ""))
+            continue
         if not pd.api.types.is_string_dtype(series):  # e.g. a column that is missing everywhere (NaN)
             series = series.astype(object).where(series.notna(), None)
         parts.append(pc.fill_null(pa.array(series, type=pa.large_string(), from_pandas=True), ""))

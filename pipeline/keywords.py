@@ -28,9 +28,7 @@ def fallback_tokens(text: str) -> list[str]:
     and English words. Crude but dictionary-free; tokens.parquet or pipeline.segment replace it."""
     tokens = []
     for run in _TOKEN_RUN.findall(text):
-        if run.isascii():
-            tokens.append(run)
-        elif len(run) == 1:
+        if run.isascii() or len(run) == 1:
             tokens.append(run)
         else:
             tokens.extend(run[i:i + 2] for i in range(len(run) - 1))

@@ -87,6 +87,11 @@ def token_counts(corpus) -> np.ndarray | None:
     return counts
 
 
+def _ratio(part: np.ndarray, whole: np.ndarray) -> np.ndarray:
+    """part / whole, NaN where whole is 0 (a period without documents has no share)."""
+    return np.where(whole > 0, part / np.maximum(whole, 1), np.nan)
+
+
 def trends(corpus, terms, by: str = "year", fields=DEFAULT_FIELDS,
            concepts: dict | str | Path | None = None) -> pd.DataFrame:
     """Tidy trend table for concepts or literal terms (English terms resolve through the concept file
@@ -106,23 +111,20 @@ def trends(corpus, terms, by: str = "year", fields=DEFAULT_FIELDS,
         docs = split.count(found.docs.astype(np.int64)).astype(np.int64)
         low, high = wilson_interval(docs, total)
         occurrences = split.count(found.occurrences).astype(np.int64)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            frames.append(pd.DataFrame({
-                "concept": concept.name,
-                "period": split.labels,
-                "docs": docs,
-                "total": total,
-                "share": np.where(total > 0, docs / np.maximum(total, 1), np.nan),
-                "ci_low": low,
-                "ci_high": high,
-                "hits": split.count(found.hits).astype(np.int64),
-                "occurrences": occurrences,
-                "tokens": pd.array(period_tokens, dtype="Int64") if period_tokens is not None else pd.NA,
-                "per_10k": (occurrences / period_tokens * 10_000) if period_tokens is not None else np.nan,
-            }, columns=COLUMNS))
+        frames.append(pd.DataFrame({
+            "concept": concept.name,
+            "period": split.labels,
+            "docs": docs,
+            "total": total,
+            "share": _ratio(docs, total),
+            "ci_low": low,
+            "ci_high": high,
+            "hits": split.count(found.hits).astype(np.int64),
+            "occurrences": occurrences,
+            "tokens": pd.NA if period_tokens is None else period_tokens,
+            "per_10k": np.nan if period_tokens is None else _ratio(occurrences, period_tokens) * 10_000,
+        }, columns=COLUMNS))
     table = pd.concat(frames, ignore_index=True)
-    if period_tokens is not None:
-        table["per_10k"] = table["per_10k"].where(table["tokens"].fillna(0).to_numpy() > 0)
     table["tokens"] = table["tokens"].astype("Int64")
     table.attrs.update(by=by, fields=list(fields), unassigned=split.unassigned,
                        terms={c.name: list(c.terms) for c in wanted})

@@ -164,3 +164,13 @@ def test_cli_trends_csv(tmp_path):
     per_10k = subprocess.run([sys.executable, "-m", "pipeline", "trends", "共治", "--corpus", str(corpus),
                               "--measure", "per_10k"], capture_output=True, text=True, cwd=ROOT)
     assert per_10k.returncode == 2 and "tokens.parquet" in per_10k.stderr
+
+
+def test_help_shows_the_notebook_api():
+    import pydoc
+
+    import pipeline
+
+    text = pydoc.render_doc(pipeline)
+    assert "corpus.trends(" in text and "corpus.keywords(" in text and "plot_trends" in text
+    assert callable(pipeline.load_corpus) and callable(pipeline.plot_trends)
