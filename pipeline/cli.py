@@ -82,7 +82,7 @@ def reports_bad_input(command):
 
 TREND_TABLE_COLUMNS = {"doc_share": ["docs", "total", "share", "ci_low", "ci_high"],
                        "count": ["docs", "total", "hits", "occurrences"],
-                       "per_10k": ["occurrences", "tokens", "per_10k"]}
+                       "per_10k": ["token_occurrences", "tokens", "per_10k"]}
 
 
 @reports_bad_input

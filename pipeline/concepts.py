@@ -9,7 +9,7 @@ A concept file (TOML, `corpus/concepts.toml`) names each concept once:
 
 Matching works on normalized text (NFKC, lower case; the corpus is already in simplified characters)
 field by field, so a concept is found whether or not segmentation kept it whole; the field "tokens"
-adds the segmented tokens (a token equal to a term). A document is counted once per field that matches.
+adds the segmented tokens (a token containing a term). A document is counted once per field that matches.
 """
 from __future__ import annotations
 
@@ -38,7 +38,7 @@ FIELD_COLUMNS: dict[str, tuple[str, ...]] = {
 # Body text is left out by default: full texts mention nearly everything somewhere, and abstract-only
 # records repeat the abstract there. Titles, author keywords and abstracts are what bibliometrics counts.
 DEFAULT_FIELDS: tuple[str, ...] = ("title", "keywords", "abstract")
-# The segmented tokens (tokens.parquet) as one more field: a token equal to a term matches. Opt-in,
+# The segmented tokens (tokens.parquet) as one more field: a token containing a term matches. Opt-in,
 # because the tokens cover whatever text the build segmented, whichever fields were asked for.
 TOKENS_FIELD = "tokens"
 FIELDS = (*FIELD_COLUMNS, TOKENS_FIELD)
@@ -239,12 +239,13 @@ class TextIndex:
         return _normalized(encoded.dictionary), encoded.indices.to_numpy()[keep], doc_rows[keep]
 
     def token_hits(self, concept: Concept) -> np.ndarray:
-        """Tokens per document equal to one of the concept's terms (a wildcard term: starting with it)."""
+        """Tokens per document that contain one of the concept's terms, by the same rules as text
+        (韧性治理 counts for 韧性; English as whole words). Zeros when the corpus has no tokens."""
         counts = np.zeros(len(self.docs), dtype=np.int64)
         vocabulary = self._token_vocabulary
         if vocabulary is not None:
             words, word_of_token, row_of_token = vocabulary
-            hit_words = pc.match_substring_regex(words, "^" + concept.pattern + "$").to_numpy(zero_copy_only=False)
+            hit_words = pc.match_substring_regex(words, concept.pattern).to_numpy(zero_copy_only=False)
             counts += np.bincount(row_of_token[hit_words[word_of_token]], minlength=len(self.docs))
         return counts
 

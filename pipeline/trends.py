@@ -1,10 +1,12 @@
 """Concept trends as tidy DataFrames: one row per concept × period.
 
-Columns: `concept, period, docs, total, share, ci_low, ci_high, hits, occurrences, tokens, per_10k`.
-`docs` are the documents in the period that match, `total` all documents in the period, `share` their
-ratio with a Wilson 95% interval (so 2 of 5 documents is not read as a trend), `hits` matching
-(document, field) pairs, `occurrences` term occurrences in those fields and `per_10k` occurrences per
-10,000 tokens of the period (when the corpus has tokens). Periods with no documents are rows with zeros.
+Columns: `concept, period, docs, total, share, ci_low, ci_high, hits, occurrences, token_occurrences,
+tokens, per_10k`. `docs` are the documents in the period that match, `total` all documents in the
+period, `share` their ratio with a Wilson 95% interval (so 2 of 5 documents is not read as a trend),
+`hits` matching (document, field) pairs, `occurrences` term occurrences in those fields. When the corpus
+has tokens (tokens.parquet): `token_occurrences` tokens containing a term, `tokens` all tokens of the
+period and `per_10k` = token_occurrences per 10,000 tokens, both counted in the same segmented text.
+Periods with no documents are rows with zeros.
 """
 from __future__ import annotations
 
@@ -20,7 +22,7 @@ BY = ("year", "source_kind", "journal", "indexing")
 MEASURES = {"doc_share": "share", "count": "docs", "per_10k": "per_10k"}
 NO_VALUE = "(none)"
 COLUMNS = ["concept", "period", "docs", "total", "share", "ci_low", "ci_high",
-           "hits", "occurrences", "tokens", "per_10k"]
+           "hits", "occurrences", "token_occurrences", "tokens", "per_10k"]
 Z95 = 1.959963984540054
 
 
@@ -111,6 +113,7 @@ def trends(corpus, terms, by: str = "year", fields=DEFAULT_FIELDS,
         docs = split.count(found.docs.astype(np.int64)).astype(np.int64)
         low, high = wilson_interval(docs, total)
         occurrences = split.count(found.occurrences).astype(np.int64)
+        in_tokens = None if period_tokens is None else split.count(corpus.text_index.token_hits(concept))
         frames.append(pd.DataFrame({
             "concept": concept.name,
             "period": split.labels,
@@ -121,11 +124,12 @@ def trends(corpus, terms, by: str = "year", fields=DEFAULT_FIELDS,
             "ci_high": high,
             "hits": split.count(found.hits).astype(np.int64),
             "occurrences": occurrences,
+            "token_occurrences": pd.NA if in_tokens is None else in_tokens,
             "tokens": pd.NA if period_tokens is None else period_tokens,
-            "per_10k": np.nan if period_tokens is None else _ratio(occurrences, period_tokens) * 10_000,
+            "per_10k": np.nan if period_tokens is None else _ratio(in_tokens, period_tokens) * 10_000,
         }, columns=COLUMNS))
     table = pd.concat(frames, ignore_index=True)
-    table["tokens"] = table["tokens"].astype("Int64")
+    table[["token_occurrences", "tokens"]] = table[["token_occurrences", "tokens"]].astype("Int64")
     table.attrs.update(by=by, fields=list(fields), unassigned=split.unassigned,
                        terms={c.name: list(c.terms) for c in wanted})
     return table

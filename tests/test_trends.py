@@ -102,8 +102,11 @@ def test_per_10k_and_token_matching_use_tokens_parquet(hand, hand_with_tokens):
     assert hand.trends(["韧性"])["per_10k"].isna().all()
     table = rows(hand_with_tokens.trends(["韧性"]), "韧性")
     assert table["tokens"].tolist() == [10, 0, 14]  # 2018: r1 + r2; 2020: r3 + r4 + r6
-    assert table.loc[2018, "per_10k"] == pytest.approx(4 / 10 * 10_000)
+    # Tokens containing a term: r2 韧性, resilience; r4 韧性 twice; r6 韧性.
+    assert table["token_occurrences"].tolist() == [2, 0, 3]
+    assert table.loc[2018, "per_10k"] == pytest.approx(2 / 10 * 10_000)
     assert table.loc[2020, "per_10k"] == pytest.approx(3 / 14 * 10_000)
+    assert np.isnan(table.loc[2019, "per_10k"])
     # As a field, tokens find 韧性 in r6 (whose body was segmented), 3 tokens in r4.
     with_tokens = rows(hand_with_tokens.trends(["韧性"], fields=["title", "tokens"]), "韧性")
     assert with_tokens.loc[2020, "docs"] == 2 and with_tokens.loc[2020, "occurrences"] == 1 + 2 + 1
@@ -174,3 +177,13 @@ def test_help_shows_the_notebook_api():
     text = pydoc.render_doc(pipeline)
     assert "corpus.trends(" in text and "corpus.keywords(" in text and "plot_trends" in text
     assert callable(pipeline.load_corpus) and callable(pipeline.plot_trends)
+
+
+def test_a_token_counts_when_it_contains_a_term():
+    from pipeline.concepts import TextIndex
+
+    docs = pd.DataFrame({"id": ["a", "b"], "title_zh": ["x", "y"]})
+    tokens = pd.DataFrame({"id": ["a", "b"], "tokens_zh": [["韧性治理", "社区"], ["治理"]],
+                           "tokens_en": [["resilient", "irresilient"], []]})
+    hits = TextIndex(docs, tokens).token_hits(load_concepts()["韧性"])
+    assert hits.tolist() == [2, 0]  # 韧性治理 and resilient; not irresilient (whole words)
