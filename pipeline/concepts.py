@@ -122,9 +122,14 @@ def load_concepts(path: str | Path | None = None) -> dict[str, Concept]:
     return concepts
 
 
-def concept_set(concepts=None) -> dict[str, Concept]:
-    """A concept dict from a dict, a path to a concept file, or None (the repository's file)."""
-    return concepts if isinstance(concepts, dict) else load_concepts(concepts)
+def concept_set(concepts=None, corpus_path: Path | None = None) -> dict[str, Concept]:
+    """A concept dict from a dict or a concept file. Without one: concepts.toml beside the built corpus
+    directory (corpus/concepts.toml for corpus/build) when there is one, else the repository's."""
+    if isinstance(concepts, dict):
+        return concepts
+    if concepts is None and corpus_path is not None and (Path(corpus_path).parent / "concepts.toml").exists():
+        concepts = Path(corpus_path).parent / "concepts.toml"
+    return load_concepts(concepts)
 
 
 def resolve(term: str, concepts: dict[str, Concept], glossary=None) -> Concept:

@@ -84,7 +84,7 @@ def keyword_sets(docs: pd.DataFrame) -> list[set[str]]:
 
 def concept_sets(corpus, terms=None, fields=DEFAULT_FIELDS, concepts=None) -> list[set[str]]:
     """Concepts (all in the concept file, or the given terms) found in each document."""
-    known = concept_set(concepts)
+    known = concept_set(concepts, corpus.path)
     wanted = resolve_all(terms, known, corpus.glossary) if terms else list(known.values())
     sets = [set() for _ in range(len(corpus.docs))]
     for concept, found in zip(wanted, corpus.text_index.match(wanted, fields)):

@@ -102,7 +102,7 @@ def trends(corpus, terms, by: str = "year", fields=DEFAULT_FIELDS,
         terms = [terms]
     if not terms:
         raise ValueError("no terms given")
-    wanted = resolve_all(terms, concept_set(concepts), corpus.glossary)
+    wanted = resolve_all(terms, concept_set(concepts, corpus.path), corpus.glossary)
     split = periods(corpus.docs, by)
     total = np.bincount(split.codes, minlength=len(split.labels))
     tokens_per_doc = token_counts(corpus)

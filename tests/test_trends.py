@@ -131,6 +131,14 @@ def test_literal_terms_and_traditional_input(hand):
     assert rows(table, "共建共治共享")["docs"].tolist() == [0, 0, 1]
 
 
+def test_concept_file_beside_the_corpus_is_used(tmp_path):
+    (tmp_path / "concepts.toml").write_text('["基层"]\nzh = ["基层", "社区"]\n', encoding="utf-8")
+    corpus = load_corpus(write_corpus(tmp_path / "build", HAND_RECORDS))
+    table = corpus.trends(["基层", "韧性"])
+    assert rows(table, "基层")["docs"].tolist() == [2, 0, 1]  # r1 (基层, 社区), r2 (韧性社区), r3 (社区治理)
+    assert rows(table, "韧性")["hits"].tolist() == [2, 0, 2]  # literal now: 韧性 in Chinese text only
+
+
 def test_bad_concept_file_names_the_file(tmp_path):
     bad = tmp_path / "concepts.toml"
     bad.write_bytes(b"[\xff\xfe")
