@@ -59,12 +59,20 @@ def nssf_titles():
 
 @pytest.fixture(scope="session")
 def nssf_corpus(tmp_path_factory) -> Path:
-    """The NSSF titles as a built corpus of records (title_zh, year)."""
+    """The NSSF titles imported as record JSON Lines through the real build (ingest, normalize)."""
+    import json
+
     import pandas as pd
 
-    titles = nssf_titles()
-    records = [{"id": f"nssf{i:06d}", "source": str(NSSF_CSV), "source_kind": "export", "title_zh": title,
-                "year": None if pd.isna(year) else int(year)}
-               for i, (title, year) in enumerate(zip(titles["title"], titles["year"]))]
-    return write_corpus(tmp_path_factory.mktemp("nssf"), records)
+    from pipeline.build import build
 
+    root = tmp_path_factory.mktemp("nssf")
+    (root / "raw").mkdir()
+    titles = nssf_titles()
+    with open(root / "raw" / "nssf.jsonl", "w", encoding="utf-8") as fh:
+        for i, (title, year) in enumerate(zip(titles["title"], titles["year"])):
+            record = {"id": f"nssf{i:06d}", "title_zh": title, "year": None if pd.isna(year) else int(year)}
+            fh.write(json.dumps(record, ensure_ascii=False) + "\n")
+    summary = build(root / "raw", root / "build", jobs=1, progress=False)
+    assert not summary.failures, summary.report()
+    return root / "build"
