@@ -134,6 +134,14 @@ def cmd_network(args: argparse.Namespace) -> int:
     return 0
 
 
+@reports_bad_input
+def cmd_glossary(args: argparse.Namespace) -> int:
+    from pipeline.corpus import load_corpus
+
+    print_table(load_corpus(args.corpus).glossary(min_support=args.min_support), args.format)
+    return 0
+
+
 def make_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m pipeline", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)
@@ -205,6 +213,10 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("--gexf", type=Path, help="write the network for Gephi")
     p.add_argument("--vosviewer", type=Path, nargs=2, metavar=("MAP", "NETWORK"), help="write VOSviewer files")
     p.set_defaults(func=cmd_network)
+
+    p = sub.add_parser("glossary", parents=[analysis], help="zh–en term pairs from bilingual author keywords")
+    p.add_argument("--min-support", type=int, default=1, help="pairs seen in fewer records are left out")
+    p.set_defaults(func=cmd_glossary)
 
     return parser
 

@@ -1,12 +1,14 @@
 """Keyword methods: log-odds against a worked example, TF-IDF and TextRank by hand, author keywords, glossary."""
 import json
 import math
+import subprocess
+import sys
 
 import numpy as np
 import pandas as pd
 import pytest
 
-from conftest import write_corpus
+from conftest import ROOT, write_corpus
 from pipeline.corpus import load_corpus
 from pipeline.glossary import aligned_pairs
 from pipeline.keywords import fallback_tokens, log_odds, pagerank
@@ -100,14 +102,12 @@ def test_glossary_aligns_equal_length_keyword_lists(tmp_path):
     records.append({"id": "g8", "title_zh": "x", "keywords_zh": ["社区治理", "韧性"], "keywords_en": ["resilience"]})
     glossary = load_corpus(write_corpus(tmp_path / "g", records)).glossary()
     assert glossary.values.tolist() == [["社区治理", "community governance", 4], ["韧性", "resilience", 3]]
+    out = subprocess.run([sys.executable, "-m", "pipeline", "glossary", "--corpus", str(tmp_path / "g"),
+                          "--min-support", "4", "--format", "csv"], capture_output=True, text=True, check=True, cwd=ROOT)
+    assert out.stdout.splitlines() == ["zh,en,support", "社区治理,community governance,4"]
 
 
 def test_cli_keywords_and_bursts(tmp_path):
-    import subprocess
-    import sys
-
-    from conftest import ROOT
-
     corpus = write_corpus(tmp_path / "hand", HAND_RECORDS)
     out = subprocess.run([sys.executable, "-m", "pipeline", "keywords", "--corpus", str(corpus), "--method", "author",
                           "--by", "year", "--top", "1", "--format", "csv"], capture_output=True, text=True, check=True,
