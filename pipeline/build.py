@@ -19,9 +19,11 @@ from functools import lru_cache
 from pathlib import Path
 
 from pipeline.ingest import SIDECAR, IngestResult, ingest_file, iter_input_files
+from pipeline import segment
 from pipeline.segment import TokenStats, write_tokens
 
 DOCUMENTS = "documents.jsonl"
+TOKENS = "tokens.parquet"
 MANIFEST = "manifest.json"
 CACHE = "cache"
 PACKAGE = Path(__file__).resolve().parent
@@ -69,6 +71,15 @@ def ingest_code_version() -> str:
         for file in files:
             digest.update(str(file.relative_to(PACKAGE)).encode())
             digest.update(file.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def segmentation_version() -> str:
+    """What the tokens depend on besides the documents: lexicon, stopword lists, segmenter code."""
+    digest = hashlib.sha256()
+    files = [segment.DEFAULT_LEXICON, Path(segment.__file__), *sorted(segment.STOPWORDS_DIR.glob("*.txt"))]
+    for file in files:
+        digest.update(file.name.encode() + b"\0" + (file.read_bytes() if file.exists() else b""))
     return digest.hexdigest()[:16]
 
 
@@ -155,7 +166,7 @@ def build(raw: str | Path = "corpus/raw", out: str | Path = "corpus/build", jobs
     if not unchanged:
         for path, result in run_ingest(todo, jobs, progress, engine, scheduler):
             write_atomic(cache_dir / f"{keys[path]}.jsonl", _cache_entry(result))
-    manifest = {"ingest_code": ingest_code_version(), "inputs": {}}
+    manifest = {"ingest_code": ingest_code_version(), "segmentation": segmentation_version(), "inputs": {}}
     index: list[tuple[str, int, int]] = []
     spool_path = out / ".documents.spool"
     out.mkdir(parents=True, exist_ok=True)
@@ -180,11 +191,13 @@ def build(raw: str | Path = "corpus/raw", out: str | Path = "corpus/build", jobs
     if not unchanged:
         index.sort()
         _write_sorted(out / DOCUMENTS, spool_path, index)
-        write_atomic(out / MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=1, sort_keys=True).encode())
         _prune_cache(cache_dir, set(keys.values()))
     spool_path.unlink(missing_ok=True)
-    # Also on an unchanged corpus: a lexicon or stopword change re-segments (and only then writes).
-    summary.tokens = write_tokens(None, out)
+    # Segment when the documents or the segmentation settings changed (a lexicon edit re-segments
+    # only the documents it touches; see segment.write_tokens). A no-op rebuild touches nothing.
+    if not (unchanged and previous.get("segmentation") == manifest["segmentation"] and (out / TOKENS).exists()):
+        summary.tokens = write_tokens(None, out, jobs=jobs or os.cpu_count() or 1)
+        write_atomic(out / MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=1, sort_keys=True).encode())
     return summary
 
 

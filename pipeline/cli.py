@@ -165,6 +165,89 @@ def cmd_lexicon_suggest(args: argparse.Namespace) -> int:
     return 0
 
 
+def print_table(table, fmt: str) -> None:
+    """Write a DataFrame to stdout as an aligned table, CSV or JSON (a list of row objects)."""
+    if fmt == "csv":
+        sys.stdout.write(table.to_csv(index=False, lineterminator="\n"))
+    elif fmt == "json":
+        sys.stdout.write(table.to_json(orient="records", force_ascii=False, indent=1) + "\n")
+    else:
+        print(table.to_string(index=False) if len(table) else "(no rows)")
+
+
+def reports_bad_input(command):
+    """A missing corpus, a bad concept file or an unknown option value: one line on stderr, exit 2."""
+    def run(args: argparse.Namespace) -> int:
+        try:
+            return command(args)
+        except (FileNotFoundError, ValueError) as err:
+            print(f"error: {err}", file=sys.stderr)
+            return 2
+    return run
+
+
+TREND_TABLE_COLUMNS = {"doc_share": ["docs", "total", "share", "ci_low", "ci_high"],
+                       "count": ["docs", "total", "hits", "occurrences"],
+                       "per_10k": ["token_occurrences", "tokens", "per_10k"]}
+
+
+@reports_bad_input
+def cmd_trends(args: argparse.Namespace) -> int:
+    from pipeline.corpus import load_corpus
+
+    corpus = load_corpus(args.corpus)
+    if args.measure == "per_10k" and corpus.tokens is None:
+        print(f"{args.corpus}: per_10k needs tokens.parquet (a segmented corpus build)", file=sys.stderr)
+        return 2
+    table = corpus.trends(args.terms, by=args.by, fields=args.fields, concepts=args.concepts)
+    if args.plot:
+        from pipeline.plot import plot_trends
+
+        plot_trends(table, measure=args.measure, path=args.plot)
+    shown = table if args.format != "table" else table[["concept", "period", *TREND_TABLE_COLUMNS[args.measure]]]
+    print_table(shown, args.format)
+    return 0
+
+
+@reports_bad_input
+def cmd_keywords(args: argparse.Namespace) -> int:
+    from pipeline.corpus import load_corpus
+
+    print_table(load_corpus(args.corpus).keywords(method=args.method, by=args.by, top=args.top), args.format)
+    return 0
+
+
+@reports_bad_input
+def cmd_bursts(args: argparse.Namespace) -> int:
+    from pipeline.corpus import load_corpus
+
+    corpus = load_corpus(args.corpus)
+    print_table(corpus.bursts(args.terms or None, min_docs=args.min_docs, concepts=args.concepts), args.format)
+    return 0
+
+
+@reports_bad_input
+def cmd_network(args: argparse.Namespace) -> int:
+    from pipeline.corpus import load_corpus
+
+    network = load_corpus(args.corpus).network(unit=args.unit, terms=args.terms or None, min_docs=args.min_docs,
+                                                top=args.top, concepts=args.concepts)
+    if args.gexf:
+        network.to_gexf(args.gexf)
+    if args.vosviewer:
+        network.to_vosviewer(*args.vosviewer)
+    print_table(network.centrality(), args.format)
+    return 0
+
+
+@reports_bad_input
+def cmd_glossary(args: argparse.Namespace) -> int:
+    from pipeline.corpus import load_corpus
+
+    print_table(load_corpus(args.corpus).glossary(min_support=args.min_support), args.format)
+    return 0
+
+
 def make_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m pipeline", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)
@@ -249,6 +332,47 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("--corpus", type=Path, default=DEFAULT_BUILD, help="built corpus (default corpus/build)")
     p.add_argument("--min-count", type=int, default=5, help="minimum occurrences (default 5)")
     p.set_defaults(func=cmd_lexicon_suggest)
+
+    analysis = argparse.ArgumentParser(add_help=False)
+    analysis.add_argument("--corpus", type=Path, default=DEFAULT_BUILD, help="built corpus (default corpus/build)")
+    analysis.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    matching = argparse.ArgumentParser(add_help=False)
+    matching.add_argument("--concepts", type=Path, default=None,
+                          help="concept file (default: the repository's corpus/concepts.toml)")
+    matching.add_argument("--fields", nargs="+", default=["title", "keywords", "abstract"],
+                          choices=["title", "keywords", "abstract", "body", "tokens"], help="fields to match in")
+
+    p = sub.add_parser("trends", parents=[analysis, matching], help="concept or term trends by period")
+    p.add_argument("terms", nargs="+", metavar="TERM|CONCEPT")
+    p.add_argument("--by", choices=["year", "source_kind", "journal", "indexing"], default="year")
+    p.add_argument("--measure", choices=["doc_share", "count", "per_10k"], default="doc_share")
+    p.add_argument("--plot", type=Path, help="also save a plot (PNG, SVG or PDF by extension)")
+    p.set_defaults(func=cmd_trends)
+
+    p = sub.add_parser("keywords", parents=[analysis], help="top keywords per period")
+    p.add_argument("--method", choices=["tfidf", "textrank", "author", "logodds"], default="tfidf",
+                   help="logodds: terms distinguishing each period from the rest (Monroe et al. 2008)")
+    p.add_argument("--by", choices=["year", "source_kind", "journal", "indexing"], default=None)
+    p.add_argument("--top", type=int, default=20)
+    p.set_defaults(func=cmd_keywords)
+
+    p = sub.add_parser("bursts", parents=[analysis, matching], help="Kleinberg bursts of keywords or terms")
+    p.add_argument("terms", nargs="*", metavar="TERM|CONCEPT", help="default: every author keyword")
+    p.add_argument("--min-docs", type=int, default=3, help="keywords listed by fewer documents are skipped")
+    p.set_defaults(func=cmd_bursts)
+
+    p = sub.add_parser("network", parents=[analysis, matching], help="co-occurrence network and centrality")
+    p.add_argument("terms", nargs="*", metavar="TERM|CONCEPT", help="with --unit concepts: these only")
+    p.add_argument("--unit", choices=["keywords", "concepts"], default="keywords")
+    p.add_argument("--min-docs", type=int, default=2)
+    p.add_argument("--top", type=int, default=100, help="keep the N most frequent nodes")
+    p.add_argument("--gexf", type=Path, help="write the network for Gephi")
+    p.add_argument("--vosviewer", type=Path, nargs=2, metavar=("MAP", "NETWORK"), help="write VOSviewer files")
+    p.set_defaults(func=cmd_network)
+
+    p = sub.add_parser("glossary", parents=[analysis], help="zh–en term pairs from bilingual author keywords")
+    p.add_argument("--min-support", type=int, default=1, help="pairs seen in fewer records are left out")
+    p.set_defaults(func=cmd_glossary)
 
     return parser
 

@@ -18,6 +18,7 @@ caches Segmenters by their settings.
 from __future__ import annotations
 
 import bisect
+import collections
 import functools
 import hashlib
 import json
@@ -570,13 +571,14 @@ class _ParquetOut:
 
 
 def write_tokens(records: Iterable[Record] | None, build_dir: Path,
-                 lexicon_path: Path | None = DEFAULT_LEXICON, **options) -> TokenStats:
+                 lexicon_path: Path | None = DEFAULT_LEXICON, jobs: int = 1, **options) -> TokenStats:
     """Segment the records into build_dir/tokens.parquet (id, tokens_zh, tokens_en; sorted by id).
 
     `records=None` streams the build's documents.jsonl (sorted by id; memory stays bounded). The
     lexicon is `lexicon_path` plus every author keyword of the corpus. A record whose cache key
     (_cache_key) is unchanged reuses its tokens from build_dir/cache/tokens.parquet; when nothing
-    changed at all, no file is written. Files are written atomically, byte-identical for the same input."""
+    changed at all, no file is written. Files are written atomically, byte-identical for the same input.
+    With `jobs` > 1, records to segment go to worker processes (each loads the dictionary once)."""
     import pyarrow as pa
 
     build_dir = Path(build_dir)
@@ -599,18 +601,23 @@ def write_tokens(records: Iterable[Record] | None, build_dir: Path,
                                                           "tokens_zh": token_list, "tokens_en": token_list})
     fingerprint = hashlib.sha256()
     cached = _cached_rows(build_dir / TOKEN_CACHE_FILE)
-    old = next(cached, None)
-    try:
+
+    def plan() -> Iterator[tuple[Record, str, tuple | None]]:
+        """Each record with its cache key and its cached tokens (None: to be segmented)."""
+        old = next(cached, None)
         for record in stream():
             key = _cache_key(segmenter, record)
             while old is not None and old["id"] < record.id:
                 old = next(cached, None)
-            if old is not None and old["id"] == record.id and old["key"] == key:
-                zh, en = old["tokens_zh"], old["tokens_en"]
-                stats.reused += 1
-            else:
-                zh, en = segmenter.segment_record(record)
-                stats.segmented += 1
+            hit = old is not None and old["id"] == record.id and old["key"] == key
+            yield record, key, (old["tokens_zh"], old["tokens_en"]) if hit else None
+
+    try:
+        spec = (str(lexicon_path) if lexicon_path is not None else None, keywords, options)
+        for record, key, tokens, reused in _segment_in_order(plan(), segmenter, spec, jobs):
+            zh, en = tokens
+            stats.reused += reused
+            stats.segmented += not reused
             stats.documents += 1
             fingerprint.update(f"{record.id}\0{key}\n".encode())
             tokens_out.add({"id": record.id, "tokens_zh": zh, "tokens_en": en})
@@ -634,6 +641,62 @@ def write_tokens(records: Iterable[Record] | None, build_dir: Path,
         cache_out.discard()
         raise
     return stats
+
+
+_BATCH_DOCS = 64
+_worker_segmenter: Segmenter | None = None
+
+
+def _init_worker(lexicon: str | None, keywords: list[str], options: dict) -> None:
+    global _worker_segmenter
+    _worker_segmenter = get_segmenter(lexicon, keywords, **options)
+
+
+def _segment_batch(records: list[Record]) -> list[tuple[list[str], list[str]]]:
+    return [_worker_segmenter.segment_record(r) for r in records]
+
+
+def _segment_in_order(plan: Iterator[tuple[Record, str, tuple | None]], segmenter: Segmenter, spec: tuple,
+                      jobs: int) -> Iterator[tuple[Record, str, tuple, bool]]:
+    """(record, key, tokens, reused) in plan order. Records to segment are batched to worker processes
+    when `jobs` > 1 and there is more than one batch of work; a bounded window of batches is in flight."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    pool, pending = None, collections.deque()
+
+    def batches() -> Iterator[list]:
+        batch = []
+        for item in plan:
+            batch.append(item)
+            if sum(tokens is None for _, _, tokens in batch) >= _BATCH_DOCS:
+                yield batch
+                batch = []
+        if batch:
+            yield batch
+
+    def finish(batch: list, results: list) -> Iterator[tuple[Record, str, tuple, bool]]:
+        work = iter(results)
+        for record, key, tokens in batch:
+            yield (record, key, tokens, True) if tokens is not None else (record, key, next(work), False)
+
+    try:
+        for n, batch in enumerate(batches()):
+            todo = [record for record, _, tokens in batch if tokens is None]
+            if jobs > 1 and n >= 1 and pool is None and todo:
+                pool = ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker, initargs=spec)
+            if pool is None:
+                yield from finish(batch, [segmenter.segment_record(r) for r in todo])
+                continue
+            pending.append((batch, pool.submit(_segment_batch, todo)))
+            while len(pending) > jobs * 2:
+                done_batch, future = pending.popleft()
+                yield from finish(done_batch, future.result())
+        while pending:
+            done_batch, future = pending.popleft()
+            yield from finish(done_batch, future.result())
+    finally:
+        if pool is not None:
+            pool.shutdown(cancel_futures=True)
 
 
 def corpus_segmenter(corpus_dir: Path, **options) -> Segmenter:

@@ -247,3 +247,11 @@ def test_fit_on_a_corpus_made_by_build(tmp_path):
     theme = dt["id"].str[1:].astype(int) % 2
     assert dt.groupby(theme)["main_topic"].nunique().tolist() == [1, 1]
     assert dt.loc[theme == 0, "main_topic"].iloc[0] != dt.loc[theme == 1, "main_topic"].iloc[0]
+
+
+def test_notebook_api_reaches_topics_after_plain_import(tmp_path):
+    import pipeline
+
+    result = pipeline.topics.fit(pipeline.load_corpus(two_themes(tmp_path)), k=2, options=SMALL_OPTIONS)
+    assert isinstance(result.doc_topics, pd.DataFrame) and isinstance(result.prevalence, pd.DataFrame)
+    assert len(result.doc_topics) == 120 and result.prevalence["year"].nunique() == 10
