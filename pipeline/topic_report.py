@@ -31,7 +31,8 @@ svg text{font-size:11px}.map text{pointer-events:none}
 SCRIPT = """
 document.querySelectorAll('[data-topic]').forEach(function(el){el.addEventListener('click',function(ev){
   ev.preventDefault();var t=el.getAttribute('data-topic');var only=!el.classList.contains('on');
-  document.querySelectorAll('[data-topic]').forEach(function(o){o.classList.toggle('on',only&&o.getAttribute('data-topic')===t)});
+  document.querySelectorAll('[data-topic]').forEach(function(o){
+    o.classList.toggle('on',only&&o.getAttribute('data-topic')===t)});
   document.querySelectorAll('.topic').forEach(function(s){s.classList.toggle('dim',only&&s.id!=='topic-'+t)});
   if(only){document.getElementById('topic-'+t).scrollIntoView();}
 });});
@@ -61,7 +62,8 @@ def topic_map_svg(info: pd.DataFrame) -> str:
         r = 6 + 24 * (row.prevalence / top) ** 0.5
         color = PALETTE[row.topic % len(PALETTE)]
         parts.append(f'<circle data-topic="{row.topic}" cx="{num(cx)}" cy="{num(cy)}" r="{num(r)}" '
-                     f'fill="{color}" fill-opacity="0.55" stroke="#333"><title>{row.topic}: {esc(row.label)} ({row.prevalence:.1%})</title></circle>'
+                     f'fill="{color}" fill-opacity="0.55" stroke="#333">'
+                     f'<title>{row.topic}: {esc(row.label)} ({row.prevalence:.1%})</title></circle>'
                      f'<text x="{num(cx)}" y="{num(cy + 4)}" text-anchor="middle">{row.topic}</text>')
     parts.append("</svg>")
     return "".join(parts)
@@ -161,7 +163,8 @@ def write_report(result, out: Path) -> Path:
         sections.append(
             f'<section class="topic" id="topic-{t}"><h3>Topic {t}: {esc(row.label)}</h3>'
             f'<p>{row.prevalence:.1%} of the corpus; main topic of {row.docs} documents.</p>'
-            f'<div style="display:flex;gap:2em;flex-wrap:wrap"><div>{terms_table(result.topics[result.topics.topic == t])}'
+            f'<div style="display:flex;gap:2em;flex-wrap:wrap">'
+            f'<div>{terms_table(result.topics[result.topics.topic == t])}'
             f'</div><div><h4>Prevalence by year (95% interval)</h4>'
             f'{prevalence_svg(result.prevalence[result.prevalence.topic == t])}'
             f'<h4>Top terms per period</h4>{shifts_table(result.terms_by_period[result.terms_by_period.topic == t])}'
