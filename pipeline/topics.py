@@ -20,7 +20,7 @@ Choices, and why:
   bootstrap interval over documents. How a topic's vocabulary shifts is read from per-period term weights
   under the global topics: each period's word counts are divided among the topics in proportion to
   theta(doc, topic) * phi(topic, word). This needs one pass over the corpus; gensim's LdaSeqModel (a true
-  dynamic topic model) takes days on a few ten thousand documents, so it is not used.
+  dynamic topic model) takes days on tens of thousands of documents, so it is not used.
 """
 from __future__ import annotations
 
@@ -137,8 +137,8 @@ def _bar(total: int, desc: str, progress: bool):
 class Model:
     """A fitted topic model behind one small interface, whatever the method.
 
-    `topic_term` (k × V) and `weights(X)` (documents × k) are unnormalized for NMF and probabilities
-    for LDA; `terms` names the columns."""
+    `topic_term` (k × V, columns named by `terms`): term probabilities for LDA, components for NMF.
+    `weights(bows)` (documents × k): LDA's variational gamma or NMF's W, both unnormalized."""
 
     method: str
     k: int
