@@ -179,6 +179,8 @@ class Model:
 
     def save(self, folder: Path) -> None:
         folder.mkdir(parents=True, exist_ok=True)
+        for stale in [*folder.glob("lda.gensim*"), folder / "nmf.joblib"]:   # an earlier fit's model
+            stale.unlink(missing_ok=True)
         if self.method == "lda":
             self.engine.save(str(folder / "lda.gensim"))
         else:
@@ -470,7 +472,8 @@ class TopicResult:
         out.mkdir(parents=True, exist_ok=True)
         for name, filename in OUTPUT_FILES.items():
             table = getattr(self, name)
-            if table is None:
+            if table is None:      # e.g. k_selection.csv of an earlier --k-range fit into this directory
+                (out / filename).unlink(missing_ok=True)
                 continue
             if filename.endswith(".parquet"):
                 table.to_parquet(out / filename, index=False)

@@ -110,6 +110,12 @@ def test_k_range_prints_table_and_chooses_reproducibly(csl_dir, tmp_path, capsys
         chosen.append(k)
     assert chosen[0] == chosen[1]
     assert (tmp_path / "a" / "k_selection.csv").read_bytes() == (tmp_path / "b" / "k_selection.csv").read_bytes()
+    # A later single-K fit into the same directory leaves no stale K table or model behind.
+    assert cli.main(["topics", "fit", "--corpus", str(subset), "--k", "3", "--method", "nmf",
+                     "--out", str(tmp_path / "a"), *FAST]) == 0
+    assert not (tmp_path / "a" / "k_selection.csv").exists()
+    assert sorted(p.name for p in (tmp_path / "a" / "model").iterdir()) == ["dictionary.txt", "model.json",
+                                                                            "nmf.joblib"]
 
 
 def test_outputs_follow_the_contract(tmp_path):
