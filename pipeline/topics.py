@@ -396,10 +396,19 @@ def coherence(model: Model, texts: list[list[str]]) -> dict:
     return scores
 
 
-def _fit_and_score(args):
-    bows, dictionary, texts, k, method, seed, options = args
-    model = train(bows, dictionary, k, method, seed, options)
-    return k, seed, model, coherence(model, texts)
+# The corpus for the fits of `choose_k`, set once per worker process (not pickled with every task).
+_SHARED: dict = {}
+
+
+def _share(bows, dictionary, texts, method, options):
+    _SHARED.update(bows=bows, dictionary=dictionary, texts=texts, method=method, options=options)
+
+
+def _fit_and_score(k_seed):
+    k, seed = k_seed
+    s = _SHARED
+    model = train(s["bows"], s["dictionary"], k, s["method"], seed, s["options"])
+    return k, seed, model, coherence(model, s["texts"])
 
 
 def _ticking(results, bar):
@@ -414,7 +423,8 @@ def choose_k(bows, dictionary, texts, ks: list[int], method: str = "lda", seed: 
 
     Returns (table, chosen_k, models) where models maps K to the fit with `seed`."""
     options = options or Options()
-    tasks = [(bows, dictionary, texts, k, method, s, options) for k in ks for s in (seed, seed + 1)]
+    tasks = [(k, s) for k in ks for s in (seed, seed + 1)]
+    shared = (bows, dictionary, texts, method, options)
     jobs = jobs or min(len(tasks), os.cpu_count() or 1)
     from tqdm import tqdm
 
@@ -423,13 +433,15 @@ def choose_k(bows, dictionary, texts, ks: list[int], method: str = "lda", seed: 
         results = None
         if jobs > 1:
             try:
-                with ProcessPoolExecutor(max_workers=jobs) as pool:
+                with ProcessPoolExecutor(max_workers=jobs, initializer=_share, initargs=shared) as pool:
                     results = list(_ticking(pool.map(_fit_and_score, tasks), bar))
             except (OSError, BrokenProcessPool) as err:   # e.g. no /dev/shm in a container: fit one by one
                 print(f"topics: parallel fits unavailable ({err}); fitting one K at a time", file=sys.stderr)
                 bar.reset()
         if results is None:
+            _share(*shared)
             results = list(_ticking(map(_fit_and_score, tasks), bar))
+            _SHARED.clear()
     fits = {(k, s): (model, scores) for k, s, model, scores in results}
     rows = []
     for k in ks:
