@@ -8,8 +8,10 @@ the previous corpus intact.
 from __future__ import annotations
 
 import hashlib
+import heapq
 import json
 import os
+import shutil
 import sys
 import tempfile
 from collections import Counter, deque
@@ -167,32 +169,32 @@ def build(raw: str | Path = "corpus/raw", out: str | Path = "corpus/build", jobs
         for path, result in run_ingest(todo, jobs, progress, engine, scheduler):
             write_atomic(cache_dir / f"{keys[path]}.jsonl", _cache_entry(result))
     manifest = {"ingest_code": ingest_code_version(), "segmentation": segmentation_version(), "inputs": {}}
-    index: list[tuple[str, int, int]] = []
-    spool_path = out / ".documents.spool"
     out.mkdir(parents=True, exist_ok=True)
-    with open(spool_path, "wb") as spool:
+    documents = None if unchanged else _SortedLines(out / DOCUMENTS)
+    try:
         for source, key in keys.items():
             with open(cache_dir / f"{key}.jsonl", "rb") as fh:
                 header = json.loads(fh.readline())
-                ids = []
+                count = 0
                 for line in fh:
-                    ids.append(_record_id(line))
-                    if not unchanged:
-                        index.append((ids[-1], spool.tell(), len(line)))
-                        spool.write(line)
+                    count += 1
+                    if documents is not None:
+                        documents.add(line)
             if header["error"]:
                 summary.failures.append((source, header["error"]))
             summary.warnings += [(source, w) for w in header["warnings"]]
             summary.kinds.update(header["kinds"])
             summary.spam_blocks += header["spam_blocks"]
             summary.converted_t2s += header["converted_t2s"]
-            summary.records += len(ids)
-            manifest["inputs"][source] = {**inputs[source], "cache": key, "records": ids, "error": header["error"]}
-    if not unchanged:
-        index.sort()
-        _write_sorted(out / DOCUMENTS, spool_path, index)
-        _prune_cache(cache_dir, set(keys.values()))
-    spool_path.unlink(missing_ok=True)
+            summary.records += count
+            # The input's records are its cache entry, cache/<cache>.jsonl (named by its content hash).
+            manifest["inputs"][source] = {**inputs[source], "cache": key, "records": count, "error": header["error"]}
+        if documents is not None:
+            documents.commit()
+            _prune_cache(cache_dir, set(keys.values()))
+    finally:
+        if documents is not None:
+            documents.discard()
     # Segment when the documents or the segmentation settings changed (a lexicon edit re-segments
     # only the documents it touches; see segment.write_tokens). A no-op rebuild touches nothing.
     if not (unchanged and previous.get("segmentation") == manifest["segmentation"] and (out / TOKENS).exists()):
@@ -207,20 +209,50 @@ def _record_id(line: bytes) -> str:
     return line[start:line.index(b'"', start)].decode()
 
 
-def _write_sorted(target: Path, spool_path: Path, index: list[tuple[str, int, int]]) -> None:
-    """Copy the spooled record lines into `target` in id order, atomically."""
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as dst, open(spool_path, "rb") as src:
-            for _, offset, length in index:
-                src.seek(offset)
-                dst.write(src.read(length))
-            dst.flush()
-            os.fsync(dst.fileno())
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+class _SortedLines:
+    """Record lines in any order → `target` sorted by id, atomically, in bounded memory: runs of up to
+    `run_bytes` are sorted in memory and spilled to temporary files, then merged."""
+
+    def __init__(self, target: Path, run_bytes: int = 64 * 2**20):
+        self.target, self.run_bytes = target, run_bytes
+        self.tmpdir = Path(tempfile.mkdtemp(dir=target.parent, prefix=f".{target.name}.runs."))
+        self.buffer: list[bytes] = []
+        self.size = 0
+        self.runs: list[Path] = []
+
+    def add(self, line: bytes) -> None:
+        self.buffer.append(line)
+        self.size += len(line)
+        if self.size >= self.run_bytes:
+            self._spill()
+
+    def _spill(self) -> None:
+        run = self.tmpdir / f"{len(self.runs):05d}"
+        with open(run, "wb") as fh:
+            fh.writelines(sorted(self.buffer, key=_record_id))
+        self.runs.append(run)
+        self.buffer, self.size = [], 0
+
+    def commit(self) -> None:
+        self._spill()
+        fd, tmp = tempfile.mkstemp(dir=self.target.parent, prefix=f".{self.target.name}.", suffix=".tmp")
+        try:
+            with os.fdopen(fd, "wb") as dst:
+                files = [open(run, "rb") for run in self.runs]
+                try:
+                    dst.writelines(heapq.merge(*files, key=_record_id))
+                finally:
+                    for fh in files:
+                        fh.close()
+                dst.flush()
+                os.fsync(dst.fileno())
+            os.replace(tmp, self.target)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+
+    def discard(self) -> None:
+        shutil.rmtree(self.tmpdir, ignore_errors=True)
 
 
 def run_ingest(todo: list[tuple[str, str]], jobs: int | None, progress: bool, engine: str = "local",

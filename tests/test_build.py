@@ -97,3 +97,19 @@ def test_a_new_fetch_sidecar_reprocesses_its_page(raw, tmp_path):
     summary = build(raw, out, jobs=1, progress=False)
     assert summary.reused == 3
     assert '"url":"https://d.wanfangdata.com.cn/periodical/x"' in (out / "documents.jsonl").read_text(encoding="utf-8")
+
+
+def test_sorted_lines_merges_spilled_runs(tmp_path):
+    import random
+
+    lines = [f'{{"id":"{i:05d}","x":{i}}}\n'.encode() for i in range(500)]
+    shuffled = lines[:]
+    random.Random(7).shuffle(shuffled)
+    writer = build_module._SortedLines(tmp_path / "documents.jsonl", run_bytes=1000)  # many small runs
+    for line in shuffled:
+        writer.add(line)
+    writer.commit()
+    writer.discard()
+    assert len(writer.runs) > 10
+    assert (tmp_path / "documents.jsonl").read_bytes() == b"".join(lines)
+    assert [p.name for p in tmp_path.iterdir()] == ["documents.jsonl"]

@@ -1,0 +1,123 @@
+"""bench/build: the corpus build at scale (issue 8), every figure a ratio measured in the same run.
+
+The corpus is made from real data in ../shared/data/external: the 131 real pages (69 + 62), the 2,000
+CSL abstracts and the 62,501 NSSF titles as record JSON Lines, replicated `--scale` times (each copy made
+distinct so that it is a new document). Reported:
+- build throughput (`--jobs 1`) against the library ceiling: plain trafilatura + OpenCC + jieba on the
+  same inputs in one process;
+- speedup of `--jobs 2` over `--jobs 1`;
+- a no-op rebuild against the full build;
+- peak memory (max RSS of the build process) at 1× and 4× the corpus.
+Run: `python bench/build.py [--scale N]` (about 5 minutes at the default scale on 2 cores).
+"""
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from common import EXTERNAL, ROOT, machine, need, real_pages
+
+RECORDS_PER_FILE = 2000
+
+
+def make_corpus(raw: Path, copies: int) -> int:
+    """Write `copies` distinct copies of the real data under `raw`; returns its size in bytes."""
+    raw.mkdir(parents=True)
+    pages = real_pages()
+    csl = [json.loads(line) for line in open(need(EXTERNAL / "csl" / "csl_benchmark_joined_dev_test.jsonl"),
+                                             encoding="utf-8")]
+    with open(need(EXTERNAL / "nssf-projects" / "social-2017-09-26.csv"), encoding="utf-8") as fh:
+        nssf = [row for row in csv.DictReader(fh) if row.get("项目名称")]
+    for copy in range(copies):
+        folder = raw / f"copy{copy}"
+        (folder / "pages").mkdir(parents=True)
+        for i, page in enumerate(pages):
+            (folder / "pages" / f"{i:03d}{page.suffix}").write_bytes(page.read_bytes() + f"<!-- {copy} -->".encode())
+        records = [{"id": f"csl-{copy}-{r['id']}", "title_zh": r["title"], "abstract_zh": r["abstract"],
+                    "keywords_zh": r["keywords"]} for r in csl]
+        records += [{"id": f"nssf-{copy}-{i}", "title_zh": r["项目名称"], "year": r["立项时间"][:4]}
+                    for i, r in enumerate(nssf)]
+        for start in range(0, len(records), RECORDS_PER_FILE):
+            chunk = records[start:start + RECORDS_PER_FILE]
+            (folder / f"records{start // RECORDS_PER_FILE:03d}.jsonl").write_text(
+                "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in chunk), encoding="utf-8")
+    return sum(p.stat().st_size for p in raw.rglob("*") if p.is_file())
+
+
+BUILD = """
+import resource, sys, time
+from pipeline.build import build
+start = time.perf_counter()
+summary = build(sys.argv[1], sys.argv[2], jobs=int(sys.argv[3]), progress=False)
+seconds = time.perf_counter() - start
+print(seconds, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, summary.records)
+"""
+
+
+def run_build(raw: Path, out: Path, jobs: int) -> tuple[float, int, int]:
+    """(seconds, peak RSS of the build process in KiB, records) of one `build` in a fresh process."""
+    done = subprocess.run([sys.executable, "-c", BUILD, str(raw), str(out), str(jobs)], cwd=ROOT,
+                          capture_output=True, text=True, check=True)
+    seconds, rss, records = done.stdout.split()
+    return float(seconds), int(rss), int(records)
+
+
+def ceiling(raw: Path) -> float:
+    """Seconds for the library ceiling on the same inputs: trafilatura + OpenCC t2s + jieba, one process."""
+    import jieba
+    import opencc
+    import trafilatura
+
+    from pipeline.decode import decode_bytes
+
+    t2s = opencc.OpenCC("t2s")
+    jieba.initialize()
+    start = time.perf_counter()
+    for path in sorted(raw.rglob("*")):
+        if path.suffix == ".html" or path.suffix == ".htm":
+            text = trafilatura.extract(decode_bytes(path.read_bytes())[0]) or ""
+            jieba.lcut(t2s.convert(text))
+        elif path.suffix == ".jsonl":
+            for line in open(path, encoding="utf-8"):
+                r = json.loads(line)
+                jieba.lcut(t2s.convert(r.get("title_zh", "") + "\n" + r.get("abstract_zh", "")))
+    return time.perf_counter() - start
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--scale", type=int, default=1, help="copies of the real data in the 1x corpus")
+    args = parser.parse_args()
+    work = Path(tempfile.mkdtemp(prefix="bench-build-"))
+    try:
+        raw1, raw4 = work / "raw1", work / "raw4"
+        size1 = make_corpus(raw1, args.scale)
+        size4 = make_corpus(raw4, 4 * args.scale)
+        full1, rss1, records1 = run_build(raw1, work / "b1", jobs=1)
+        noop, _, _ = run_build(raw1, work / "b1", jobs=1)
+        full2, _, _ = run_build(raw1, work / "b2", jobs=2)
+        full4, rss4, records4 = run_build(raw4, work / "b4", jobs=1)
+        base = ceiling(raw1)
+        print(f"## Build at scale ({machine()})")
+        print(f"1x corpus: {size1 / 1e6:.1f} MB, {records1} records; 4x: {size4 / 1e6:.1f} MB, {records4} records")
+        print(f"- full build --jobs 1: {full1:.1f} s ({size1 / 1e6 / full1:.2f} MB/s)")
+        print(f"- library ceiling (trafilatura + OpenCC + jieba, 1 process): {base:.1f} s "
+              f"({size1 / 1e6 / base:.2f} MB/s)")
+        print(f"- throughput ratio build / ceiling: {base / full1:.2f}x")
+        print(f"- full build --jobs 2: {full2:.1f} s; speedup over --jobs 1: {full1 / full2:.2f}x")
+        print(f"- no-op rebuild: {noop:.2f} s = {100 * noop / full1:.1f}% of the full build")
+        print(f"- peak RSS: 1x {rss1 / 1024:.0f} MiB, 4x {rss4 / 1024:.0f} MiB; ratio {rss4 / rss1:.2f}")
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
