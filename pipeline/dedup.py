@@ -1,0 +1,220 @@
+"""Find records of the same document that reached the corpus more than once, and merge them.
+
+The same article often arrives as a CNKI abstract page, a mirror page with the full text (sometimes in
+traditional characters) and a line of a CNKI export. Two records are duplicates when
+
+- exact: they share a DOI, or the same normalized title + first author + year;
+- near: their titles are nearly the same (Jaccard similarity of character bigrams >= NEAR_SIMILARITY,
+  found with MinHash/LSH so the cost grows linearly with the corpus), they do not contradict each
+  other on first author or year, and they carry the same numbers (上/下, (一)/(二), 2019/2020 stay apart).
+
+Titles and names are compared after traditional -> simplified conversion (OpenCC t2s), NFKC and case
+folding, with punctuation and spaces removed. `merge_duplicates` merges each group into one record:
+metadata from the database page or export, body from the member with the longest body (the full text),
+`sources` listing every input that contributed, and the smallest member id as id.
+"""
+from __future__ import annotations
+
+import dataclasses
+import re
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from pipeline.record import LIST_FIELDS, Record
+
+NEAR_SIMILARITY = 0.8   # title bigram Jaccard needed for a near-duplicate
+LSH_THRESHOLD = 0.6     # LSH recall threshold, below NEAR_SIMILARITY so candidates are not missed
+NUM_PERM = 64
+MIN_NEAR_TITLE = 8      # shorter titles (卷首语, 编者按, …) only match exactly, with author and year
+# Who knows the metadata best: database pages, then exports, then other pages, mirrors last.
+SOURCE_RANK = {"cnki": 0, "wanfang": 0, "cqvip": 0, "export": 1, "newspaper": 2, "mirror": 4}
+OTHER_RANK = 3
+NUMBERS = re.compile(r"[0-9一二三四五六七八九十百上中下]+")
+NOT_WORD = re.compile(r"[\W_]+")
+
+
+@dataclass
+class DuplicateGroup:
+    """Records found to be one document: `id` is the merged record's id."""
+
+    id: str
+    member_ids: list[str]
+    sources: list[str]
+    reasons: list[str] = field(default_factory=list)  # "doi", "title+author+year", "near-title"
+    title: str | None = None
+
+
+@lru_cache(maxsize=1)
+def _t2s():
+    import opencc
+
+    return opencc.OpenCC("t2s")
+
+
+def to_simplified(texts: Sequence[str]) -> list[str]:
+    """OpenCC t2s over many short strings in one call (one conversion per line is much slower)."""
+    if not texts:
+        return []
+    joined = "\n".join(t.replace("\n", " ") for t in texts)
+    return _t2s().convert(joined).split("\n")
+
+
+def _fold(text: str) -> str:
+    return NOT_WORD.sub("", unicodedata.normalize("NFKC", text).casefold())
+
+
+def normalize_title(title: str | None) -> str:
+    """Matching key of a title: simplified, NFKC, case-folded, without punctuation or spaces."""
+    return _fold(to_simplified([title or ""])[0])
+
+
+@dataclass
+class _Keys:
+    titles: list[str]
+    first_authors: list[str]
+    years: list[int | None]
+    dois: list[str]
+
+
+def _keys(records: Sequence[Record]) -> _Keys:
+    titles = to_simplified([r.title_zh or r.title_en or "" for r in records])
+    authors = to_simplified([r.authors[0] if r.authors else "" for r in records])
+    return _Keys(titles=[_fold(t) for t in titles], first_authors=[_fold(a) for a in authors],
+                 years=[r.year for r in records], dois=[(r.doi or "").strip().lower() for r in records])
+
+
+class _Groups:
+    """Union-find over record indices that also tracks each group's years and first authors, so that
+    a chain of near-duplicates (2017 ~ no year ~ 2012) cannot join records that contradict each other."""
+
+    def __init__(self, keys: _Keys) -> None:
+        n = len(keys.titles)
+        self.parent = list(range(n))
+        self.years = [{y} if y else set() for y in keys.years]
+        self.authors = [{a} if a else set() for a in keys.first_authors]
+
+    def find(self, i: int) -> int:
+        while self.parent[i] != i:
+            self.parent[i] = self.parent[self.parent[i]]
+            i = self.parent[i]
+        return i
+
+    def consistent(self, i: int, j: int) -> bool:
+        a, b = self.find(i), self.find(j)
+        return len(self.years[a] | self.years[b]) <= 1 and len(self.authors[a] | self.authors[b]) <= 1
+
+    def union(self, i: int, j: int) -> None:
+        a, b = sorted((self.find(i), self.find(j)))
+        if a != b:
+            self.parent[b] = a
+            self.years[a] |= self.years[b]
+            self.authors[a] |= self.authors[b]
+
+
+def _bigrams(title: str) -> set[str]:
+    return {title[i:i + 2] for i in range(len(title) - 1)} or {title}
+
+
+def _same_numbers(keys: _Keys, i: int, j: int) -> bool:
+    return NUMBERS.findall(keys.titles[i]) == NUMBERS.findall(keys.titles[j])
+
+
+def find_duplicates(records: Sequence[Record]) -> list[tuple[list[int], list[str]]]:
+    """Groups of duplicate records as (sorted indices, reasons), in order of their first member."""
+    from datasketch import MinHash, MinHashLSH
+
+    keys = _keys(records)
+    uf = _Groups(keys)
+    reasons: dict[tuple[int, int], str] = {}
+
+    def link(i: int, j: int, reason: str) -> None:
+        if uf.find(i) != uf.find(j):
+            reasons[(i, j)] = reason
+            uf.union(i, j)
+
+    seen: dict[object, int] = {}
+    for i in range(len(records)):
+        exact = []
+        if keys.dois[i]:
+            exact.append((("doi", keys.dois[i]), "doi"))
+        if keys.titles[i] and keys.first_authors[i] and keys.years[i]:
+            exact.append((("tay", keys.titles[i], keys.first_authors[i], keys.years[i]), "title+author+year"))
+        for key, reason in exact:
+            if key in seen:
+                link(seen[key], i, reason)
+            else:
+                seen[key] = i
+
+    candidates = [i for i, t in enumerate(keys.titles) if len(t) >= MIN_NEAR_TITLE]
+    shingles = {i: _bigrams(keys.titles[i]) for i in candidates}
+    hashes = MinHash.bulk([[s.encode("utf-8") for s in sorted(shingles[i])] for i in candidates],
+                          num_perm=NUM_PERM, seed=1)
+    lsh = MinHashLSH(threshold=LSH_THRESHOLD, num_perm=NUM_PERM)
+    for i, mh in zip(candidates, hashes):
+        lsh.insert(i, mh, check_duplication=False)
+    for i, mh in zip(candidates, hashes):
+        for j in sorted(lsh.query(mh)):
+            if j <= i or uf.find(i) == uf.find(j):
+                continue
+            a, b = shingles[i], shingles[j]
+            if len(a & b) >= NEAR_SIMILARITY * len(a | b) and _same_numbers(keys, i, j) \
+                    and uf.consistent(i, j):
+                link(i, j, "near-title")
+
+    members: dict[int, list[int]] = {}
+    for i in range(len(records)):
+        members.setdefault(uf.find(i), []).append(i)
+    groups = []
+    for root in sorted(members):
+        group = members[root]
+        if len(group) > 1:
+            in_group = set(group)
+            why = sorted({r for (i, j), r in reasons.items() if i in in_group})
+            groups.append((group, why))
+    return groups
+
+
+def merge_group(members: Sequence[Record]) -> Record:
+    """One record from duplicates: each field from the best-ranked member that has it, the longest body."""
+    ranked = sorted(members, key=lambda r: (SOURCE_RANK.get(r.source_kind, OTHER_RANK), r.id))
+    merged = dataclasses.replace(ranked[0])
+    for f in dataclasses.fields(Record):
+        name = f.name
+        if name in ("id", "source", "source_kind", "body", "sources", "cleaning"):
+            continue
+        if name == "indexing":
+            merged.indexing = list(dict.fromkeys(x for r in ranked for x in r.indexing))
+        elif name == "references":
+            merged.references = list(max((r.references for r in ranked), key=len))
+        else:
+            value = next((getattr(r, name) for r in ranked if getattr(r, name) not in (None, "", [])), None)
+            setattr(merged, name, list(value or []) if name in LIST_FIELDS else value)
+    merged.body = max(ranked, key=lambda r: len(r.body or "")).body
+    merged.id = min(r.id for r in members)
+    merged.sources = sorted({s for r in members for s in (r.sources or [r.source])})
+    merged.cleaning = {**ranked[0].cleaning, "merged_ids": sorted(r.id for r in members)}
+    return merged
+
+
+def merge_duplicates(records: Sequence[Record]) -> tuple[list[Record], list[DuplicateGroup]]:
+    """Records with each duplicate group merged into one (placed where its first member was), and the groups.
+
+    Records that are not duplicates come back unchanged except `sources`, which becomes `[source]`.
+    """
+    groups = find_duplicates(records)
+    first_of: dict[int, tuple[list[int], list[str]]] = {g[0][0]: g for g in groups}
+    grouped = {i for members, _ in groups for i in members}
+    out: list[Record] = []
+    found: list[DuplicateGroup] = []
+    for i, rec in enumerate(records):
+        if i in first_of:
+            members, reasons = first_of[i]
+            merged = merge_group([records[m] for m in members])
+            out.append(merged)
+            found.append(DuplicateGroup(merged.id, sorted(records[m].id for m in members), merged.sources,
+                                        reasons, merged.title_zh or merged.title_en))
+        elif i not in grouped:
+            out.append(dataclasses.replace(rec, sources=list(rec.sources or [rec.source])))
+    return out, found

@@ -1,0 +1,99 @@
+"""Database exports in, clean corpus out.
+
+Readers (one module per format, detected by content, never by file name):
+`refworks` (CNKI Refworks), `endnote` (CNKI EndNote), `noteexpress` (CNKI and Wanfang NoteExpress),
+`estudy` (CNKI 知网研学/E-Study and 自定义), `wos` (Web-of-Science tags, what CiteSpace reads), `ris`,
+`table` (CSV/TSV/Excel/JSON Lines through a column mapping, see `pipeline.exports.table`).
+
+    fmt = detect_format(text)                 # None: not an export
+    records = read_export(str(path), text, fmt)
+
+Writers: `write_export(records, "citespace"|"csv"|"ris", out_dir)`.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from types import ModuleType
+
+from pipeline.exports import endnote, estudy, noteexpress, refworks, ris, table, wos
+from pipeline.exports.common import ExportError, describe, to_record
+from pipeline.exports.table import ColumnMapping
+from pipeline.record import Record, make_ids
+
+__all__ = ["ColumnMapping", "ExportError", "detect_format", "read_export", "read_export_file", "write_export"]
+
+# Checked in this order against the first non-blank line; `table` last (it is the loosest).
+READERS: dict[str, ModuleType] = {
+    "noteexpress": noteexpress, "endnote": endnote, "refworks": refworks, "wos": wos, "ris": ris,
+    "estudy": estudy, "table": table,
+}
+WRITERS = {"citespace": wos.write_citespace, "csv": table.write_csv, "ris": ris.write_ris}
+EXCEL_MAGIC = b"PK\x03\x04"
+
+
+def detect_format(text: str) -> str | None:
+    """The export format of `text` (a key of READERS), judged by its content; None when it is none."""
+    first_line = next((line.strip() for line in _tidy(text).split("\n") if line.strip()), "")
+    if first_line.startswith("<"):
+        return None  # HTML or XML
+    return next((name for name, reader in READERS.items() if reader.detect(first_line)), None)
+
+
+def read_export(source: str, text: str, fmt: str | None = None,
+                mapping: ColumnMapping | None = None) -> list[Record]:
+    """Records of an export. Raises ExportError naming the reason for unknown, empty or broken input.
+
+    Ids are `make_id(text.encode("utf-8"), index)`; `mapping` is used by the `table` format only.
+    """
+    text = _tidy(text)
+    if not text.strip():
+        raise ExportError("empty file")
+    if "\x00" in text[:10000]:
+        raise ExportError("binary content, not an export")
+    fmt = fmt or detect_format(text)
+    if fmt is None:
+        raise ExportError("not a known export format (Refworks, EndNote, NoteExpress, E-Study, WoS/CiteSpace, "
+                          "RIS, or a table with a title column)")
+    if fmt not in READERS:
+        raise ExportError(f"unknown export format {fmt!r} (known: {', '.join(READERS)})")
+    entries = table.entries(text, mapping) if fmt == "table" else READERS[fmt].entries(text)
+    return _records(source, text.encode("utf-8"), fmt, entries)
+
+
+def read_export_file(path: str | Path, mapping: ColumnMapping | None = None) -> list[Record]:
+    """Records of an export file, including Excel workbooks; decodes GB18030/UTF-16 exports too."""
+    from pipeline.decode import DecodeError, decode_bytes
+
+    path = Path(path)
+    data = path.read_bytes()
+    if data.startswith(EXCEL_MAGIC):
+        header, rows = table.read_xlsx(data)
+        return _records(str(path), data, "table", table.rows_to_entries(header, rows, mapping or ColumnMapping()))
+    try:
+        text, _ = decode_bytes(data)
+    except DecodeError as exc:
+        raise ExportError(str(exc)) from exc
+    return read_export(str(path), text, "table" if mapping else None, mapping)
+
+
+def write_export(records: list[Record], fmt: str, out_dir: str | Path) -> list[Path]:
+    """Write records as CiteSpace `download_*.txt`, `corpus.csv` or `corpus.ris` in out_dir; returns the files."""
+    if fmt not in WRITERS:
+        raise ValueError(f"unknown export format {fmt!r} (known: {', '.join(WRITERS)})")
+    return WRITERS[fmt](records, Path(out_dir))
+
+
+def _records(source: str, content: bytes, fmt: str, entries: list) -> list[Record]:
+    if not entries:
+        raise ExportError(f"no {fmt} records found (truncated or not a {fmt} export)")
+    records = []
+    for entry, record_id in zip(entries, make_ids(content, len(entries))):
+        rec = to_record(entry)
+        rec.id, rec.source, rec.source_kind = record_id, source, "export"
+        rec.cleaning = {"export_format": fmt, **describe(entry)}
+        records.append(rec)
+    return records
+
+
+def _tidy(text: str) -> str:
+    return text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
