@@ -1,0 +1,158 @@
+"""Ingest: one input file → records. Stages: read → decode → clean → extract (by page kind) → normalize.
+
+Bad input never stops the run: each file's problems come back as one clear reason in its result.
+"""
+from __future__ import annotations
+
+import json
+import os
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pipeline import clean, fields, sites
+from pipeline.decode import DecodeError, decode_bytes
+from pipeline.normalize import normalize_record
+from pipeline.page import ExtractionError, Page
+from pipeline.record import Record, make_id
+
+MAX_BYTES = int(os.environ.get("PIPELINE_MAX_BYTES", 20 * 1024 * 1024))
+SIDECAR = ".meta.json"  # written by `pipeline fetch` beside each stored response
+RECORD_KEYS = ("title_zh", "abstract_zh", "body")
+
+
+class InputError(ValueError):
+    """The input cannot be read as a document (too large, unreadable, not a record file)."""
+
+
+@dataclass
+class IngestResult:
+    source: str
+    records: list[Record] = field(default_factory=list)
+    error: str | None = None
+    warnings: list[str] = field(default_factory=list)
+
+
+def iter_input_files(paths: Iterable[Path]) -> Iterator[Path]:
+    """Files under the given paths, sorted, without hidden files and fetch sidecars."""
+    for path in paths:
+        path = Path(path)
+        if path.is_dir():
+            for child in sorted(p for p in path.rglob("*") if p.is_file()):
+                rel = child.relative_to(path)
+                if not any(part.startswith(".") for part in rel.parts) and not child.name.endswith(SIDECAR):
+                    yield child
+        else:
+            yield path
+
+
+def ingest_paths(paths: Iterable[Path]) -> Iterator[IngestResult]:
+    for path in iter_input_files(paths):
+        yield ingest_file(path)
+
+
+def ingest_file(path: Path, source: str | None = None) -> IngestResult:
+    source = source or str(path)
+    result = IngestResult(source)
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        result.error = f"cannot read file ({exc.strerror or exc})"
+        return result
+    try:
+        result.records = ingest_bytes(raw, source, path.name, _sidecar(path), result.warnings)
+    except (DecodeError, ExtractionError, InputError) as exc:
+        result.error = str(exc)
+    return result
+
+
+def _sidecar(path: Path) -> dict:
+    meta_path = path.with_name(path.name + SIDECAR)
+    if not meta_path.exists():
+        return {}
+    try:
+        return json.loads(meta_path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
+def ingest_bytes(raw: bytes, source: str, name: str = "", meta: dict | None = None,
+                 warnings: list[str] | None = None) -> list[Record]:
+    meta = meta or {}
+    warnings = warnings if warnings is not None else []
+    if len(raw) > MAX_BYTES:
+        raise InputError(f"file too large ({len(raw) / 2**20:.1f} MiB > {MAX_BYTES / 2**20:.0f} MiB limit; "
+                         "set PIPELINE_MAX_BYTES to raise it)")
+    text, encoding = decode_bytes(raw, meta.get("charset"))
+    if name.endswith(".jsonl"):
+        return read_record_lines(text, raw, source, warnings)
+    page = Page(source=source, raw=raw, text=text, encoding=encoding, url=meta.get("final_url") or meta.get("url"))
+    if page.is_html and not re.search(r"</(html|body)\s*>", text[-4096:], re.I):
+        warnings.append("truncated HTML (no closing </body> or </html>): the record may be incomplete")
+    return [extract_page(page)]
+
+
+def extract_page(page: Page) -> Record:
+    """Clean, extract by page kind, normalize: the record of one page."""
+    spam_blocks = clean.remove_hidden(page.tree) if page.is_html else 0
+    text, removed = clean.strip_spam("\n".join(page.lines))
+    spam_blocks += removed
+    page.lines = text.split("\n")
+    site = sites.detect(page)
+    rec = site.extract(page)
+    rec.source, rec.source_kind = page.source, rec.source_kind or site.KIND
+    rec.url = rec.url or page.page_url
+    rec.id = rec.id or make_id(page.raw)
+    body, removed = clean.strip_spam(rec.body or "")
+    spam_blocks += removed
+    body_lines, boilerplate = clean.strip_boilerplate(body.split("\n"))
+    rec.body = "\n".join(body_lines)
+    title = clean.clean_title(rec.title_zh)
+    spam_blocks += bool(rec.title_zh) and title is None
+    rec.title_zh = title
+    rec.cleaning = {"spam_blocks": spam_blocks,
+                    "boilerplate_lines": boilerplate + rec.cleaning.get("boilerplate_lines", 0),
+                    "encoding": page.encoding}
+    finish_record(rec)
+    rec.cleaning["converted_t2s"] |= page.cleaning.get("converted_t2s", False)
+    if not (rec.title_zh or rec.title_en or rec.abstract_zh or rec.abstract_en or rec.body):
+        raise ExtractionError("nothing extractable: no title, abstract or body text found")
+    return rec
+
+
+def finish_record(rec: Record) -> None:
+    """The steps every record takes, whatever its origin: UI residue out, normalization, body fallback."""
+    rec.abstract_zh = fields.clean_abstract(rec.abstract_zh)
+    rec.abstract_en = fields.clean_abstract(rec.abstract_en)
+    if rec.title_zh and not fields.has_han(rec.title_zh) and not rec.title_en:
+        rec.title_zh, rec.title_en = None, rec.title_zh
+    rec.cleaning["converted_t2s"] = normalize_record(rec)
+    if not rec.body:
+        rec.body = rec.abstract_zh or rec.abstract_en or ""
+
+
+def read_record_lines(text: str, raw: bytes, source: str, warnings: list[str]) -> list[Record]:
+    """A `.jsonl` file of ready-made records (field names as in the record). Keeps each record's `id`."""
+    records = []
+    for number, line in enumerate(text.split("\n"), 1):
+        if not line.strip():
+            continue
+        try:
+            data = json.loads(line)
+        except ValueError as exc:
+            warnings.append(f"line {number}: not JSON ({exc.msg})")
+            continue
+        if not isinstance(data, dict) or not any(data.get(k) for k in RECORD_KEYS):
+            warnings.append(f"line {number}: not a record (needs one of {', '.join(RECORD_KEYS)})")
+            continue
+        rec = Record.from_dict(data)
+        rec.id = rec.id or make_id(raw, number)
+        rec.source = rec.source or source
+        rec.source_kind = data.get("source_kind") or "jsonl"
+        rec.cleaning = dict(rec.cleaning)
+        finish_record(rec)
+        records.append(rec)
+    if not records:
+        raise InputError("no records: every line failed (" + "; ".join(warnings[:3]) + ")")
+    return records

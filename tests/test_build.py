@@ -1,0 +1,69 @@
+"""`make corpus`: incremental, atomic, deterministic."""
+import shutil
+
+import pytest
+
+import pipeline.build as build_module
+from conftest import ROOT
+from pipeline.build import build
+
+
+@pytest.fixture
+def raw(tmp_path):
+    raw = tmp_path / "raw"
+    shutil.copytree(ROOT / "corpus" / "raw", raw)
+    return raw
+
+
+def test_build_writes_sorted_records_and_is_byte_identical(raw, tmp_path):
+    out1, out2 = tmp_path / "b1", tmp_path / "b2"
+    summary = build(raw, out1, jobs=1, progress=False)
+    assert summary.records == 4 and not summary.failures
+    assert summary.spam_blocks == 2 and summary.converted_t2s == 1
+    lines = (out1 / "documents.jsonl").read_text(encoding="utf-8").splitlines()
+    ids = [line.split('"id":"')[1].split('"')[0] for line in lines]
+    assert ids == sorted(ids) and len(ids) == 4
+    build(raw, out2, jobs=2, progress=False)
+    assert (out1 / "documents.jsonl").read_bytes() == (out2 / "documents.jsonl").read_bytes()
+
+
+def test_rebuild_reprocesses_only_changed_inputs(raw, tmp_path, monkeypatch):
+    out = tmp_path / "build"
+    build(raw, out, jobs=1, progress=False)
+    calls = []
+    real = build_module.ingest_file
+    monkeypatch.setattr(build_module, "ingest_file", lambda p, s=None: calls.append(p.name) or real(p, s))
+    again = build(raw, out, jobs=1, progress=False)
+    assert calls == [] and again.reused == 4
+    target = raw / "001_eee3230f3eb5a9d6.txt"
+    target.write_text(target.read_text(encoding="utf-8").replace("李晨曦", "李晨"), encoding="utf-8")
+    third = build(raw, out, jobs=1, progress=False)
+    assert calls == ["001_eee3230f3eb5a9d6.txt"] and third.reused == 3
+    assert '"authors":["李晨"]' in (out / "documents.jsonl").read_text(encoding="utf-8")
+
+
+def test_failures_are_reported_and_others_go_through(raw, tmp_path):
+    (raw / "empty.html").write_bytes(b"")
+    summary = build(raw, tmp_path / "build", jobs=1, progress=False)
+    assert summary.records == 4
+    assert summary.failures == [(str(raw / "empty.html"), "empty file")]
+    assert "failures: 1" in summary.report() and "empty.html: empty file" in summary.report()
+
+
+def test_a_build_killed_half_way_leaves_the_previous_corpus(raw, tmp_path, monkeypatch):
+    out = tmp_path / "build"
+    build(raw, out, jobs=1, progress=False)
+    before = (out / "documents.jsonl").read_bytes()
+    (raw / "003_9b1384a9c2849d8b.txt").write_text("新的页面\n" * 5, encoding="utf-8")
+    real_replace = build_module.os.replace
+
+    def crash(src, dst):
+        if str(dst).endswith("documents.jsonl"):
+            raise KeyboardInterrupt("killed")
+        real_replace(src, dst)
+
+    monkeypatch.setattr(build_module.os, "replace", crash)
+    with pytest.raises(KeyboardInterrupt):
+        build(raw, out, jobs=1, progress=False)
+    assert (out / "documents.jsonl").read_bytes() == before
+    assert not [p for p in out.iterdir() if p.name.endswith(".tmp")]
