@@ -39,6 +39,33 @@ def cmd_build(args: argparse.Namespace) -> int:
     return 1 if summary.failures else 0
 
 
+def cmd_export(args: argparse.Namespace) -> int:
+    from pipeline.corpus import load_records
+    from pipeline.exports import write_export
+
+    records = load_records(args.corpus)
+    for path in write_export(records, args.format, args.out):
+        print(path)
+    print(f"{len(records)} records exported as {args.format}", file=sys.stderr)
+    return 0
+
+
+def cmd_duplicates(args: argparse.Namespace) -> int:
+    import dataclasses
+    import json
+
+    from pipeline.corpus import load_records
+    from pipeline.dedup import format_groups, review_groups
+
+    groups = review_groups(load_records(args.corpus))
+    if args.format == "json":
+        for group in groups:
+            print(json.dumps(dataclasses.asdict(group), ensure_ascii=False))
+    else:
+        print(format_groups(groups))
+    return 0
+
+
 def make_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m pipeline", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)
@@ -55,6 +82,17 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("--jobs", type=int, default=None, help="worker processes (default: all cores)")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     p.set_defaults(func=cmd_build)
+
+    p = sub.add_parser("export", help="write the corpus for other tools: CiteSpace (WoS download_*.txt), CSV, RIS")
+    p.add_argument("--format", choices=["citespace", "csv", "ris"], required=True)
+    p.add_argument("--out", type=Path, required=True, help="output directory")
+    p.add_argument("--corpus", type=Path, default=DEFAULT_BUILD, help="built corpus (default corpus/build)")
+    p.set_defaults(func=cmd_export)
+
+    p = sub.add_parser("duplicates", help="list duplicate groups (merged at build, or still present) for review")
+    p.add_argument("--corpus", type=Path, default=DEFAULT_BUILD, help="built corpus (default corpus/build)")
+    p.add_argument("--format", choices=["text", "json"], default="text")
+    p.set_defaults(func=cmd_duplicates)
 
     return parser
 

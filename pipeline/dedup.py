@@ -218,3 +218,25 @@ def merge_duplicates(records: Sequence[Record]) -> tuple[list[Record], list[Dupl
         elif i not in grouped:
             out.append(dataclasses.replace(rec, sources=list(rec.sources or [rec.source])))
     return out, found
+
+
+def review_groups(records: Sequence[Record]) -> list[DuplicateGroup]:
+    """For `pipeline duplicates`: groups already merged in a built corpus (records with several
+    `merged_ids`), then duplicate groups still present among the records."""
+    merged = [DuplicateGroup(r.id, list(r.cleaning["merged_ids"]), list(r.sources), ["merged"],
+                             r.title_zh or r.title_en)
+              for r in records if len(r.cleaning.get("merged_ids", [])) > 1]
+    found = [DuplicateGroup(min(records[i].id for i in members), sorted(records[i].id for i in members),
+                            sorted({records[i].source for i in members}), reasons,
+                            records[members[0]].title_zh or records[members[0]].title_en)
+             for members, reasons in find_duplicates(records)]
+    return merged + found
+
+
+def format_groups(groups: Sequence[DuplicateGroup]) -> str:
+    """Plain-text listing, one block per group, for review."""
+    if not groups:
+        return "no duplicate groups"
+    blocks = [f"{g.id}  {len(g.member_ids)} records  ({', '.join(g.reasons)})  {g.title or ''}\n"
+              + "".join(f"    {source}\n" for source in g.sources) for g in groups]
+    return "\n".join(blocks) + f"\n{len(groups)} groups"

@@ -45,6 +45,7 @@ def read_export(source: str, text: str, fmt: str | None = None,
 
     Ids are `make_id(text.encode("utf-8"), index)`; `mapping` is used by the `table` format only.
     """
+    content = text.encode("utf-8")
     text = _tidy(text)
     if not text.strip():
         raise ExportError("empty file")
@@ -57,7 +58,7 @@ def read_export(source: str, text: str, fmt: str | None = None,
     if fmt not in READERS:
         raise ExportError(f"unknown export format {fmt!r} (known: {', '.join(READERS)})")
     entries = table.entries(text, mapping) if fmt == "table" else READERS[fmt].entries(text)
-    return _records(source, text.encode("utf-8"), fmt, entries)
+    return _records(source, content, fmt, entries)
 
 
 def read_export_file(path: str | Path, mapping: ColumnMapping | None = None) -> list[Record]:

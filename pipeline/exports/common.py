@@ -12,11 +12,11 @@ Roles are the Record's field names (`title_zh`, `authors`, `year`, …) plus a f
 """
 from __future__ import annotations
 
-import datetime as dt
 import re
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from pipeline import fields
 from pipeline.record import Record, _as_year
 
 
@@ -28,23 +28,15 @@ Entry = dict[str, list[str]]
 # A line parser: line -> (tag, value) when the line starts a field, else None (a continuation line).
 TagMatcher = Callable[[str], "tuple[str, str] | None"]
 
-CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 LIST_SEPARATORS = re.compile(r"\s*[;；]+\s*")
 CJK_COMMAS = re.compile(r"\s*[,，、]+\s*")
-# Footnote marks glued to names: 张三1,2 / 张三[1] / 张三(1) / 张三*
-NAME_MARKS = re.compile(r"\s*(?:\[[\d,，\s-]*\]|[（(][\d,，\s-]*[）)]|\d+(?:[,，-]\d+)*|\*)\s*$")
-AFFIL_NUMBER = re.compile(r"^\s*(?:\[\d+\]|[（(]\d+[）)]|\d+\s*[.．、]|\d+\s+)\s*")
 AFFIL_BRACKET_NAMES = re.compile(r"^\[[^\]]*\]\s*")  # WoS C1: "[Smith, J; Doe, A] Univ X"
-LEADING_POSTCODE = re.compile(r"^\d{6}\s*[,，]?\s*")
-TRAILING_POSTCODE = re.compile(r"[\s,，]*\d{6}\s*$")
+ADDRESS_TAIL = re.compile(r"[,，]\s*[^,，;；\d]{1,12}[,，]\s*\d{6}\s*$")
+POSTCODE = re.compile(r"(?<!\d)\d{6}(?!\d)")
 ORG_WORD = re.compile(r"大学|学院|学校|研究|医院|公司|中心|委员会|协会|学会|部|局|厅|所|院|校|社|报|馆|站|队|组|办|处|室|会"
                       r"|[A-Za-z]{3,}")
-UI_RESIDUE = re.compile(r"<正>|&lt;正&gt;|查看全部|收起|还原|更多")
 LINE_BREAKS = re.compile(r"<br\s*/?>|\(#br\)", re.I)
 ABSTRACT_LABEL = re.compile(r"^(?:abstract|摘要|【摘要】|\[摘要\])\s*[:：]?\s*", re.I)
-ISO_DATE = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})")
-ISSN = re.compile(r"\b(\d{4}-?\d{3}[\dXx])\b")
-DOI = re.compile(r"10\.\d{4,9}/\S+")
 
 DOC_TYPES = {
     "journal article": "journal", "journal": "journal", "jour": "journal", "j": "journal", "article": "journal",
@@ -112,16 +104,12 @@ def apply_roles(entry: Entry, roles: dict[str, str | None]) -> Entry:
 
 # ---- small cleaners ----------------------------------------------------------------------------------
 
-def has_cjk(text: str | None) -> bool:
-    return bool(text) and CJK.search(text) is not None
-
-
 def clean_text(value: str | None) -> str:
     """One value as tidy text: line-break markup to newlines, UI residue and replacement chars removed."""
     if not value:
         return ""
     value = LINE_BREAKS.sub("\n", value)
-    value = UI_RESIDUE.sub("", value).replace("\ufffd", "").replace("\u3000", " ").replace("\xa0", " ")
+    value = value.replace("<正>", "").replace("&lt;正&gt;", "").replace("\ufffd", "").replace("\u3000", " ").replace("\xa0", " ")
     lines = (re.sub(r"[ \t]+", " ", line).strip() for line in value.split("\n"))
     return "\n".join(line for line in lines if line)
 
@@ -132,16 +120,15 @@ def join_wrapped(parts: Iterable[str]) -> str:
     for part in (p.strip() for p in parts):
         if not part:
             continue
-        if out and not (has_cjk(out[-1]) or has_cjk(part[0])):
+        if out and not (fields.has_han(out[-1]) or fields.has_han(part[0])):
             out += " "
         out += part
     return out
 
 
 def clean_inline(value: str | None) -> str:
-    """A single-line field (title, journal): wrapped lines joined, 《》 and stray edge punctuation removed."""
-    text = join_wrapped(clean_text(value).split("\n"))
-    return text.strip(" ,;；，").removeprefix("《").removesuffix("》").strip()
+    """A single-line field (title, journal): wrapped lines joined, stray edge separators removed."""
+    return join_wrapped(clean_text(value).split("\n")).strip(" ,;；，")
 
 
 def split_list(values: Iterable[str], cjk_commas: bool = True) -> list[str]:
@@ -151,7 +138,7 @@ def split_list(values: Iterable[str], cjk_commas: bool = True) -> list[str]:
     for value in values:
         for line in clean_text(value).split("\n"):
             parts = LIST_SEPARATORS.split(line)
-            if cjk_commas and len(parts) == 1 and has_cjk(line):
+            if cjk_commas and len(parts) == 1 and fields.has_han(line):
                 parts = CJK_COMMAS.split(line)
             items.extend(p.strip(" ,，、") for p in parts)
     return unique(item for item in items if item)
@@ -162,33 +149,22 @@ def unique(items: Iterable[str]) -> list[str]:
 
 
 def clean_names(values: Iterable[str]) -> list[str]:
-    names = []
-    for name in split_list(values):
-        if has_cjk(name):
-            name = NAME_MARKS.sub("", name).replace(" ", "")
-        name = name.replace("认领", "").strip(" ,，")
-        if name:
-            names.append(name)
-    return unique(names)
+    return unique(name for value in values for line in clean_text(value).split("\n")
+                  for name in fields.split_authors(line))
 
 
 def clean_affiliations(values: Iterable[str]) -> list[str]:
+    # Wanfang writes "医院,浙江 湖州,313000": drop the address tail before commas can split it.
+    values = [ADDRESS_TAIL.sub("", part) for value in values for line in clean_text(value).split("\n")
+              for part in LIST_SEPARATORS.split(line)]
     out = []
     for item in split_list(values):
-        item = AFFIL_BRACKET_NAMES.sub("", item)
-        item = AFFIL_NUMBER.sub("", item)
-        item = item.split("|")[0]  # CNKI institution codes: 复旦大学附属肿瘤医院|JG001257
-        had_postcode = bool(TRAILING_POSTCODE.search(item) or LEADING_POSTCODE.match(item))
-        item = LEADING_POSTCODE.sub("", item)
-        if TRAILING_POSTCODE.search(item):
-            # "学院 湖北武汉430074": the city glued to the postcode goes with it
-            item = re.sub(r"\s+\S*\d{6}\s*$", "", item) if re.search(r"\s\S*\d{6}\s*$", item) \
-                else TRAILING_POSTCODE.sub("", item)
-        item = item.strip(" ,，;；.")
-        if had_postcode and not ORG_WORD.search(item):
-            continue  # what is left is a place name from an address, not an institution
-        if item:
-            out.append(item)
+        item = AFFIL_BRACKET_NAMES.sub("", item).split("|")[0]  # CNKI codes: 复旦大学附属肿瘤医院|JG001257
+        cleaned = fields.clean_affiliation(item)
+        if POSTCODE.search(item) and not ORG_WORD.search(cleaned):
+            continue  # what is left is a place name from an address (",湖北武汉430074"), not an institution
+        if cleaned:
+            out.append(cleaned)
     return unique(out)
 
 
@@ -210,32 +186,8 @@ def clean_pages(pages: str | None, first: str | None = None, last: str | None = 
         else pages
 
 
-def iso_date(value: str | None) -> str | None:
-    m = ISO_DATE.search(value or "")
-    if not m:
-        return None
-    try:
-        return dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3))).isoformat()
-    except ValueError:
-        return None  # e.g. NSSF's 0000-00-00
-
-
-def clean_doi(value: str | None) -> str | None:
-    m = DOI.search(value or "")
-    return m.group(0).rstrip(".,;") if m else None
-
-
-def clean_issn(value: str | None) -> str | None:
-    m = ISSN.search(value or "")
-    if not m:
-        return None
-    digits = m.group(1).replace("-", "").upper()
-    return f"{digits[:4]}-{digits[4:]}"
-
-
 def clean_abstract(value: str | None) -> str | None:
-    text = ABSTRACT_LABEL.sub("", clean_text(value))
-    return text or None
+    return fields.clean_abstract(ABSTRACT_LABEL.sub("", clean_text(value))) or None
 
 
 def doc_type_of(*labels: str | None) -> str | None:
@@ -275,9 +227,9 @@ def to_record(entry: Entry) -> Record:
     rec = Record(doc_type=doc_type)
 
     title = inline("title")
-    rec.title_zh = inline("title_zh") or (title if has_cjk(title) else None)
-    rec.title_en = inline("title_en") or (title if title and not has_cjk(title) else None)
-    if rec.title_zh is None and rec.title_en and has_cjk(rec.title_en):
+    rec.title_zh = inline("title_zh") or (title if fields.has_han(title) else None)
+    rec.title_en = inline("title_en") or (title if title and not fields.has_han(title) else None)
+    if rec.title_zh is None and rec.title_en and fields.has_han(rec.title_en):
         rec.title_zh, rec.title_en = rec.title_en, None
 
     rec.authors = clean_names(entry.get("authors") or entry.get("authors_short") or [])
@@ -300,30 +252,30 @@ def to_record(entry: Entry) -> Record:
         rec.affiliations = clean_affiliations(entry.get("applicant", [])) or rec.affiliations
     elif doc_type not in ("book", "standard", "yearbook"):
         journal = journal or inline("secondary_title")
-    rec.journal = journal
+    rec.journal = fields.clean_journal(journal) or None if journal else None
     rec.journal_en = inline("journal_en")
 
-    rec.date = iso_date(first("date"))
+    rec.date = fields.parse_date(first("date") or "")
     rec.year = _as_year(first("year")) or (int(rec.date[:4]) if rec.date else None)
     rec.volume = strip_zeros(inline("volume"))
     rec.issue = strip_zeros(inline("issue"))
     rec.pages = clean_pages(inline("pages"), inline("first_page"), inline("last_page"))
 
     keywords = split_list(entry.get("keywords", []))
-    cjk_keywords = any(has_cjk(k) for k in keywords)
+    cjk_keywords = any(fields.has_han(k) for k in keywords)
     rec.keywords_zh = split_list(entry.get("keywords_zh", [])) or (keywords if cjk_keywords else [])
     rec.keywords_en = split_list(entry.get("keywords_en", [])) or ([] if cjk_keywords else keywords)
 
     abstract = clean_abstract(first("abstract") or (first("subject") if doc_type == "patent" else None))
-    rec.abstract_zh = clean_abstract(first("abstract_zh")) or (abstract if has_cjk(abstract) else None)
+    rec.abstract_zh = clean_abstract(first("abstract_zh")) or (abstract if fields.has_han(abstract) else None)
     rec.abstract_en = clean_abstract(first("abstract_en")) or (
-        abstract if abstract and not has_cjk(abstract) else None)
+        abstract if abstract and not fields.has_han(abstract) else None)
     rec.body = clean_text(first("body")) or "\n".join(a for a in (rec.abstract_zh, rec.abstract_en) if a)
 
     funds = [clean_inline(v) for v in entry.get("fund", [])]
     rec.fund = "；".join(unique(f for f in funds if f)) or None
-    rec.doi = clean_doi(first("doi"))
-    rec.issn = clean_issn(first("issn")) if doc_type not in ("thesis", "book", "standard") else None
+    rec.doi = fields.normalize_doi(first("doi"))
+    rec.issn = fields.normalize_issn(first("issn")) if doc_type not in ("thesis", "book", "standard") else None
     rec.url = inline("url")
     rec.indexing = split_list(entry.get("indexing", []))
     rec.references = [r for r in (clean_inline(v) for v in entry.get("references", [])) if r]
