@@ -88,8 +88,9 @@ def _records(source: str, content: bytes, fmt: str, entries: list) -> list[Recor
     if not entries:
         raise ExportError(f"no {fmt} records found (truncated or not a {fmt} export)")
     records = []
+    cjk_commas = getattr(READERS[fmt], "COMMAS_SEPARATE", True)
     for entry, record_id in zip(entries, make_ids(content, len(entries))):
-        rec = to_record(entry)
+        rec = to_record(entry, cjk_commas)
         rec.id, rec.source, rec.source_kind = record_id, source, "export"
         rec.cleaning = {"export_format": fmt, **describe(entry)}
         records.append(rec)

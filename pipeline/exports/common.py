@@ -132,13 +132,15 @@ def clean_inline(value: str | None) -> str:
 
 
 def split_list(values: Iterable[str], cjk_commas: bool = True) -> list[str]:
-    """Split list fields (`a;b`, `a;;b`, `a；b`, one value per line); when there is no semicolon,
-    Chinese values are also split on `,，、` (old CNKI records: `谢昕,王小增`)."""
+    """Split list fields (`a;b`, `a;;b`, `a；b`, one item per line). A field given as one Chinese value
+    without semicolons is also split on `,，、` (old CNKI records: `谢昕,王小增`); a field given as
+    several values (Wanfang's repeated `{Keywords}:` lines) is not, so `马克思、恩格斯` stays one item."""
+    values = list(values)
     items: list[str] = []
     for value in values:
         for line in clean_text(value).split("\n"):
             parts = LIST_SEPARATORS.split(line)
-            if cjk_commas and len(parts) == 1 and fields.has_han(line):
+            if cjk_commas and len(parts) == 1 and len(values) == 1 and fields.has_han(line):
                 parts = CJK_COMMAS.split(line)
             items.extend(p.strip(" ,，、") for p in parts)
     return unique(item for item in items if item)
@@ -153,12 +155,12 @@ def clean_names(values: Iterable[str]) -> list[str]:
                   for name in fields.split_authors(line))
 
 
-def clean_affiliations(values: Iterable[str]) -> list[str]:
+def clean_affiliations(values: Iterable[str], cjk_commas: bool = True) -> list[str]:
     # Wanfang writes "医院,浙江 湖州,313000": drop the address tail before commas can split it.
-    values = [ADDRESS_TAIL.sub("", part) for value in values for line in clean_text(value).split("\n")
-              for part in LIST_SEPARATORS.split(line)]
+    values = ["\n".join(";".join(ADDRESS_TAIL.sub("", part) for part in LIST_SEPARATORS.split(line))
+                        for line in clean_text(value).split("\n")) for value in values]
     out = []
-    for item in split_list(values):
+    for item in split_list(values, cjk_commas):
         item = AFFIL_BRACKET_NAMES.sub("", item).split("|")[0]  # CNKI codes: 复旦大学附属肿瘤医院|JG001257
         cleaned = fields.clean_affiliation(item)
         if POSTCODE.search(item) and not ORG_WORD.search(cleaned):
@@ -212,8 +214,11 @@ def database_of(label: str | None) -> str | None:
 
 # ---- entry -> Record --------------------------------------------------------------------------------
 
-def to_record(entry: Entry) -> Record:
-    """Build a Record (without id/source) from an entry of `{role: [raw values]}`."""
+def to_record(entry: Entry, cjk_commas: bool = True) -> Record:
+    """Build a Record (without id/source) from an entry of `{role: [raw values]}`.
+
+    `cjk_commas=False` for formats that keep one list item per line (WoS, RIS): there a comma is part
+    of the item (中国医学科学院，北京协和医学院药物研究所), never a separator."""
     def first(role: str) -> str | None:
         for value in entry.get(role, []):
             if value and value.strip():
@@ -234,7 +239,7 @@ def to_record(entry: Entry) -> Record:
 
     rec.authors = clean_names(entry.get("authors") or entry.get("authors_short") or [])
     rec.authors_en = [n for n in clean_names(entry.get("authors_en", [])) if n not in rec.authors]
-    rec.affiliations = clean_affiliations(entry.get("affiliations", []))
+    rec.affiliations = clean_affiliations(entry.get("affiliations", []), cjk_commas)
 
     journal = inline("journal")
     if doc_type == "thesis":
@@ -261,9 +266,9 @@ def to_record(entry: Entry) -> Record:
     rec.issue = strip_zeros(inline("issue"))
     rec.pages = clean_pages(inline("pages"), inline("first_page"), inline("last_page"))
 
-    keywords = split_list(entry.get("keywords", []))
+    keywords = split_list(entry.get("keywords", []), cjk_commas)
     cjk_keywords = any(fields.has_han(k) for k in keywords)
-    rec.keywords_zh = split_list(entry.get("keywords_zh", [])) or (keywords if cjk_keywords else [])
+    rec.keywords_zh = split_list(entry.get("keywords_zh", []), cjk_commas) or (keywords if cjk_keywords else [])
     rec.keywords_en = split_list(entry.get("keywords_en", [])) or ([] if cjk_keywords else keywords)
 
     abstract = clean_abstract(first("abstract") or (first("subject") if doc_type == "patent" else None))

@@ -8,6 +8,7 @@ from pipeline.exports.common import Entry, apply_roles, parse_tagged
 from pipeline.exports.wos import _page_range
 from pipeline.record import Record
 
+COMMAS_SEPARATE = False  # one list item per line: a comma belongs to the item
 FIELD = re.compile(r"^([A-Z][A-Z0-9])  -(?: (.*))?$")
 
 ROLES = {
@@ -54,8 +55,11 @@ def format_record(rec: Record) -> str:
     put("DA", rec.date.replace("-", "/") if rec.date else None)
     put("VL", rec.volume)
     put("IS", rec.issue)
-    put("SP", first_page)
-    put("EP", last_page)
+    if rec.pages and rec.pages != "-".join(p for p in (first_page, last_page) if p):
+        put("SP", rec.pages)  # 47-58,165: keep it whole, SP/EP cannot say it
+    else:
+        put("SP", first_page)
+        put("EP", last_page)
     for keyword in rec.keywords_zh or rec.keywords_en:
         put("KW", keyword)
     put("AB", rec.abstract_zh or rec.abstract_en)

@@ -15,6 +15,7 @@ from pipeline.record import Record
 
 FIELD = re.compile(r"^([A-Z][A-Z0-9])(?: (.*))?$")
 HEADER_TAGS = ("FN", "VR", "EF")
+COMMAS_SEPARATE = False  # one list item per line: a comma belongs to the item
 RECORDS_PER_FILE = 500  # CNKI's export limit; CiteSpace users expect download_1-500.txt, …
 
 ROLES = {
