@@ -166,14 +166,10 @@ def find_duplicates(records: Sequence[Record]) -> list[tuple[list[int], list[str
     members: dict[int, list[int]] = {}
     for i in range(len(records)):
         members.setdefault(uf.find(i), []).append(i)
-    groups = []
-    for root in sorted(members):
-        group = members[root]
-        if len(group) > 1:
-            in_group = set(group)
-            why = sorted({r for (i, j), r in reasons.items() if i in in_group})
-            groups.append((group, why))
-    return groups
+    why: dict[int, set[str]] = {}
+    for (i, _), reason in reasons.items():
+        why.setdefault(uf.find(i), set()).add(reason)
+    return [(members[root], sorted(why[root])) for root in sorted(members) if len(members[root]) > 1]
 
 
 def merge_group(members: Sequence[Record]) -> Record:

@@ -310,6 +310,8 @@ def test_excel_and_json_lines_tables(tmp_path):
     ("   \n\n", None, "empty file"),
     ("just some notes\nabout nothing\n", None, "not a known export format"),
     ("<html><body>CNKI</body></html>", None, "not a known export format"),
+    ("RT @someone: a retweet, not Refworks\nsecond line\n", None, "not a known export format"),
+    ("PT J\nno tags here\n", None, "not a known export format"),
     ("RT\x00\x00\x01binary", None, "binary content"),
     ("{Reference Type}: Journal Article\n{Title}: x\n", "refworks", "no refworks records found"),
     ("RT Journal Article\nT1 x\n", "bibtex", "unknown export format 'bibtex'"),

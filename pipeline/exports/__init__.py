@@ -33,10 +33,10 @@ EXCEL_MAGIC = b"PK\x03\x04"
 
 def detect_format(text: str) -> str | None:
     """The export format of `text` (a key of READERS), judged by its content; None when it is none."""
-    first_line = next((line.strip() for line in _tidy(text).split("\n") if line.strip()), "")
-    if first_line.startswith("<"):
-        return None  # HTML or XML
-    return next((name for name, reader in READERS.items() if reader.detect(first_line)), None)
+    head = [line.strip() for line in _tidy(text[:20000]).split("\n")[:200] if line.strip()][:40]
+    if not head or head[0].startswith("<"):
+        return None  # empty, HTML or XML
+    return next((name for name, reader in READERS.items() if reader.detect(head)), None)
 
 
 def read_export(source: str, text: str, fmt: str | None = None,

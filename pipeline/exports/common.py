@@ -92,6 +92,12 @@ def parse_tagged(text: str, match: TagMatcher, starts_entry: Callable[[str, Entr
     return [entry for entry in entries if entry]
 
 
+def looks_like(head: list[str], start: str, field: str) -> bool:
+    """Detection by content: the first line matches `start` and a line of the head matches `field`
+    (a title or author tag), so that a note starting with "RT @someone" is not taken for Refworks."""
+    return bool(head) and re.match(start, head[0]) is not None and any(re.match(field, line) for line in head)
+
+
 def apply_roles(entry: Entry, roles: dict[str, str | None]) -> Entry:
     """Rename raw tags to roles; tags with no role (or role None) are dropped."""
     out: Entry = {}

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from pipeline.exports.common import Entry, apply_roles, parse_tagged
+from pipeline.exports.common import Entry, apply_roles, looks_like, parse_tagged
 
 TAG_CHARS = r"0-9A-Z@+!#$&*^~?\]\[=<>()"
 FIELD = re.compile(rf"^%([{TAG_CHARS}])(?: (.*))?$")
@@ -26,8 +26,8 @@ def _match(line: str) -> tuple[str, str] | None:
     return (m.group(1), m.group(2) or "") if m else None
 
 
-def detect(first_line: str) -> bool:
-    return re.match(r"^%0 \S", first_line) is not None
+def detect(head: list[str]) -> bool:
+    return looks_like(head, r"%0 \S", r"(.*\s)?%[TA] \S")
 
 
 def entries(text: str) -> list[Entry]:

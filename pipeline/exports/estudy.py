@@ -37,9 +37,10 @@ def _role(tag: str) -> str | None:
     return LABEL_ROLES.get(label) or KEY_ROLES.get(key.lower())
 
 
-def detect(first_line: str) -> bool:
-    m = FIELD.match(first_line)
-    return bool(m) and (m.group(1) == "DataType" or m.group(2) in LABEL_ROLES)
+def detect(head: list[str]) -> bool:
+    m = FIELD.match(head[0]) if head else None
+    return bool(m) and (m.group(1) == "DataType" or m.group(2) in LABEL_ROLES) \
+        and any(re.match(r"Title-(题名|篇名)\s*[:：]", line) for line in head)
 
 
 def entries(text: str) -> list[Entry]:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 
-from pipeline.exports.common import Entry, apply_roles, parse_tagged
+from pipeline.exports.common import Entry, apply_roles, looks_like, parse_tagged
 
 FIELD = re.compile(r"^\{([^}\n]{1,40})\}\s*[:：]\s?(.*)$")
 
@@ -29,8 +29,8 @@ def _match(line: str) -> tuple[str, str] | None:
     return (m.group(1).strip().rstrip(",，"), m.group(2)) if m else None
 
 
-def detect(first_line: str) -> bool:
-    return first_line.startswith("{Reference Type}")
+def detect(head: list[str]) -> bool:
+    return looks_like(head, r"\{Reference Type\}", r"\{(Title|Author)\}\s*[:：]")
 
 
 def entries(text: str) -> list[Entry]:

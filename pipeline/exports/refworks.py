@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from pipeline.exports.common import Entry, apply_roles, parse_tagged
+from pipeline.exports.common import Entry, apply_roles, looks_like, parse_tagged
 
 FIELD = re.compile(r"^([A-Z][A-Z0-9]) (.*)$|^([A-Z][A-Z0-9])\s*$")
 
@@ -24,8 +24,8 @@ def _match(line: str) -> tuple[str, str] | None:
     return (m.group(1), m.group(2)) if m.group(1) else (m.group(3), "")
 
 
-def detect(first_line: str) -> bool:
-    return re.match(r"^RT \S", first_line) is not None
+def detect(head: list[str]) -> bool:
+    return looks_like(head, r"RT \S", r"(T1|A1) \S")
 
 
 def entries(text: str) -> list[Entry]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from pipeline.exports.common import Entry, apply_roles, parse_tagged
+from pipeline.exports.common import Entry, apply_roles, looks_like, parse_tagged
 from pipeline.exports.wos import _page_range
 from pipeline.record import Record
 
@@ -27,8 +27,8 @@ def _match(line: str) -> tuple[str, str] | None:
     return (m.group(1), m.group(2) or "") if m else None
 
 
-def detect(first_line: str) -> bool:
-    return re.match(r"^TY  - \S", first_line) is not None
+def detect(head: list[str]) -> bool:
+    return looks_like(head, r"TY  - \S", r"(TI|T1|AU|A1)  - \S")
 
 
 def entries(text: str) -> list[Entry]:

@@ -129,9 +129,9 @@ def _base(name: str) -> str:
     return name.removesuffix("_zh") if name in ("title_zh", "abstract_zh", "keywords_zh") else name
 
 
-def detect(first_line: str) -> bool:
+def detect(head: list[str]) -> bool:
     """A CSV/TSV header row naming a title column."""
-    cells = _header_cells(first_line)
+    cells = _header_cells(head[0]) if head else []
     titles = {"title", "title_zh", "title_en", *COLUMN_ALIASES["title"]}
     return len(cells) >= 2 and any(cell in titles for cell in cells)
 

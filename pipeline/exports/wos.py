@@ -10,7 +10,7 @@ import re
 from collections.abc import Iterable
 from pathlib import Path
 
-from pipeline.exports.common import Entry, apply_roles, parse_tagged
+from pipeline.exports.common import Entry, apply_roles, looks_like, parse_tagged
 from pipeline.record import Record
 
 FIELD = re.compile(r"^([A-Z][A-Z0-9])(?: (.*))?$")
@@ -35,8 +35,8 @@ def _match(line: str) -> tuple[str, str] | None:
     return (m.group(1), m.group(2) or "") if m else None
 
 
-def detect(first_line: str) -> bool:
-    return re.match(r"^(FN .*|PT [A-Z])\s*$", first_line) is not None
+def detect(head: list[str]) -> bool:
+    return looks_like(head, r"(FN .*|PT [A-Z])\s*$", r"(TI|AU) \S")
 
 
 def entries(text: str) -> list[Entry]:
