@@ -38,12 +38,13 @@ def median_cpu_seconds(fn, repeats: int = 3) -> float:
     return statistics.median(times)
 
 
-def peak_mib(fn) -> float:
+def traced(fn):
+    """fn's result and the peak memory (MiB) Python allocated while it ran."""
     tracemalloc.start()
-    fn()
+    result = fn()
     peak = tracemalloc.get_traced_memory()[1]
     tracemalloc.stop()
-    return peak / 2**20
+    return result, peak / 2**20
 
 
 def main() -> None:
@@ -59,12 +60,12 @@ def main() -> None:
     for label, recs in (("1x", records), ("2x", doubled)):
         seconds = median_cpu_seconds(lambda: merge_duplicates(recs))
         baseline = median_cpu_seconds(lambda: exact_keys_only(recs))
-        merged, groups = merge_duplicates(recs)
+        (merged, groups), peak = traced(lambda: merge_duplicates(recs))
         results[label] = seconds
         print(f"- {label}: {len(recs):,} records -> {len(merged):,} ({len(groups):,} groups merged): "
-              f"{len(recs) / seconds:,.0f} records/s ({seconds:.1f} s); exact-keys-only baseline "
+              f"{len(recs) / seconds:,.0f} records/s ({seconds:.1f} CPU s); exact-keys-only baseline "
               f"{len(recs) / baseline:,.0f} records/s, ratio {seconds / baseline:.0f}x; "
-              f"peak traced memory {peak_mib(lambda: merge_duplicates(recs)):.0f} MiB", flush=True)
+              f"peak traced memory {peak:.0f} MiB", flush=True)
     print(f"- scaling: time(2x) / time(1x) = {results['2x'] / results['1x']:.2f} (linear: 2, quadratic: 4)")
 
 

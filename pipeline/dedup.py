@@ -147,21 +147,22 @@ def find_duplicates(records: Sequence[Record]) -> list[tuple[list[int], list[str
             else:
                 seen[key] = i
 
+    # One streaming pass: each title is compared with the earlier ones LSH puts in its buckets, then
+    # inserted; no MinHash or shingle set is kept, so memory stays at the LSH index.
     candidates = [i for i, t in enumerate(keys.titles) if len(t) >= MIN_NEAR_TITLE]
-    shingles = {i: _bigrams(keys.titles[i]) for i in candidates}
-    hashes = MinHash.bulk([[s.encode("utf-8") for s in sorted(shingles[i])] for i in candidates],
-                          num_perm=NUM_PERM, seed=1)
+    signatures = MinHash.generator(([s.encode("utf-8") for s in sorted(_bigrams(keys.titles[i]))]
+                                    for i in candidates), num_perm=NUM_PERM, seed=1)
     lsh = MinHashLSH(threshold=LSH_THRESHOLD, num_perm=NUM_PERM)
-    for i, mh in zip(candidates, hashes):
-        lsh.insert(i, mh, check_duplication=False)
-    for i, mh in zip(candidates, hashes):
-        for j in sorted(lsh.query(mh)):
-            if j <= i or uf.find(i) == uf.find(j):
+    for i, signature in zip(candidates, signatures):
+        shingles = _bigrams(keys.titles[i])
+        for j in sorted(lsh.query(signature)):
+            if uf.find(i) == uf.find(j):
                 continue
-            a, b = shingles[i], shingles[j]
-            if len(a & b) >= NEAR_SIMILARITY * len(a | b) and _same_numbers(keys, i, j) \
+            other = _bigrams(keys.titles[j])
+            if len(shingles & other) >= NEAR_SIMILARITY * len(shingles | other) and _same_numbers(keys, i, j) \
                     and uf.consistent(i, j):
-                link(i, j, "near-title")
+                link(j, i, "near-title")
+        lsh.insert(i, signature, check_duplication=False)
 
     members: dict[int, list[int]] = {}
     for i in range(len(records)):

@@ -332,3 +332,13 @@ def test_bad_mappings_name_the_problem(tmp_path):
     broken.write_bytes(b"PK\x03\x04 not really a zip")
     with pytest.raises(ExportError, match="unreadable Excel workbook"):
         read_export_file(broken)
+
+
+def test_export_files_in_gb18030_are_decoded(tmp_path):
+    path = tmp_path / "CNKI-20240101.txt"
+    path.write_bytes(CUSTOM.encode("gb18030"))
+    paper, thesis = read_export_file(path)
+    assert paper.title_zh == "共治视角下的社区韧性研究" and thesis.affiliations == ["南京大学"]
+    (tmp_path / "binary.txt").write_bytes(bytes(range(256)) * 8)
+    with pytest.raises(ExportError, match="binary"):
+        read_export_file(tmp_path / "binary.txt")

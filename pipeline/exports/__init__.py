@@ -20,7 +20,8 @@ from pipeline.exports.common import ExportError, describe, to_record
 from pipeline.exports.table import ColumnMapping
 from pipeline.record import Record, make_ids
 
-__all__ = ["ColumnMapping", "ExportError", "detect_format", "read_export", "read_export_file", "write_export"]
+__all__ = ["ColumnMapping", "ExportError", "detect_format", "read_export", "read_export_bytes", "read_export_file",
+           "write_export"]
 
 # Checked in this order against the first non-blank line; `table` last (it is the loosest).
 READERS: dict[str, ModuleType] = {
@@ -62,19 +63,23 @@ def read_export(source: str, text: str, fmt: str | None = None,
 
 
 def read_export_file(path: str | Path, mapping: ColumnMapping | None = None) -> list[Record]:
-    """Records of an export file, including Excel workbooks; decodes GB18030/UTF-16 exports too."""
+    """Records of an export file (see read_export_bytes)."""
+    return read_export_bytes(str(path), Path(path).read_bytes(), mapping)
+
+
+def read_export_bytes(source: str, raw: bytes, mapping: ColumnMapping | None = None) -> list[Record]:
+    """Records of an export given as bytes: Excel workbooks, and text in any encoding `decode_bytes` reads
+    (CNKI's older exports are GB18030). With a mapping, text that is not another format is read as a table."""
     from pipeline.decode import DecodeError, decode_bytes
 
-    path = Path(path)
-    data = path.read_bytes()
-    if data.startswith(EXCEL_MAGIC):
-        header, rows = table.read_xlsx(data)
-        return _records(str(path), data, "table", table.rows_to_entries(header, rows, mapping or ColumnMapping()))
+    if raw.startswith(EXCEL_MAGIC):
+        header, rows = table.read_xlsx(raw)
+        return _records(source, raw, "table", table.rows_to_entries(header, rows, mapping or ColumnMapping()))
     try:
-        text, _ = decode_bytes(data)
+        text, _ = decode_bytes(raw)
     except DecodeError as exc:
         raise ExportError(str(exc)) from exc
-    return read_export(str(path), text, "table" if mapping else None, mapping)
+    return read_export(source, text, detect_format(text) or ("table" if mapping else None), mapping)
 
 
 def write_export(records: list[Record], fmt: str, out_dir: str | Path) -> list[Path]:
