@@ -39,11 +39,19 @@ def cmd_build(args: argparse.Namespace) -> int:
     return 1 if summary.failures else 0
 
 
-def cmd_export(args: argparse.Namespace) -> int:
+def _load_records(corpus: Path) -> list:
     from pipeline.corpus import load_records
+
+    try:
+        return load_records(corpus)
+    except FileNotFoundError as exc:
+        raise SystemExit(str(exc)) from None  # one line on stderr, exit status 1
+
+
+def cmd_export(args: argparse.Namespace) -> int:
     from pipeline.exports import write_export
 
-    records = load_records(args.corpus)
+    records = _load_records(args.corpus)
     for path in write_export(records, args.format, args.out):
         print(path)
     print(f"{len(records)} records exported as {args.format}", file=sys.stderr)
@@ -54,10 +62,9 @@ def cmd_duplicates(args: argparse.Namespace) -> int:
     import dataclasses
     import json
 
-    from pipeline.corpus import load_records
     from pipeline.dedup import format_groups, review_groups
 
-    groups = review_groups(load_records(args.corpus))
+    groups = review_groups(_load_records(args.corpus))
     if args.format == "json":
         for group in groups:
             print(json.dumps(dataclasses.asdict(group), ensure_ascii=False))

@@ -75,3 +75,8 @@ def test_ris_round_trip(corpus, tmp_path):
 def test_unknown_writer_format(tmp_path):
     with pytest.raises(ValueError, match="unknown export format 'bib'"):
         write_export([], "bib", tmp_path)
+
+
+def test_export_without_a_built_corpus_says_so(tmp_path):
+    with pytest.raises(SystemExit, match="no built corpus here"):
+        main(["export", "--format", "csv", "--out", str(tmp_path / "out"), "--corpus", str(tmp_path / "none")])
