@@ -22,6 +22,7 @@ test: $(STAMP)
 	$(PY) -m pytest -q
 
 bench: $(STAMP)
+	$(PY) -m pip install --quiet --disable-pip-version-check -c requirements.lock -e '.[test,bench]'
 	$(PY) -m bench
 
 # Re-pin the whole dependency tree after changing pyproject.toml.

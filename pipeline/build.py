@@ -12,16 +12,18 @@ import json
 import os
 import sys
 import tempfile
-from collections import Counter
+from collections import Counter, deque
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from pipeline.ingest import IngestResult, ingest_file, iter_input_files
-from pipeline.record import Record
+from pipeline.ingest import SIDECAR, IngestResult, ingest_file, iter_input_files
+from pipeline import segment
+from pipeline.segment import TokenStats, write_tokens
 
 DOCUMENTS = "documents.jsonl"
+TOKENS = "tokens.parquet"
 MANIFEST = "manifest.json"
 CACHE = "cache"
 PACKAGE = Path(__file__).resolve().parent
@@ -41,6 +43,7 @@ class BuildSummary:
     converted_t2s: int = 0
     kinds: Counter = field(default_factory=Counter)
     out: Path | None = None
+    tokens: TokenStats | None = None
 
     def report(self) -> str:
         kinds = ", ".join(f"{k} {n}" for k, n in sorted(self.kinds.items()))
@@ -51,6 +54,8 @@ class BuildSummary:
                  f"failures: {len(self.failures)}"]
         lines += [f"  {source}: {reason}" for source, reason in self.failures]
         lines += [f"  warning: {source}: {reason}" for source, reason in self.warnings]
+        if self.tokens:
+            lines.append(self.tokens.report())
         if self.out:
             lines.append(f"written: {self.out / DOCUMENTS}")
         return "\n".join(lines)
@@ -66,6 +71,15 @@ def ingest_code_version() -> str:
         for file in files:
             digest.update(str(file.relative_to(PACKAGE)).encode())
             digest.update(file.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def segmentation_version() -> str:
+    """What the tokens depend on besides the documents: lexicon, stopword lists, segmenter code."""
+    digest = hashlib.sha256()
+    files = [segment.DEFAULT_LEXICON, Path(segment.__file__), *sorted(segment.STOPWORDS_DIR.glob("*.txt"))]
+    for file in files:
+        digest.update(file.name.encode() + b"\0" + (file.read_bytes() if file.exists() else b""))
     return digest.hexdigest()[:16]
 
 
@@ -92,89 +106,163 @@ def _ingest_job(args: tuple[str, str]) -> tuple[str, IngestResult]:
     return path, ingest_file(Path(path), source)
 
 
+def _fingerprints(files: list[Path], previous: dict) -> dict[str, dict]:
+    """Content hash (page and sidecar), sizes and mtimes of each input; the hash is reused while the
+    sizes and mtimes are unchanged."""
+    out = {}
+    for path in files:
+        source = path.as_posix()
+        # A fetch sidecar (charset, final URL) changes the records as much as the page does.
+        parts = [path, path.with_name(path.name + SIDECAR)]
+        stats = [(p.stat().st_size, p.stat().st_mtime_ns) if p.exists() else None for p in parts]
+        old = previous.get(source, {})
+        if old.get("stat") == [list(s) if s else None for s in stats] and old.get("sha256"):
+            digest = old["sha256"]
+        else:
+            hasher = hashlib.sha256()
+            for p in parts:
+                if p.exists():
+                    hasher.update(p.read_bytes())
+            digest = hasher.hexdigest()
+        out[source] = {"sha256": digest, "stat": [list(s) if s else None for s in stats]}
+    return out
+
+
+def _load_manifest(out: Path) -> dict:
+    try:
+        return json.loads((out / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
+def _cache_entry(result: IngestResult) -> bytes:
+    """An input's cached result: a header line (error, warnings, counts), then one record per line."""
+    header = {"error": result.error, "warnings": result.warnings,
+              "kinds": dict(Counter(r.source_kind for r in result.records)),
+              "spam_blocks": sum(r.cleaning.get("spam_blocks", 0) for r in result.records),
+              "converted_t2s": sum(bool(r.cleaning.get("converted_t2s")) for r in result.records)}
+    lines = [json.dumps(header, ensure_ascii=False)] + [r.to_json() for r in result.records]
+    return ("\n".join(lines) + "\n").encode()
+
+
 def build(raw: str | Path = "corpus/raw", out: str | Path = "corpus/build", jobs: int | None = None,
-          progress: bool = True) -> BuildSummary:
-    """Rebuild `out` from every input under `raw`, re-processing only what changed."""
+          progress: bool = True, engine: str = "local", scheduler: str | None = None) -> BuildSummary:
+    """Rebuild `out` from every input under `raw`, re-processing only what changed.
+
+    Records stream from the per-input cache to the output (only ids and offsets are held in memory)."""
     raw, out = Path(raw), Path(out)
     if not raw.is_dir():
         raise FileNotFoundError(f"{raw}: no such input directory")
     cache_dir = out / CACHE
-    summary = BuildSummary(out=out)
+    previous = _load_manifest(out)
     files = list(iter_input_files([raw]))
-    summary.inputs = len(files)
+    inputs = _fingerprints(files, previous.get("inputs", {}))
+    keys = {source: _cache_key(info["sha256"]) for source, info in inputs.items()}
+    todo = [(source, source) for source, key in keys.items() if not (cache_dir / f"{key}.jsonl").exists()]
 
-    hashes = {str(p): hashlib.sha256(p.read_bytes()).hexdigest() for p in files}
-    results: dict[str, IngestResult] = {}
-    todo = []
-    for path in files:
-        cached = cache_dir / f"{_cache_key(hashes[str(path)])}.json"
-        source = path.as_posix()
-        if cached.exists():
-            results[str(path)] = _load_cached(cached, source)
-            summary.reused += 1
-        else:
-            todo.append((str(path), source))
-
-    for path, result in _run(todo, jobs, progress):
-        results[path] = result
-        payload = {"error": result.error, "warnings": result.warnings,
-                   "records": [r.to_dict() for r in result.records]}
-        write_atomic(cache_dir / f"{_cache_key(hashes[path])}.json",
-                     json.dumps(payload, ensure_ascii=False).encode())
-
-    records: list[Record] = []
-    manifest = {"ingest_code": ingest_code_version(), "inputs": {}}
-    for path in files:
-        result = results[str(path)]
-        source = path.as_posix()
-        if result.error:
-            summary.failures.append((source, result.error))
-        summary.warnings += [(source, w) for w in result.warnings]
-        records += result.records
-        manifest["inputs"][source] = {"sha256": hashes[str(path)], "records": [r.id for r in result.records],
-                                      "error": result.error}
-
-    records.sort(key=lambda r: r.id)
-    summary.records = len(records)
-    for rec in records:
-        summary.kinds[rec.source_kind] += 1
-        summary.spam_blocks += rec.cleaning.get("spam_blocks", 0)
-        summary.converted_t2s += bool(rec.cleaning.get("converted_t2s"))
-    write_atomic(out / DOCUMENTS, "".join(r.to_json() + "\n" for r in records).encode())
-    write_atomic(out / MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=1, sort_keys=True).encode())
-    _prune_cache(cache_dir, {_cache_key(h) for h in hashes.values()})
+    summary = BuildSummary(out=out, inputs=len(files), reused=len(files) - len(todo))
+    unchanged = (not todo and (out / DOCUMENTS).exists() and previous.get("ingest_code") == ingest_code_version()
+                 and {s: i["cache"] for s, i in previous.get("inputs", {}).items()} == keys)
+    if not unchanged:
+        for path, result in run_ingest(todo, jobs, progress, engine, scheduler):
+            write_atomic(cache_dir / f"{keys[path]}.jsonl", _cache_entry(result))
+    manifest = {"ingest_code": ingest_code_version(), "segmentation": segmentation_version(), "inputs": {}}
+    index: list[tuple[str, int, int]] = []
+    spool_path = out / ".documents.spool"
+    out.mkdir(parents=True, exist_ok=True)
+    with open(spool_path, "wb") as spool:
+        for source, key in keys.items():
+            with open(cache_dir / f"{key}.jsonl", "rb") as fh:
+                header = json.loads(fh.readline())
+                ids = []
+                for line in fh:
+                    ids.append(_record_id(line))
+                    if not unchanged:
+                        index.append((ids[-1], spool.tell(), len(line)))
+                        spool.write(line)
+            if header["error"]:
+                summary.failures.append((source, header["error"]))
+            summary.warnings += [(source, w) for w in header["warnings"]]
+            summary.kinds.update(header["kinds"])
+            summary.spam_blocks += header["spam_blocks"]
+            summary.converted_t2s += header["converted_t2s"]
+            summary.records += len(ids)
+            manifest["inputs"][source] = {**inputs[source], "cache": key, "records": ids, "error": header["error"]}
+    if not unchanged:
+        index.sort()
+        _write_sorted(out / DOCUMENTS, spool_path, index)
+        _prune_cache(cache_dir, set(keys.values()))
+    spool_path.unlink(missing_ok=True)
+    # Segment when the documents or the segmentation settings changed (a lexicon edit re-segments
+    # only the documents it touches; see segment.write_tokens). A no-op rebuild touches nothing.
+    if not (unchanged and previous.get("segmentation") == manifest["segmentation"] and (out / TOKENS).exists()):
+        summary.tokens = write_tokens(None, out, jobs=jobs or os.cpu_count() or 1)
+        write_atomic(out / MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=1, sort_keys=True).encode())
     return summary
 
 
-def _run(todo: list[tuple[str, str]], jobs: int | None, progress: bool):
-    """Ingest the changed inputs, in worker processes when there are enough to pay for them."""
-    jobs = jobs or os.cpu_count() or 1
+def _record_id(line: bytes) -> str:
+    """The id of a record line, read without parsing it: `Record.to_json` writes `{"id":"…"` first."""
+    start = len(b'{"id":"')
+    return line[start:line.index(b'"', start)].decode()
+
+
+def _write_sorted(target: Path, spool_path: Path, index: list[tuple[str, int, int]]) -> None:
+    """Copy the spooled record lines into `target` in id order, atomically."""
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as dst, open(spool_path, "rb") as src:
+            for _, offset, length in index:
+                src.seek(offset)
+                dst.write(src.read(length))
+            dst.flush()
+            os.fsync(dst.fileno())
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def run_ingest(todo: list[tuple[str, str]], jobs: int | None, progress: bool, engine: str = "local",
+               scheduler: str | None = None):
+    """Ingest the changed inputs: (path, result) pairs in input order."""
     bar = None
     if progress and len(todo) > 20:
         from tqdm import tqdm
 
         bar = tqdm(total=len(todo), unit="file", desc="ingest", file=sys.stderr)
-    if jobs > 1 and len(todo) > 8:
-        with ProcessPoolExecutor(max_workers=jobs) as pool:
-            for item in pool.map(_ingest_job, todo, chunksize=4):
-                bar and bar.update()
-                yield item
+    if engine == "dask":
+        from pipeline.dask_engine import map_ordered
+        items = map_ordered(_ingest_job, todo, scheduler)
     else:
-        for item in map(_ingest_job, todo):
-            bar and bar.update()
-            yield item
+        items = _map_local(todo, jobs or os.cpu_count() or 1)
+    for item in items:
+        if bar:
+            bar.update()
+        yield item
     if bar:
         bar.close()
 
 
-def _load_cached(path: Path, source: str) -> IngestResult:
-    data = json.loads(path.read_text(encoding="utf-8"))
-    return IngestResult(source=source, records=[Record.from_dict(r) for r in data["records"]],
-                        error=data["error"], warnings=data.get("warnings", []))
+def _map_local(todo: list[tuple[str, str]], jobs: int):
+    """In worker processes when there are enough inputs to pay for them; at most a bounded window of
+    results waits in memory."""
+    if jobs <= 1 or len(todo) <= 8:
+        yield from map(_ingest_job, todo)
+        return
+    window = jobs * 8
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        pending = deque()
+        for item in todo:
+            pending.append(pool.submit(_ingest_job, item))
+            if len(pending) >= window:
+                yield pending.popleft().result()
+        while pending:
+            yield pending.popleft().result()
 
 
 def _prune_cache(cache_dir: Path, keep: set[str]) -> None:
     if cache_dir.is_dir():
-        for entry in cache_dir.glob("*.json"):
+        for entry in cache_dir.glob("*.jsonl"):
             if entry.stem not in keep:
                 entry.unlink(missing_ok=True)

@@ -3,11 +3,12 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 import pandas as pd
 
-from pipeline.record import FIELD_NAMES
+from pipeline.record import FIELD_NAMES, LIST_FIELDS
 
 DEFAULT_BUILD = Path("corpus/build")
 DOCUMENTS = "documents.jsonl"
@@ -26,6 +27,50 @@ class Corpus:
     def __len__(self) -> int:
         return len(self.docs)
 
+    # Analyses (thin over pipeline.trends, .keywords, .bursts, .network, .glossary; see their help).
+    @cached_property
+    def text_index(self):
+        """Normalized field texts for concept matching, built on first use and kept."""
+        from pipeline.concepts import TextIndex
+
+        return TextIndex(self.docs, self.tokens)
+
+    def trends(self, terms, by: str = "year", **options) -> pd.DataFrame:
+        """Concept × period table with docs, total, share and Wilson 95% interval (pipeline.trends.trends)."""
+        from pipeline.trends import trends
+
+        return trends(self, terms, by=by, **options)
+
+    def keywords(self, method: str = "tfidf", by: str | None = None, top: int = 20, **options) -> pd.DataFrame:
+        """Top terms per period: tfidf, textrank, author or logodds (pipeline.keywords.keywords)."""
+        from pipeline.keywords import keywords
+
+        return keywords(self, method=method, by=by, top=top, **options)
+
+    def bursts(self, terms=None, **options) -> pd.DataFrame:
+        """Kleinberg bursts of author keywords or given terms: term, strength, begin, end."""
+        from pipeline.bursts import bursts
+
+        return bursts(self, terms, **options)
+
+    def network(self, unit: str = "keywords", **options):
+        """Co-occurrence network of author keywords or concepts (pipeline.network.cooccurrence)."""
+        from pipeline.network import cooccurrence
+
+        return cooccurrence(self, unit=unit, **options)
+
+    def glossary(self, min_support: int = 1) -> pd.DataFrame:
+        """zh, en, support from records listing keywords_zh and keywords_en in the same count."""
+        if min_support not in self._glossaries:
+            from pipeline.glossary import build_glossary
+
+            self._glossaries[min_support] = build_glossary(self.docs, min_support)
+        return self._glossaries[min_support]
+
+    @cached_property
+    def _glossaries(self) -> dict:
+        return {}
+
 
 def load_corpus(path: str | Path | None = None) -> Corpus:
     """Load `documents.jsonl` (and `tokens.parquet` when present) from a built corpus directory."""
@@ -37,6 +82,10 @@ def load_corpus(path: str | Path | None = None) -> Corpus:
         rows = [json.loads(line) for line in fh if line.strip()]
     docs = pd.DataFrame(rows, columns=list(dict.fromkeys([*FIELD_NAMES, *(k for r in rows for k in r)])))
     docs["year"] = docs["year"].astype("Int64")
+    for name in LIST_FIELDS:  # a list field missing from a line is [] (never NaN), as for records
+        missing = docs[name].isna().to_numpy()
+        if missing.any():
+            docs[name] = [[] if gap else value for gap, value in zip(missing, docs[name])]
     tokens = pd.read_parquet(root / TOKENS) if (root / TOKENS).exists() else None
     return Corpus(docs=docs, tokens=tokens, path=root)
 

@@ -40,8 +40,10 @@ def split_authors(text: str) -> list[str]:
 
 
 _AFF_INDEX = re.compile(r"^\s*(?:\[\d+\]|［\d+］|\(\d+\)|（\d+）|\d+\s*[.、．:：]|\d+(?=[^\d\s]))\s*")
-# `,重庆 400044`, ` 邮编：100871`, `,Yangling,712100` — a postcode and the city that introduces it.
-_POSTCODE = re.compile(r"[\s,，;；]*(?:邮编[:：]?\s*)?(?:[A-Za-z\u4e00-\u9fff]{0,12}\s*)?\d{6}\s*$")
+# `,重庆 400044`, `,北京,100871`, ` 邮编：100871`, `,Yangling,712100`: a postcode and the city that introduces
+# it. The city follows a separator and does not end like an institution (学院, 系 …), so only it goes.
+_POSTCODE = re.compile(r"(?:[\s,，;；]+(?:邮编[:：]?\s*)?(?:(?:[\u4e00-\u9fff]{2,8}(?<![学院系所部心室局委厅校司])|"
+                       r"[A-Za-z][A-Za-z ]{1,30})[\s,，]*)?|[\s,，;；]*(?:邮编[:：]?\s*)?)\d{6}\s*$")
 _POSTCODE_ONLY = re.compile(r"[\s,，;；]*(?:邮编[:：]?\s*)?\d{6}\s*$")
 
 
@@ -54,6 +56,10 @@ def clean_affiliation(text: str) -> str:
         text = stripped if len(stripped) >= 4 else _POSTCODE_ONLY.sub("", text)
     else:
         text = _POSTCODE_ONLY.sub("", text)
+    text = text.strip(" ,，;；.")
+    # A bracket left open by the note the institution was cut from: `（作者单位：…）`.
+    if text[-1:] in ")）" and not re.search(r"[(（]", text):
+        text = text[:-1]
     return text.strip(" ,，;；.")
 
 
@@ -101,6 +107,21 @@ def _tidy_pages(pages: str | None) -> str | None:
     return pages or None
 
 
+_PAGE_RANGE = re.compile(rf"^{_PAGES}$")
+
+
+def parse_pages(text: str, count_first: bool = False) -> str | None:
+    """A page range as `47-58,165`. `count_first`: the value is a page count with the range in brackets
+    (Wanfang `页数：12(45-56)`), so a bare number is a count, not a page."""
+    text = text.strip()
+    if m := re.search(r"[(（]\s*([^()（）]+?)\s*[)）]", text):
+        text = m.group(1)
+    elif count_first:
+        return None
+    m = _PAGE_RANGE.match(text)
+    return _tidy_pages(m.group("pages")) if m else None
+
+
 def _strip_zeros(value: str | None) -> str | None:
     if value is None:
         return None
@@ -129,7 +150,7 @@ def parse_source_line(text: str) -> dict:
 
 
 def clean_journal(text: str) -> str:
-    return re.sub(r"^[《〈]|[》〉]$", "", text.strip()).strip()
+    return re.sub(r"^[《〈]|[》〉]$", "", text.strip(" ;；,，、")).strip()
 
 
 # ---------------------------------------------------------------- keywords
@@ -211,18 +232,27 @@ def _glue_point(token: str, known: set[str], words: frozenset[str]) -> int | Non
 
 # ---------------------------------------------------------------- other fields
 
+# Other names the sites print for the same tiers (old Wanfang pages: `ISTIC PKU CSSCI`).
+INDEXING_ALIASES = {"ISTIC": "CSTPCD", "PKU": "北大核心"}
 INDEXING_TIERS = ("CSSCI", "CSTPCD", "CHSSCD", "北大核心", "CSCD", "EI", "SCIE", "SSCI", "SCI", "AMI",
                   "中文核心", "核心期刊", "CA", "JST", "Scopus", "WJCI")
-_TIER_RE = re.compile("|".join(re.escape(t) for t in sorted(INDEXING_TIERS, key=len, reverse=True)))
+_TIER_RE = re.compile("|".join(re.escape(t) for t in sorted((*INDEXING_TIERS, *INDEXING_ALIASES), key=len,
+                                                              reverse=True)))
 
 
 def find_indexing(text: str) -> list[str]:
     """Tiers in a label string, glued or not: `CSTPCDCSSCICHSSCD北大核心` is four tiers."""
     found = []
     for m in _TIER_RE.finditer(text):
-        if m.group(0) not in found:
-            found.append(m.group(0))
+        tier = INDEXING_ALIASES.get(m.group(0), m.group(0))
+        if tier not in found:
+            found.append(tier)
     return found
+
+
+def strip_indexing(text: str) -> str:
+    """The text without the tier names in it (`中国行政管理 ISTIC PKU CSSCI` → `中国行政管理`)."""
+    return " ".join(_TIER_RE.sub(" ", text).split())
 
 
 def join_fund(items: list[str]) -> str | None:

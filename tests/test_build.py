@@ -33,8 +33,10 @@ def test_rebuild_reprocesses_only_changed_inputs(raw, tmp_path, monkeypatch):
     calls = []
     real = build_module.ingest_file
     monkeypatch.setattr(build_module, "ingest_file", lambda p, s=None: calls.append(p.name) or real(p, s))
+    written = (out / "documents.jsonl").stat().st_mtime_ns
     again = build(raw, out, jobs=1, progress=False)
-    assert calls == [] and again.reused == 4
+    assert calls == [] and again.reused == 4 and again.records == 4
+    assert (out / "documents.jsonl").stat().st_mtime_ns == written  # a no-op rebuild writes nothing
     target = raw / "001_eee3230f3eb5a9d6.txt"
     target.write_text(target.read_text(encoding="utf-8").replace("李晨曦", "李晨"), encoding="utf-8")
     third = build(raw, out, jobs=1, progress=False)
@@ -67,3 +69,31 @@ def test_a_build_killed_half_way_leaves_the_previous_corpus(raw, tmp_path, monke
         build(raw, out, jobs=1, progress=False)
     assert (out / "documents.jsonl").read_bytes() == before
     assert not [p for p in out.iterdir() if p.name.endswith(".tmp")]
+
+
+def test_removed_input_leaves_the_corpus(raw, tmp_path):
+    out = tmp_path / "build"
+    build(raw, out, jobs=1, progress=False)
+    (raw / "002_abf699afd1581f9d.txt").unlink()
+    summary = build(raw, out, jobs=1, progress=False)
+    text = (out / "documents.jsonl").read_text(encoding="utf-8")
+    assert summary.records == 3 and "五社联动" not in text.split('"body"')[0] and len(list((out / "cache").glob("*.jsonl"))) == 3
+
+
+def test_dask_engine_gives_the_same_corpus(raw, tmp_path):
+    for i in range(10):  # enough inputs to spread over the workers
+        (raw / f"extra{i}.jsonl").write_text(f'{{"title_zh": "标题{i}", "year": {2000 + i}}}\n', encoding="utf-8")
+    local = build(raw, tmp_path / "local", jobs=1, progress=False)
+    distributed = build(raw, tmp_path / "dask", progress=False, engine="dask")
+    assert local.records == distributed.records == 14
+    assert (tmp_path / "local" / "documents.jsonl").read_bytes() == (tmp_path / "dask" / "documents.jsonl").read_bytes()
+
+
+def test_a_new_fetch_sidecar_reprocesses_its_page(raw, tmp_path):
+    out = tmp_path / "build"
+    build(raw, out, jobs=1, progress=False)
+    page = raw / "002_abf699afd1581f9d.txt"
+    (raw / (page.name + ".meta.json")).write_text('{"final_url": "https://d.wanfangdata.com.cn/periodical/x"}')
+    summary = build(raw, out, jobs=1, progress=False)
+    assert summary.reused == 3
+    assert '"url":"https://d.wanfangdata.com.cn/periodical/x"' in (out / "documents.jsonl").read_text(encoding="utf-8")

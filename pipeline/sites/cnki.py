@@ -25,12 +25,21 @@ SELECTORS = {
     "keywords_zh": ("p.keywords > a", "a[onclick*=kw]"),
     "fund": ("p.funds > span > a", "p.funds"),
 }
+# Labelled rows: (row, label, value); rows without a label element are split at their colon (`页码：58-71`).
 ROW_SELECTORS = ((".row", "span.rowtit", "span.rowtit + *"),
                  ("li.top-space", "span.rowtit", "span.rowtit + *"),
-                 (".total-inform > span", None, None))
+                 (".total-inform > span", None, None),
+                 (".wxBaseinfo p", None, None),  # older KCMS: `<label id="catalog_KEYWORD">关键词：</label><a>…`
+                 (".total > span", None, None))
 TITLE_NOISE = ("#corr-video", ".type", "span[style*='display:none']")
 HIDDEN_ABSTRACT = "input#abstract_text"
 TEXT_MARKERS = re.compile(r"中国知网|知网节|^基金资助[:：]|^专辑[:：]|^专题[:：]|^分类号[:：]|CNKI")
+# Text saves: the source line `刊名. 2023,39(04)` heads the record; site navigation and buttons around it.
+TEXT_SOURCE_LINE = re.compile(r"^[^.．\s]{2,40}\s*[.．]\s*(?:19|20)\d{2}\s*[,，(（]")
+TEXT_FURNITURE = re.compile(r"^(?:首页|学术期刊|学位论文|博硕|会议|报纸|年鉴|图书|专利|标准|成果|网络首发|增强出版|"
+                            r"PDF下载|CAJ下载|HTML阅读|在线阅读|手机阅读|整本下载|分章下载|引用|收藏|分享|打印|"
+                            r"记笔记|关注|下载：.*|.*知网节.*|.*中国知网.*)$")
+TEXT_PAGES = re.compile(r"页码[:：]\s*(\d[\d\s,，+~～-]*)")
 
 
 def looks_like(page: Page) -> bool:
@@ -46,20 +55,24 @@ def extract(page: Page) -> Record:
 def _from_text(lines: list[str]) -> Record:
     rec = Record(source_kind=KIND)
     first_label = next((i for i, line in enumerate(lines) if match_label(line)), len(lines))
-    head = [line for line in lines[:first_label] if not TEXT_MARKERS.search(line)]
-    for line in head:
-        if rec.title_zh is None:
+    for line in lines[:first_label]:
+        if TEXT_FURNITURE.match(line) or line.startswith("http"):
+            continue
+        if TEXT_SOURCE_LINE.match(line) and rec.year is None:
+            common.apply_source(rec, line)
+            rec.indexing = fields.find_indexing(line)
+        elif rec.title_zh is None:
             rec.title_zh = line
         elif re.match(r"^\d+\s*[.、．]", line) or common.INSTITUTION_WORDS.search(line):
             rec.affiliations += fields.split_affiliations(line)
         elif not rec.authors:
             rec.authors = fields.split_authors(line)
-        elif fields.parse_source_line(line)["year"]:
-            common.apply_source(rec, line)
     sec = split_sections(lines[first_label:], follow={"abstract_zh": 1, "keywords_zh": 1, "fund": 1})
     common.apply_sections(rec, sec)
     for line in sec.rest:
-        if fields.parse_source_line(line)["year"] and rec.year is None:
+        if m := TEXT_PAGES.search(line):
+            rec.pages = rec.pages or fields.parse_pages(m.group(1))
+        elif fields.parse_source_line(line)["year"] and rec.year is None:
             common.apply_source(rec, line)
     rec.body = rec.abstract_zh or ""
     return rec
@@ -92,30 +105,8 @@ def _from_html(page: Page) -> Record:
     date = (common.meta(tree, "citation_publication_date", "citation_date") or [None])[0]
     if date and rec.year is None:
         rec.year = int(date[:4]) if date[:4].isdigit() else None
-    rows = []
-    for row_sel, name_sel, value_sel in ROW_SELECTORS:
-        for row in common.select(tree, row_sel):
-            if name_sel is None:
-                rows.append(" ".join(row.text_content().split()))
-            elif (name := common.first_text(row, name_sel)) and (value := common.first_text(row, value_sel)):
-                rows.append(f"{name.rstrip('：:')}：{value}")
-    rows += _old_layout_rows(tree)
-    sec = split_sections(rows, follow={})
-    common.apply_sections(rec, sec)
-    for row in rows:
-        if m := re.match(r"^页码[:：]\s*(\S+)", row):
-            rec.pages = rec.pages or m.group(1)
-    rec.abstract_zh = fields.clean_abstract(rec.abstract_zh)
+    rec.issn = fields.normalize_issn(source) if source and "ISSN" in source else None
+    common.apply_rows(rec, [pair for selectors in ROW_SELECTORS for pair in common.row_pairs(tree, *selectors)])
     rec.body = rec.abstract_zh or ""
     return rec
 
-
-def _old_layout_rows(tree) -> list[str]:
-    """Older KCMS: `<label id="catalog_KEYWORD">关键词：</label><a>…</a>`, `#catalog_DOI` + text."""
-    rows = []
-    for label in common.select(tree, "label[id^=catalog_]"):
-        parent = label.getparent()
-        value = " ".join(parent.text_content().replace(label.text_content(), "", 1).split())
-        if value:
-            rows.append(f"{label.text_content().strip().rstrip('：:')}：{value}")
-    return rows

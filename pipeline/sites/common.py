@@ -10,12 +10,16 @@ from lxml.cssselect import CSSSelector
 
 from pipeline import fields
 from pipeline.record import Record
-from pipeline.sites.labels import Sections
+from pipeline.sites.labels import Sections, match_label, split_sections
 
 _LATIN_LINE = re.compile(r"^[\x00-\x7f\u2018-\u201d\u00a0-\u00ff]+$")
 INSTITUTION_WORDS = re.compile(r"大学|学院|研究院|研究所|研究中心|党校|科学院|医院|委员会|办公室|政府|公司|中心|学校|"
                                r"出版社|集团|University|College|Institute|School|Academy")
-_AFFILIATION_BIO = re.compile(r"(?:博士|硕士)?(?:研究生|教授|副教授|讲师|研究员|副研究员|助理研究员|博士后|院长|主任|书记)$")
+# Titles that follow the institution in an author note (`…学院博士研究生`, `…科学院副院长`).
+_AFFILIATION_BIO = re.compile(r"(?:(?:博士|硕士)?研究生|(?:常务)?副?(?:教授|研究员|院长|所长|校长|主任|书记|部长|馆长|主编)|"
+                              r"讲师|助理研究员|博士后|博士|硕士)$")
+# `（作者系…）`, `（作者为…）`, `作者单位：…` — a note on the author at the end of an article.
+AUTHOR_NOTE = re.compile(r"^[(（]?\s*作者(?:系|为|是|单位)")
 
 
 def is_latin(line: str) -> bool:
@@ -33,11 +37,11 @@ def apply_sections(rec: Record, sec: Sections) -> None:
     zh = [line for line in abstract if not is_latin(line)]
     en = [line for line in abstract if is_latin(line)]
     if zh and not rec.abstract_zh:
-        rec.abstract_zh = "\n".join(zh)
+        rec.abstract_zh = fields.clean_abstract("\n".join(zh))
     if en and not rec.abstract_en:
-        rec.abstract_en = "\n".join(en)
+        rec.abstract_en = fields.clean_abstract("\n".join(en))
     if sec.fields.get("abstract_en") and not rec.abstract_en:
-        rec.abstract_en = " ".join(sec.fields["abstract_en"])
+        rec.abstract_en = fields.clean_abstract(" ".join(sec.fields["abstract_en"]))
     keywords = sec.fields.get("keywords_zh", []) + sec.fields.get("keywords_en", [])
     vocabulary = english_vocabulary(rec.abstract_en, rec.title_en)
     for line in keywords:
@@ -61,13 +65,33 @@ def apply_sections(rec: Record, sec: Sections) -> None:
 
 
 def affiliation_from_bio(text: str) -> str | None:
-    """`（作者系华东政法大学政府管理学院博士研究生）` → `华东政法大学政府管理学院`."""
-    m = re.search(r"作者(?:系|为|是|单位[:：]?)\s*(.+?)[)）]?$", text)
+    """The institution in an author note: `（作者系华东政法大学政府管理学院博士研究生）` or
+    `金泽龙（1995-），男，吉林长春人，吉林大学行政学院硕士研究生，研究方向：…` → the institution alone."""
+    m = re.search(r"作者(?:系|为|是|单位[:：]?|简介[:：]?)\s*(.+?)[)）]?$", text)
     if not m:
         return None
-    org = re.split(r"[,，;；。]", m.group(1))[0]
+    clauses = [c.strip() for c in re.split(r"[,，;；。]", m.group(1))]
+    org = next((c for c in clauses if INSTITUTION_WORDS.search(c)), None)
+    if org is None:
+        return None
     org = _AFFILIATION_BIO.sub("", org).strip()
     return org or None
+
+
+def take_author_note(rec: Record, line: str) -> bool:
+    """When the line is an author note, record its institution and return True (the line leaves the body)."""
+    if not AUTHOR_NOTE.match(line):
+        return False
+    affiliation = affiliation_from_bio(line)
+    if affiliation and affiliation not in rec.affiliations:
+        rec.affiliations.append(affiliation)
+    return True
+
+
+def strip_label(text: str | None) -> str | None:
+    """The value of `摘要：…` / `【关键词】…`; text without a label as it is."""
+    found = match_label(text) if text else None
+    return found[1] if found else text
 
 
 def apply_source(rec: Record, line: str) -> None:
@@ -117,3 +141,78 @@ def meta(tree: lxml_html.HtmlElement, *names: str) -> list[str]:
             if value:
                 out.append(value)
     return out
+
+
+LIST_ITEM_TAGS = frozenset(("a", "span", "li"))
+
+
+def value_text(el: lxml_html.HtmlElement) -> str:
+    """An element's text. A value that is a bare list of links or spans (`<a>乡村振兴</a><a>村级组织</a>`)
+    renders glued together; its items are joined with `; ` so that the field parsers can split them."""
+    while len(el) == 1 and not (el.text or "").strip() and not (el[0].tail or "").strip():
+        el = el[0]
+    items = [" ".join(child.text_content().split()) for child in el]
+    gaps = [(el.text or "")] + [child.tail or "" for child in el]
+    if len(el) > 1 and all(re.fullmatch(r"[\s;；,，、]*", gap) for gap in gaps) and all(items) and all(
+            child.tag in LIST_ITEM_TAGS for child in el):
+        return "; ".join(item.strip(" ;；,，") for item in items)
+    return " ".join(el.text_content().split())
+
+
+_ROW_TEXT = re.compile(r"^[【\[]?\s*(?P<name>[^:：【】\[\]]{1,16}?)\s*[】\]]?\s*[:：]\s*(?P<value>.+)$")
+
+
+def row_pairs(tree: lxml_html.HtmlElement, row_selector: str, name_selector: str | None = None,
+              value_selector: str | None = None) -> list[tuple[str, str]]:
+    """(label, value) of each labelled metadata row. A row whose label is not in an element of its own
+    (`<li>DOI：10.…</li>`, `<span>页码：58-71</span>`) is split at its first colon."""
+    pairs = []
+    for row in select(tree, row_selector):
+        names = select(row, name_selector) if name_selector else []
+        values = select(row, value_selector) if value_selector else []
+        if names and values:
+            name, value = " ".join(names[0].text_content().split()), value_text(values[0])
+        elif m := _ROW_TEXT.match(" ".join(row.text_content().split())):
+            name, value = m.group("name"), m.group("value")
+        else:
+            continue
+        if name and value:
+            pairs.append((name, value))
+    return pairs
+
+
+# Row labels of detail pages that text saves do not use as section labels (those are in labels.py).
+ROW_LABELS = {
+    "页码": "pages", "页数": "page_count", "在线出版日期": "date", "出版日期": "date", "文献发表日期": "date",
+    "发表日期": "date", "年,卷(期)": "source", "年，卷(期)": "source", "期刊": "journal", "刊名": "journal",
+    "journal": "journal_en", "author": "authors_en", "authors": "authors_en",
+}
+
+
+def apply_rows(rec: Record, pairs: list[tuple[str, str]]) -> None:
+    """Fill fields from (label, value) rows, keeping values already found."""
+    section_lines = []
+    for name, value in pairs:
+        label = re.sub(r"[\s:：]+", "", name)
+        kind = ROW_LABELS.get(label) or ROW_LABELS.get(label.lower())
+        if kind is None and (found := match_label(f"{label}：{value}")):
+            kind = found[0] if found[0] in ("authors", "source") else None
+        if kind in ("pages", "page_count"):
+            rec.pages = rec.pages or fields.parse_pages(value, count_first=kind == "page_count")
+        elif kind == "date" and not rec.date and (date := fields.parse_date(value)):
+            rec.date, rec.year = date, rec.year or int(date[:4])
+        elif kind == "journal":
+            rec.indexing += [t for t in fields.find_indexing(value) if t not in rec.indexing]
+            apply_source(rec, value)
+            rec.journal = rec.journal or fields.clean_journal(fields.strip_indexing(value)) or None
+        elif kind == "source":
+            apply_source(rec, value)
+        elif kind == "journal_en":
+            rec.journal_en = rec.journal_en or value
+        elif kind in ("authors", "authors_en"):
+            names = fields.split_authors(value)
+            target = rec.authors_en if kind == "authors_en" or is_latin(value) else rec.authors
+            target += [n for n in names if n not in target]
+        else:
+            section_lines.append(f"{label}：{value}")
+    apply_sections(rec, split_sections(section_lines, follow={}))

@@ -23,17 +23,21 @@ SELECTORS = {"container": ("div.main", "div.article", "article"), "title": (".bt
 DATE_AUTHOR = re.compile(r"^(?P<date>(?:19|20)\d{2}-\d{1,2}-\d{1,2})(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?\s*(?P<who>.*)$")
 SOURCE_LINE = re.compile(r"^(?P<journal>\S.{0,40}?)\s*(?:19|20)\d{2}\s*年\s*(?:第\s*)?[\dA-Za-z]+\s*期")
 FUND_SENTENCE = re.compile(r"^(?:本文(?:系|为|是)|本研究(?:系|为|是)|基金项目[:：]).*(?:成果|资助|项目|\))")
-BIO = re.compile(r"^[(（]?\s*作者(?:系|为|是|单位)")
 FURNITURE = re.compile(r"^APP下载$|^【?责任编辑|^\(?责编")
+# Some clones gloss converted characters with pinyin: `黨建引領(lǐng)`, `區(qū)`.
+PINYIN_GLOSS = re.compile(r"(?<=[\u4e00-\u9fff])[(（](?=[a-zü]*[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ])"
+                          r"[a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]{1,7}[)）]")
 # Labels after which a mirror page's sections stop (so the reference list ends at the fund note).
-SECTION_STOP = re.compile(f"{FUND_SENTENCE.pattern}|{BIO.pattern}|{FURNITURE.pattern}")
+SECTION_STOP = re.compile(f"{FUND_SENTENCE.pattern}|{common.AUTHOR_NOTE.pattern}|{FURNITURE.pattern}")
 
 
 def looks_like(page: Page) -> bool:
     if URL_SHAPE.search(page.page_url or ""):
         return True
-    head = page.lines[:12]
-    return any(DATE_AUTHOR.match(line) for line in head) and any(SOURCE_LINE.match(line) for line in head)
+    # The article's head: `2019-09-09金泽龙` directly above `法制与社会 2019年24期`, below any navigation.
+    head = page.lines[:80]
+    return any(DATE_AUTHOR.match(line) and SOURCE_LINE.match(following)
+               for line, following in zip(head, head[1:]))
 
 
 def extract(page: Page) -> Record:
@@ -43,14 +47,14 @@ def extract(page: Page) -> Record:
         lines = normalize_whitespace(to_simplified("\n".join(lines))).split("\n") if lines else list(page.lines)
         rec = _from_lines(lines)
         title = common.first_text(container if container is not None else page.tree, *SELECTORS["title"])
-        rec.title_zh = to_simplified(title) if title else rec.title_zh
+        rec.title_zh = PINYIN_GLOSS.sub("", to_simplified(title)) if title else rec.title_zh
         return rec
     return _from_lines(page.lines)
 
 
 def _from_lines(lines: list[str]) -> Record:
     rec = Record(source_kind=KIND)
-    lines = [line for line in lines if line and not FURNITURE.search(line)]
+    lines = [PINYIN_GLOSS.sub("", line) for line in lines if line and not FURNITURE.search(line)]
     header_end = 0
     for i, line in enumerate(lines[:8]):
         if match_label(line):
@@ -78,11 +82,7 @@ def _from_lines(lines: list[str]) -> Record:
     for line in sec.rest:
         if FUND_SENTENCE.match(line):
             rec.fund = fields.join_fund([line])
-        elif BIO.match(line):
-            affiliation = common.affiliation_from_bio(line)
-            if affiliation and affiliation not in rec.affiliations:
-                rec.affiliations.append(affiliation)
-        else:
+        elif not common.take_author_note(rec, line):
             body.append(line)
     for line in sec.fields.get("bio", []):
         affiliation = common.affiliation_from_bio("作者系" + line)

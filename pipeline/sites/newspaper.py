@@ -2,7 +2,11 @@
 e-papers (seed 001), as HTML or as text saves."""
 from __future__ import annotations
 
+import copy
 import re
+
+import lxml.etree
+import lxml.html
 
 from pipeline import fields
 from pipeline.page import Page, text_lines
@@ -12,8 +16,9 @@ from pipeline.sites import common
 from pipeline.sites.labels import match_label
 
 KIND = "newspaper"
+# E-paper hosts only: news portals (news.sina.com.cn, www.gmw.cn) are not e-papers and go to `generic`.
 HOSTS = (r"^paper\.people\.com\.cn$", r"^epaper\.", r"^e?paper\.\w+\.", r"^szb\.", r"^dzb\.", r"^sz\.",
-         r"^news\.\w+\.com\.cn$", r"^\w+\.scxxb\.com\.cn$", r"(^|\.)gmw\.cn$")
+         r"^\w+\.scxxb\.com\.cn$")
 
 # Founder e-paper systems: an `enpproperty` comment with the metadata, the text in <founder-content>.
 ENP_PROPERTY = re.compile(r"<!--\s*enpproperty(.*?)/enpproperty\s*-->", re.S)
@@ -31,15 +36,30 @@ END_OF_ARTICLE = re.compile(r"^(?:上篇|下篇|上一篇|下一篇)\s*[:：]|^�
                             r"^【?责任编辑|^\(?责编")
 LEADING_FURNITURE = re.compile(r"^(?:等待处理…*|加载中…*|正在加载…*|返回|首页|电子版|往期回顾|版面导航)$")
 AUTHOR_LINE = re.compile(r"^(?:作者|文|撰文|本报记者|记者|通讯员|□)\s*[□:：]?\s*(?P<who>.+)$")
-NEWSPAPER_NAME = (re.compile(r"^(?P<name>\S+?报)\s*电子版$"), re.compile(r"《(?P<name>[^》]+报)》"),
-                  re.compile(r"^©\s*\d{4}\s*(?P<name>\S+报)\s*$"))
-PAGE_NUMBER = re.compile(r"第\s*0*(\d+)\s*版|(\d+)\s*版\s*[)）]")
-TEXT_MARKERS = re.compile(r"电子版$|^↑\s*TOP$|第\s*\d+\s*版|^本报记者")
+# The newspaper's name: a masthead line (`市场信息报电子版`), the citation (`《光明日报》`), a copyright line, or
+# the page title of an e-paper platform (`南湖晚报数字报刊平台`).
+NEWSPAPER_NAME = (re.compile(r"^(?P<name>\S+?报)\s*(?:电子版|数字报|数字报刊平台|数字报刊)$"),
+                  re.compile(r"《(?P<name>[^》]+报)》"),
+                  re.compile(r"^©\s*\d{4}\s*(?P<name>\S+报)\s*$"),
+                  re.compile(r"^(?P<name>[\u4e00-\u9fff]{2,8}报)(?:社|数字报|电子版|\s*[-_|])"))
+MASTHEAD = NEWSPAPER_NAME[0]
+_NAMES = r"[\u4e00-\u9fff·]{2,4}(?:[\s、，,]+[\u4e00-\u9fff·]{2,4})*"
+REPORTER = re.compile(rf"^(?:本报)?(?:记者|通讯员)\s*[:：]?\s*(?P<who>{_NAMES})$|"
+                      rf"[(（](?:本报)?记者\s*(?P<who2>{_NAMES})[)）]|记者\s*(?P<who3>[\u4e00-\u9fff]{{2,4}})\s*[/／]\s*文")
+PAGE_HEADING = re.compile(r"^第\s*\d+\s*版\s*[:：]?.{0,10}$")
+PAGE_NUMBER = re.compile(r"第\s*0*(\d+)\s*版|0*(\d+)\s*版\s*[)）]")
+# Text that only e-papers print: the masthead, `↑ TOP`, a page heading `第05版：理论`, a reporter line, and
+# the citation `《光明日报》（ 2025年02月12日 04版）`.
+TEXT_MARKERS = re.compile(rf"^\S+报\s*(?:电子版|数字报)$|^↑\s*TOP$|{PAGE_HEADING.pattern}|^本报记者|"
+                          r"《[^》]{2,12}报\s*》\s*[(（]\s*(?:19|20)\d{2}\s*年\s*\d+\s*月\s*\d+\s*日\s*(?:第\s*)?\d+\s*版")
+# Founder's body box, People's Daily's date line, Guangming Daily's citation line. Not `.article-box` or
+# `#articleContent` alone: news portals (Toutiao …) use them too.
+HTML_MARKERS = "#ozoom, founder-content, .article-box .article p.sec, .lai b, div.text_c div.lai"
 
 
 def looks_like(page: Page) -> bool:
-    if page.is_html:
-        return bool(ENP_PROPERTY.search(page.text) or common.select(page.tree, "#ozoom, founder-content, .article-box"))
+    if page.is_html and (ENP_PROPERTY.search(page.text) or common.select(page.tree, HTML_MARKERS)):
+        return True
     return sum(bool(TEXT_MARKERS.search(line)) for line in page.lines) >= 2
 
 
@@ -61,29 +81,40 @@ def _split_byline(text: str) -> tuple[list[str], list[str]]:
 def _from_text(lines: list[str]) -> Record:
     rec = Record(source_kind=KIND)
     rec.journal = _newspaper_name(lines)
-    content = [line for line in lines if not LEADING_FURNITURE.match(line)]
+    content = [line for line in lines if not LEADING_FURNITURE.match(line) and not MASTHEAD.match(line)]
     end = next((i for i, line in enumerate(content) if END_OF_ARTICLE.search(line)), len(content))
     article = content[:end]
     rec.cleaning["boilerplate_lines"] = len(lines) - len(article)
-    header, body_start = article[:6], 0
-    for i, line in enumerate(header):
+    titles, body_start, dated_after_title = [], 0, False
+    # The header: masthead, date and page lines, 引题 / title / `——副题`, byline, citation. It ends at the
+    # first other line after a byline or date that follows the titles (seed 001's `一、…` heading).
+    for i, line in enumerate(article[:12]):
         if AUTHOR_LINE.match(line) and not rec.authors:
             rec.authors, rec.affiliations = _split_byline(line)
-            body_start = i + 1
-        elif (date := fields.parse_date(line)) and len(line) <= 40 and not rec.date:
-            rec.date, rec.year = date, int(date[:4])
-            rec.pages = _page_number(line)
-            body_start = i + 1
-        elif rec.title_zh is None and not fields.parse_date(line):
-            rec.title_zh = line
-            body_start = i + 1
-    body = _take_fund(rec, article[body_start:])
+        elif (date := fields.parse_date(line)) and len(line) <= 40:
+            rec.date, rec.year = rec.date or date, rec.year or int(date[:4])
+            rec.pages = rec.pages or _page_number(line)
+        elif PAGE_HEADING.match(line):
+            rec.pages = rec.pages or _page_number(line)
+        elif line == rec.journal:
+            pass
+        elif dated_after_title or len(line) > 60:
+            break
+        else:
+            titles.append(line)
+        dated_after_title = dated_after_title or (bool(titles) and line not in titles)
+        body_start = i + 1
+    subtitle = titles.pop() if len(titles) > 1 and titles[-1].startswith("——") else None
+    if titles:
+        rec.title_zh = f"{titles[-1]}——{subtitle.lstrip('—')}" if subtitle else titles[-1]
+    body = _take_notes(rec, article[body_start:])
     rec.body = "\n".join(body)
     return rec
 
 
-def _take_fund(rec: Record, lines: list[str]) -> list[str]:
-    """Move a `基金项目：` paragraph (label alone, value on the next line) out of the body."""
+def _take_notes(rec: Record, lines: list[str]) -> list[str]:
+    """Move a `基金项目：` paragraph (label alone, value on the next line) and author notes (`（作者为…）`)
+    out of the body."""
     body: list[str] = []
     pending = False
     for line in lines:
@@ -97,7 +128,8 @@ def _take_fund(rec: Record, lines: list[str]) -> list[str]:
             rec.fund = fields.join_fund([line])
             pending = False
             continue
-        body.append(line)
+        if not common.take_author_note(rec, line):
+            body.append(line)
     return body
 
 
@@ -130,12 +162,45 @@ def _from_html(page: Page) -> Record:
     date = fields.parse_date(source) or fields.parse_date(enp.get("date", "")) or _date_from_url(page.page_url)
     if date:
         rec.date, rec.year = date, int(date[:4])
-    rec.pages = _page_number(source) or _page_from_url(page.page_url)
+    rec.pages = _page_number(source) or _page_number(enp.get("nodename", "")) or _page_from_url(page.page_url)
+    rec.journal = rec.journal or _newspaper_name([tree.findtext(".//title") or "", *page.lines])
     body_el = next((found[0] for sel in SELECTORS["body"] if (found := common.select(tree, sel))), None)
-    lines = text_lines(body_el) if body_el is not None else []
+    if body_el is None:
+        body_el = _enp_content(tree)
+    if body_el is None:  # a regional e-paper without the Founder markup: read it like its text save
+        return _from_text(page.lines)
+    lines = text_lines(body_el)
     lines = normalize_whitespace(to_simplified("\n".join(lines))).split("\n") if lines else []
-    rec.body = "\n".join(_take_fund(rec, [line for line in lines if line]))
+    body = _take_notes(rec, [line for line in lines if line])
+    rec.authors = rec.authors or _reporters(body)
+    rec.body = "\n".join(body)
     return rec
+
+
+def _enp_content(tree) -> lxml.html.HtmlElement | None:
+    """The body between Founder's `<!--enpcontent-->` and `<!--/enpcontent-->` comments, as one element."""
+    for comment in tree.iter(lxml.etree.Comment):
+        if (comment.text or "").strip() != "enpcontent":
+            continue
+        content = lxml.html.Element("div")
+        for sibling in comment.itersiblings():
+            if isinstance(sibling, lxml.etree._Comment) and (sibling.text or "").strip() == "/enpcontent":
+                break
+            if isinstance(sibling.tag, str):
+                content.append(copy.deepcopy(sibling))
+        if len(content):
+            return content
+    return None
+
+
+def _reporters(body: list[str]) -> list[str]:
+    """Reporters named in the first or last lines when the page has no byline: `记者 刘涛`,
+    `（记者 格桑边觉）`, `河南商报记者马俊峰/文`."""
+    for line in body[:2] + body[-2:]:
+        if m := REPORTER.search(line):
+            who = m.group("who") or m.group("who2") or m.group("who3")
+            return [name for name in re.split(r"[\s、，,]+", who) if name]
+    return []
 
 
 def _enp_properties(text: str) -> dict[str, str]:

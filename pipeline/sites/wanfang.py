@@ -14,21 +14,22 @@ from pipeline.sites.labels import split_sections
 KIND = "wanfang"
 HOSTS = (r"(^|\.)wanfangdata\.com(\.cn)?$", r"(^|\.)wanfang\w*\.cn$")
 
-# Current Vue page (site-structures.md §b). Labelled rows carry most fields.
+# Current Vue page (site-structures.md §b), then the older `baseinfo-feild` page. Labelled rows carry
+# most fields; the selectors below are for what sits outside them.
 SELECTORS = {
-    "title_zh": (".detailTitleCN > span", ".detailTitleCN"),
-    "title_en": (".detailTitleEN > span", ".detailTitleEN"),
+    "title_zh": (".detailTitleCN > span", ".detailTitleCN", ".baseinfo-feild h1"),
+    "title_en": (".detailTitleEN > span", ".detailTitleEN", ".baseinfo-feild h2"),
     "authors": (".author.detailTitle > .itemUrl > a", "a.test-detail-author"),
-    "affiliations": (".organization", ".test-detail-org"),
-    "abstract_zh": (".summary > .item + *", ".abstract > .item + *"),
+    "affiliations": ("a.test-detail-org",),
+    "abstract_zh": (".summary > .item + *", ".baseinfo-feild .abstract"),
+    "journal": (".periodicalName",),
+    "doi": (".doiStyle > a", ".doiStyle"),
+    "issn": (".periodicalDataItem",),
+    # The same fields as the rows, by the translators' selectors: for pages whose rows are laid out otherwise.
     "abstract_en": (".abstractEN > .item + *",),
     "keywords_zh": (".keyword > .item + * > a", ".itemKeyword a span"),
     "keywords_en": (".keywordEN > .item + * > a",),
-    "journal": (".periodicalName",),
-    "source": (".publishData > .item + *", ".publishDate > .item + *"),
-    "doi": (".doiStyle > a", ".doiStyle"),
-    "issn": (".periodicalDataItem",),
-    "fund": (".fund > .item + *", ".funds > .item + *"),
+    "source": (".publishData > .item + *",),
 }
 ROW_SELECTORS = ((".detailList .list", ".item", ".item + *"),
                  ("ul.info li", ".info_left", ".info_right"))
@@ -116,39 +117,27 @@ def _from_html(page: Page) -> Record:
         for el in common.select(tree, selector):
             el.drop_tree()
     rec = Record(source_kind=KIND)
-    rec.title_zh = common.first_text(tree, *SELECTORS["title_zh"]) or (
-        common.meta(tree, "citation_title") or [None])[0]
+    rec.title_zh = common.first_text(tree, *SELECTORS["title_zh"]) or (common.meta(tree, "citation_title") or [None])[0]
     rec.title_en = common.first_text(tree, *SELECTORS["title_en"])
     rec.authors = [a for t in common.all_texts(tree, *SELECTORS["authors"]) for a in fields.split_authors(t)]
     rec.affiliations = [a for t in common.all_texts(tree, *SELECTORS["affiliations"])
                         for a in fields.split_affiliations(t)]
-    rec.abstract_zh = fields.clean_abstract(common.first_text(tree, *SELECTORS["abstract_zh"]) or (
-        common.meta(tree, "description") or [None])[0])
-    rec.abstract_en = fields.clean_abstract(common.first_text(tree, *SELECTORS["abstract_en"]))
-    rec.keywords_zh = [k for t in common.all_texts(tree, *SELECTORS["keywords_zh"]) for k in fields.split_keywords_zh(t)]
-    rec.keywords_en = [k.strip(" ;；") for k in common.all_texts(tree, *SELECTORS["keywords_en"])]
+    abstract = common.first_text(tree, *SELECTORS["abstract_zh"]) or (common.meta(tree, "description") or [None])[0]
+    rec.abstract_zh = fields.clean_abstract(common.strip_label(abstract))
     journal = common.first_text(tree, *SELECTORS["journal"])
     rec.journal = fields.clean_journal(journal) if journal else None
+    rec.doi = fields.normalize_doi(common.first_text(tree, *SELECTORS["doi"]))
+    rec.issn = fields.normalize_issn(" ".join(common.all_texts(tree, *SELECTORS["issn"])))
+    common.apply_rows(rec, [pair for selectors in ROW_SELECTORS for pair in common.row_pairs(tree, *selectors)])
+    rec.abstract_en = rec.abstract_en or fields.clean_abstract(common.first_text(tree, *SELECTORS["abstract_en"]))
+    rec.keywords_zh = rec.keywords_zh or common.all_texts(tree, *SELECTORS["keywords_zh"])
+    rec.keywords_en = rec.keywords_en or common.all_texts(tree, *SELECTORS["keywords_en"])
+    if rec.year is None and (source := common.first_text(tree, *SELECTORS["source"])):
+        common.apply_source(rec, source)
     if not rec.keywords_zh and (kw := common.meta(tree, "keywords")):
         terms = [t.strip() for t in re.split(r"[,，]", kw[0]) if t.strip()]
         # Wanfang's meta keywords end with the journal name.
         rec.journal = rec.journal or (terms[-1] if terms else None)
         rec.keywords_zh = terms[:-1]
-    source = common.first_text(tree, *SELECTORS["source"])
-    if source:
-        common.apply_source(rec, source)
-    rec.doi = fields.normalize_doi(common.first_text(tree, *SELECTORS["doi"]))
-    rec.issn = fields.normalize_issn(common.first_text(tree, *SELECTORS["issn"]))
-    fund = common.all_texts(tree, *SELECTORS["fund"])
-    rec.fund = fields.join_fund(fund) if fund else None
-    rows = [f"{name.rstrip('：:')}：{value}" for row_sel, name_sel, value_sel in ROW_SELECTORS
-            for row in common.select(tree, row_sel)
-            for name in [common.first_text(row, name_sel)] for value in [common.first_text(row, value_sel)]
-            if name and value]
-    sec = split_sections(rows, follow={})
-    common.apply_sections(rec, sec)
-    for name in ("source",):
-        for line in sec.fields.get(name, []):
-            common.apply_source(rec, line)
     rec.body = rec.abstract_zh or ""
     return rec
