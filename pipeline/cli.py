@@ -63,7 +63,6 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 def cmd_duplicates(args: argparse.Namespace) -> int:
     import dataclasses
-    import json
 
     from pipeline.dedup import format_groups, review_groups
 
@@ -73,6 +72,9 @@ def cmd_duplicates(args: argparse.Namespace) -> int:
             print(json.dumps(dataclasses.asdict(group), ensure_ascii=False))
     else:
         print(format_groups(groups))
+    return 0
+
+
 def cmd_fetch(args: argparse.Namespace) -> int:
     from pipeline.fetch import CONTACT_ENV, FetchOptions, fetch_urls, read_url_file, resolve_contact
 
@@ -244,6 +246,7 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("--corpus", type=Path, default=DEFAULT_BUILD, help="built corpus (default corpus/build)")
     p.add_argument("--format", choices=["text", "json"], default="text")
     p.set_defaults(func=cmd_duplicates)
+
     p = sub.add_parser("fetch", help="download article pages politely into the raw corpus")
     p.add_argument("urlfile", type=Path, help="one URL per line (# comments and blank lines allowed)")
     p.add_argument("--out", type=Path, default=DEFAULT_RAW, help="raw corpus directory (default corpus/raw)")
