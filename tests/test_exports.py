@@ -342,3 +342,12 @@ def test_export_files_in_gb18030_are_decoded(tmp_path):
     (tmp_path / "binary.txt").write_bytes(bytes(range(256)) * 8)
     with pytest.raises(ExportError, match="binary"):
         read_export_file(tmp_path / "binary.txt")
+
+
+def test_a_cut_off_wos_file_keeps_its_records_and_flags_the_last():
+    text = need(EXPORTS / "cnki2citespace" / "download_1-307.txt").read_text(encoding="utf-8")
+    cut = text[: text.index("\nER\n", len(text) // 2) - 200]
+    records = read_export("cut.txt", cut)
+    assert 100 < len(records) < 307
+    assert records[-1].cleaning["warnings"] == ["truncated: the file ends inside this record (no ER)"]
+    assert "warnings" not in records[-2].cleaning and "warnings" not in read("cnki2citespace/download_1-307.txt")[-1].cleaning

@@ -300,4 +300,15 @@ def _database_from_accession(value: str | None) -> str | None:
 
 def describe(entry: Entry) -> dict[str, Any]:
     """Warnings for an entry that is kept but incomplete (we never drop a record silently)."""
-    return {"warnings": ["no title"]} if not any(entry.get(r) for r in ("title", "title_zh", "title_en")) else {}
+    warnings = list(entry.get("warnings", []))
+    if not any(entry.get(r) for r in ("title", "title_zh", "title_en")):
+        warnings.append("no title")
+    return {"warnings": warnings} if warnings else {}
+
+
+def mark_truncated(entries: list[Entry], text: str, end_tag: str) -> list[Entry]:
+    """In formats that close every record (`ER`), a last record left open means the file was cut off."""
+    last_line = text.rstrip().rsplit("\n", 1)[-1].strip()
+    if entries and not last_line.startswith((end_tag, "EF")):
+        entries[-1].setdefault("warnings", []).append(f"truncated: the file ends inside this record (no {end_tag})")
+    return entries

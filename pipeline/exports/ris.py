@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from pipeline.exports.common import Entry, apply_roles, looks_like, parse_tagged
+from pipeline.exports.common import Entry, apply_roles, looks_like, mark_truncated, parse_tagged
 from pipeline.exports.wos import _page_range
 from pipeline.record import Record
 
@@ -33,7 +33,7 @@ def detect(head: list[str]) -> bool:
 
 def entries(text: str) -> list[Entry]:
     raw = parse_tagged(text, _match, lambda tag, current: tag == "TY", lambda tag: tag == "ER")
-    return [apply_roles(entry, ROLES) for entry in raw]
+    return mark_truncated([apply_roles(entry, ROLES) for entry in raw], text, "ER")
 
 
 def format_record(rec: Record) -> str:

@@ -10,7 +10,7 @@ import re
 from collections.abc import Iterable
 from pathlib import Path
 
-from pipeline.exports.common import Entry, apply_roles, looks_like, parse_tagged
+from pipeline.exports.common import Entry, apply_roles, looks_like, mark_truncated, parse_tagged
 from pipeline.record import Record
 
 FIELD = re.compile(r"^([A-Z][A-Z0-9])(?: (.*))?$")
@@ -47,7 +47,7 @@ def entries(text: str) -> list[Entry]:
         # DT ("Article", "Dissertation") is more specific than PT ("J"): put it first.
         entry["DT"] = entry.get("DT", []) + entry.pop("PT", [])
         out.append(apply_roles(entry, ROLES))
-    return out
+    return mark_truncated(out, text, "ER")
 
 
 # ---- writer -----------------------------------------------------------------------------------------
