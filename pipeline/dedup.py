@@ -20,8 +20,7 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
-
+from pipeline import normalize
 from pipeline.record import LIST_FIELDS, Record
 
 NEAR_SIMILARITY = 0.8   # title bigram Jaccard needed for a near-duplicate
@@ -46,19 +45,9 @@ class DuplicateGroup:
     title: str | None = None
 
 
-@lru_cache(maxsize=1)
-def _t2s():
-    import opencc
-
-    return opencc.OpenCC("t2s")
-
-
-def to_simplified(texts: Sequence[str]) -> list[str]:
-    """OpenCC t2s over many short strings in one call (one conversion per line is much slower)."""
-    if not texts:
-        return []
-    joined = "\n".join(t.replace("\n", " ") for t in texts)
-    return _t2s().convert(joined).split("\n")
+def _simplified_many(texts: Sequence[str]) -> list[str]:
+    """OpenCC t2s over many short strings in one call (one conversion per string is much slower)."""
+    return normalize.to_simplified("\n".join(t.replace("\n", " ") for t in texts)).split("\n") if texts else []
 
 
 def _fold(text: str) -> str:
@@ -67,7 +56,7 @@ def _fold(text: str) -> str:
 
 def normalize_title(title: str | None) -> str:
     """Matching key of a title: simplified, NFKC, case-folded, without punctuation or spaces."""
-    return _fold(to_simplified([title or ""])[0])
+    return _fold(normalize.to_simplified(title or ""))
 
 
 @dataclass
@@ -79,8 +68,8 @@ class _Keys:
 
 
 def _keys(records: Sequence[Record]) -> _Keys:
-    titles = to_simplified([r.title_zh or r.title_en or "" for r in records])
-    authors = to_simplified([r.authors[0] if r.authors else "" for r in records])
+    titles = _simplified_many([r.title_zh or r.title_en or "" for r in records])
+    authors = _simplified_many([r.authors[0] if r.authors else "" for r in records])
     return _Keys(titles=[_fold(t) for t in titles], first_authors=[_fold(a) for a in authors],
                  years=[r.year for r in records], dois=[(r.doi or "").strip().lower() for r in records])
 
@@ -191,7 +180,9 @@ def merge_group(members: Sequence[Record]) -> Record:
     merged.body = max(ranked, key=lambda r: len(r.body or "")).body
     merged.id = min(r.id for r in members)
     merged.sources = sorted({s for r in members for s in (r.sources or [r.source])})
-    merged.cleaning = {**ranked[0].cleaning, "merged_ids": sorted(r.id for r in members)}
+    # Flattened, so that merging an already merged record (a later build) keeps every original id.
+    merged_ids = {i for r in members for i in r.cleaning.get("merged_ids", [r.id])}
+    merged.cleaning = {**ranked[0].cleaning, "merged_ids": sorted(merged_ids)}
     return merged
 
 
