@@ -107,6 +107,39 @@ def cmd_topics_report(args: argparse.Namespace) -> int:
     return 0
 
 
+def _load_records(corpus: Path) -> list:
+    from pipeline.corpus import load_records
+
+    try:
+        return load_records(corpus)
+    except FileNotFoundError as exc:
+        raise SystemExit(str(exc)) from None  # one line on stderr, exit status 1
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from pipeline.exports import write_export
+
+    records = _load_records(args.corpus)
+    for path in write_export(records, args.format, args.out):
+        print(path)
+    print(f"{len(records)} records exported as {args.format}", file=sys.stderr)
+    return 0
+
+
+def cmd_duplicates(args: argparse.Namespace) -> int:
+    import dataclasses
+
+    from pipeline.dedup import format_groups, review_groups
+
+    groups = review_groups(_load_records(args.corpus))
+    if args.format == "json":
+        for group in groups:
+            print(json.dumps(dataclasses.asdict(group), ensure_ascii=False))
+    else:
+        print(format_groups(groups))
+    return 0
+
+
 def cmd_fetch(args: argparse.Namespace) -> int:
     from pipeline.fetch import CONTACT_ENV, FetchOptions, fetch_urls, read_url_file, resolve_contact
 
@@ -303,6 +336,17 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("dir", type=Path)
     p.add_argument("-o", "--output", type=Path, help="HTML file (default DIR/report.html)")
     p.set_defaults(func=cmd_topics, topics_func=cmd_topics_report)
+
+    p = sub.add_parser("export", help="write the corpus for other tools: CiteSpace (WoS download_*.txt), CSV, RIS")
+    p.add_argument("--format", choices=["citespace", "csv", "ris"], required=True)
+    p.add_argument("--out", type=Path, required=True, help="output directory")
+    p.add_argument("--corpus", type=Path, default=DEFAULT_BUILD, help="built corpus (default corpus/build)")
+    p.set_defaults(func=cmd_export)
+
+    p = sub.add_parser("duplicates", help="list duplicate groups (merged at build, or still present) for review")
+    p.add_argument("--corpus", type=Path, default=DEFAULT_BUILD, help="built corpus (default corpus/build)")
+    p.add_argument("--format", choices=["text", "json"], default="text")
+    p.set_defaults(func=cmd_duplicates)
 
     p = sub.add_parser("fetch", help="download article pages politely into the raw corpus")
     p.add_argument("urlfile", type=Path, help="one URL per line (# comments and blank lines allowed)")

@@ -88,3 +88,14 @@ def load_corpus(path: str | Path | None = None) -> Corpus:
             docs[name] = [[] if gap else value for gap, value in zip(missing, docs[name])]
     tokens = pd.read_parquet(root / TOKENS) if (root / TOKENS).exists() else None
     return Corpus(docs=docs, tokens=tokens, path=root)
+
+
+def load_records(path: str | Path | None = None) -> list:
+    """The built corpus's records as `Record` objects (for exporters and reviews that need every field)."""
+    from pipeline.record import Record
+
+    docs_path = (Path(path) if path is not None else DEFAULT_BUILD) / DOCUMENTS
+    if not docs_path.exists():
+        raise FileNotFoundError(f"{docs_path}: no built corpus here (run `make corpus` or `python -m pipeline build`)")
+    with open(docs_path, encoding="utf-8") as fh:
+        return [Record.from_dict(json.loads(line)) for line in fh if line.strip()]

@@ -36,6 +36,9 @@ class Record:
     body: str = ""
     references: list[str] = field(default_factory=list)
     url: str | None = None
+    database: str | None = None  # CNKI, Wanfang, CQVIP, WoS, … (where an export came from)
+    doc_type: str | None = None  # journal, thesis, conference, newspaper, patent, book, standard, yearbook, …
+    sources: list[str] = field(default_factory=list)  # every input that contributed, after merging duplicates
     cleaning: dict[str, Any] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -93,7 +96,16 @@ def _as_year(value: Any) -> int | None:
 
 def make_id(content: bytes, index: int = 0) -> str:
     """Stable id from the input's bytes (and the record's position in a multi-record input)."""
+    return _indexed_id(hashlib.sha256(content).hexdigest(), index)
+
+
+def make_ids(content: bytes, count: int) -> list[str]:
+    """`[make_id(content, i) for i in range(count)]`, hashing the (possibly large) input once."""
     digest = hashlib.sha256(content).hexdigest()
+    return [_indexed_id(digest, index) for index in range(count)]
+
+
+def _indexed_id(digest: str, index: int) -> str:
     if index:
         digest = hashlib.sha256(f"{digest}:{index}".encode()).hexdigest()
     return digest[:16]

@@ -1,0 +1,230 @@
+"""Find records of the same document that reached the corpus more than once, and merge them.
+
+The same article often arrives as a CNKI abstract page, a mirror page with the full text (sometimes in
+traditional characters) and a line of a CNKI export. Two records are duplicates when
+
+- exact: they share a DOI, or the same normalized title + first author + year;
+- near: their titles are nearly the same (Jaccard similarity of character bigrams >= NEAR_SIMILARITY,
+  found with MinHash/LSH so the cost grows linearly with the corpus), they do not contradict each
+  other on first author or year, and they carry the same numbers (上/下, (一)/(二), 2019/2020 stay apart).
+
+Titles and names are compared after traditional -> simplified conversion (OpenCC t2s), NFKC and case
+folding, with punctuation and spaces removed. `merge_duplicates` merges each group into one record:
+metadata from the database page or export, body from the member with the longest body (the full text),
+`sources` listing every input that contributed, and the smallest member id as id.
+"""
+from __future__ import annotations
+
+import dataclasses
+import re
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pipeline import normalize
+from pipeline.record import LIST_FIELDS, Record
+
+NEAR_SIMILARITY = 0.8   # title bigram Jaccard needed for a near-duplicate
+LSH_THRESHOLD = 0.6     # LSH recall threshold, below NEAR_SIMILARITY so candidates are not missed
+NUM_PERM = 64
+MIN_NEAR_TITLE = 8      # shorter titles (卷首语, 编者按, …) only match exactly, with author and year
+# Who knows the metadata best: database pages, then exports, then other pages, mirrors last.
+SOURCE_RANK = {"cnki": 0, "wanfang": 0, "cqvip": 0, "export": 1, "newspaper": 2, "mirror": 4}
+OTHER_RANK = 3
+NUMBERS = re.compile(r"[0-9一二三四五六七八九十百上中下]+")
+NOT_WORD = re.compile(r"[\W_]+")
+
+
+@dataclass
+class DuplicateGroup:
+    """Records found to be one document: `id` is the merged record's id."""
+
+    id: str
+    member_ids: list[str]
+    sources: list[str]
+    reasons: list[str] = field(default_factory=list)  # "doi", "title+author+year", "near-title"
+    title: str | None = None
+
+
+def _simplified_many(texts: Sequence[str]) -> list[str]:
+    """OpenCC t2s over many short strings in one call (one conversion per string is much slower)."""
+    return normalize.to_simplified("\n".join(t.replace("\n", " ") for t in texts)).split("\n") if texts else []
+
+
+def _fold(text: str) -> str:
+    return NOT_WORD.sub("", unicodedata.normalize("NFKC", text).casefold())
+
+
+def normalize_title(title: str | None) -> str:
+    """Matching key of a title: simplified, NFKC, case-folded, without punctuation or spaces."""
+    return _fold(normalize.to_simplified(title or ""))
+
+
+@dataclass
+class _Keys:
+    titles: list[str]
+    first_authors: list[str]
+    years: list[int | None]
+    dois: list[str]
+
+
+def _keys(records: Sequence[Record]) -> _Keys:
+    titles = _simplified_many([r.title_zh or r.title_en or "" for r in records])
+    authors = _simplified_many([r.authors[0] if r.authors else "" for r in records])
+    return _Keys(titles=[_fold(t) for t in titles], first_authors=[_fold(a) for a in authors],
+                 years=[r.year for r in records], dois=[(r.doi or "").strip().lower() for r in records])
+
+
+class _Groups:
+    """Union-find over record indices that also tracks each group's years and first authors, so that
+    a chain of near-duplicates (2017 ~ no year ~ 2012) cannot join records that contradict each other."""
+
+    def __init__(self, keys: _Keys) -> None:
+        n = len(keys.titles)
+        self.parent = list(range(n))
+        self.years = [{y} if y else set() for y in keys.years]
+        self.authors = [{a} if a else set() for a in keys.first_authors]
+
+    def find(self, i: int) -> int:
+        while self.parent[i] != i:
+            self.parent[i] = self.parent[self.parent[i]]
+            i = self.parent[i]
+        return i
+
+    def consistent(self, i: int, j: int) -> bool:
+        a, b = self.find(i), self.find(j)
+        return len(self.years[a] | self.years[b]) <= 1 and len(self.authors[a] | self.authors[b]) <= 1
+
+    def union(self, i: int, j: int) -> None:
+        a, b = sorted((self.find(i), self.find(j)))
+        if a != b:
+            self.parent[b] = a
+            self.years[a] |= self.years[b]
+            self.authors[a] |= self.authors[b]
+
+
+def _bigrams(title: str) -> set[str]:
+    return {title[i:i + 2] for i in range(len(title) - 1)} or {title}
+
+
+def _same_numbers(keys: _Keys, i: int, j: int) -> bool:
+    return NUMBERS.findall(keys.titles[i]) == NUMBERS.findall(keys.titles[j])
+
+
+def find_duplicates(records: Sequence[Record]) -> list[tuple[list[int], list[str]]]:
+    """Groups of duplicate records as (sorted indices, reasons), in order of their first member."""
+    from datasketch import MinHash, MinHashLSH
+
+    keys = _keys(records)
+    uf = _Groups(keys)
+    reasons: dict[tuple[int, int], str] = {}
+
+    def link(i: int, j: int, reason: str) -> None:
+        if uf.find(i) != uf.find(j):
+            reasons[(i, j)] = reason
+            uf.union(i, j)
+
+    seen: dict[object, int] = {}
+    for i in range(len(records)):
+        exact = []
+        if keys.dois[i]:
+            exact.append((("doi", keys.dois[i]), "doi"))
+        if keys.titles[i] and keys.first_authors[i] and keys.years[i]:
+            exact.append((("tay", keys.titles[i], keys.first_authors[i], keys.years[i]), "title+author+year"))
+        for key, reason in exact:
+            if key in seen:
+                link(seen[key], i, reason)
+            else:
+                seen[key] = i
+
+    # One streaming pass: each title is compared with the earlier ones LSH puts in its buckets, then
+    # inserted; no MinHash or shingle set is kept, so memory stays at the LSH index.
+    candidates = [i for i, t in enumerate(keys.titles) if len(t) >= MIN_NEAR_TITLE]
+    signatures = MinHash.generator(([s.encode("utf-8") for s in sorted(_bigrams(keys.titles[i]))]
+                                    for i in candidates), num_perm=NUM_PERM, seed=1)
+    lsh = MinHashLSH(threshold=LSH_THRESHOLD, num_perm=NUM_PERM)
+    for i, signature in zip(candidates, signatures):
+        shingles = _bigrams(keys.titles[i])
+        for j in sorted(lsh.query(signature)):
+            if uf.find(i) == uf.find(j):
+                continue
+            other = _bigrams(keys.titles[j])
+            if len(shingles & other) >= NEAR_SIMILARITY * len(shingles | other) and _same_numbers(keys, i, j) \
+                    and uf.consistent(i, j):
+                link(j, i, "near-title")
+        lsh.insert(i, signature, check_duplication=False)
+
+    members: dict[int, list[int]] = {}
+    for i in range(len(records)):
+        members.setdefault(uf.find(i), []).append(i)
+    why: dict[int, set[str]] = {}
+    for (i, _), reason in reasons.items():
+        why.setdefault(uf.find(i), set()).add(reason)
+    return [(members[root], sorted(why[root])) for root in sorted(members) if len(members[root]) > 1]
+
+
+def merge_group(members: Sequence[Record]) -> Record:
+    """One record from duplicates: each field from the best-ranked member that has it, the longest body."""
+    ranked = sorted(members, key=lambda r: (SOURCE_RANK.get(r.source_kind, OTHER_RANK), r.id))
+    merged = dataclasses.replace(ranked[0])
+    for f in dataclasses.fields(Record):
+        name = f.name
+        if name in ("id", "source", "source_kind", "body", "sources", "cleaning"):
+            continue
+        if name == "indexing":
+            merged.indexing = list(dict.fromkeys(x for r in ranked for x in r.indexing))
+        elif name == "references":
+            merged.references = list(max((r.references for r in ranked), key=len))
+        else:
+            value = next((getattr(r, name) for r in ranked if getattr(r, name) not in (None, "", [])), None)
+            setattr(merged, name, list(value or []) if name in LIST_FIELDS else value)
+    merged.body = max(ranked, key=lambda r: len(r.body or "")).body
+    merged.id = min(r.id for r in members)
+    merged.sources = sorted({s for r in members for s in (r.sources or [r.source])})
+    # Flattened, so that merging an already merged record (a later build) keeps every original id.
+    merged_ids = {i for r in members for i in r.cleaning.get("merged_ids", [r.id])}
+    merged.cleaning = {**ranked[0].cleaning, "merged_ids": sorted(merged_ids)}
+    return merged
+
+
+def merge_duplicates(records: Sequence[Record]) -> tuple[list[Record], list[DuplicateGroup]]:
+    """Records with each duplicate group merged into one (placed where its first member was), and the groups.
+
+    Records that are not duplicates come back unchanged except `sources`, which becomes `[source]`.
+    """
+    groups = find_duplicates(records)
+    first_of: dict[int, tuple[list[int], list[str]]] = {g[0][0]: g for g in groups}
+    grouped = {i for members, _ in groups for i in members}
+    out: list[Record] = []
+    found: list[DuplicateGroup] = []
+    for i, rec in enumerate(records):
+        if i in first_of:
+            members, reasons = first_of[i]
+            merged = merge_group([records[m] for m in members])
+            out.append(merged)
+            found.append(DuplicateGroup(merged.id, sorted(records[m].id for m in members), merged.sources,
+                                        reasons, merged.title_zh or merged.title_en))
+        elif i not in grouped:
+            out.append(dataclasses.replace(rec, sources=list(rec.sources or [rec.source])))
+    return out, found
+
+
+def review_groups(records: Sequence[Record]) -> list[DuplicateGroup]:
+    """For `pipeline duplicates`: groups already merged in a built corpus (records with several
+    `merged_ids`), then duplicate groups still present among the records."""
+    merged = [DuplicateGroup(r.id, list(r.cleaning["merged_ids"]), list(r.sources), ["merged"],
+                             r.title_zh or r.title_en)
+              for r in records if len(r.cleaning.get("merged_ids", [])) > 1]
+    found = [DuplicateGroup(min(records[i].id for i in members), sorted(records[i].id for i in members),
+                            sorted({records[i].source for i in members}), reasons,
+                            records[members[0]].title_zh or records[members[0]].title_en)
+             for members, reasons in find_duplicates(records)]
+    return merged + found
+
+
+def format_groups(groups: Sequence[DuplicateGroup]) -> str:
+    """Plain-text listing, one block per group, for review."""
+    if not groups:
+        return "no duplicate groups"
+    blocks = [f"{g.id}  {len(g.member_ids)} records  ({', '.join(g.reasons)})  {g.title or ''}\n"
+              + "".join(f"    {source}\n" for source in g.sources) for g in groups]
+    return "\n".join(blocks) + f"\n{len(groups)} groups"

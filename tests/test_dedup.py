@@ -1,0 +1,116 @@
+"""Duplicates across page kinds and exports: found, merged with the best field from each source, kept apart
+when they are different papers."""
+import json
+import random
+
+from pipeline.cli import main
+from pipeline.dedup import find_duplicates, merge_duplicates, normalize_title
+from pipeline.exports import read_export
+from pipeline.record import Record
+
+TITLE = "党建引领社区治理的实践逻辑与路径优化"
+MIRROR_BODY = ("黨建引領社區治理的實踐邏輯與路徑優化\n"
+               + "一、問題的提出\n" + "新時代基層治理強調黨建引領，社區是治理的基本單元。" * 40
+               + "\n二、實踐邏輯\n" + "黨組織通過組織嵌入、資源整合與價值引領推動多元共治。" * 40)
+
+EXPORT = f"""RT Journal Article
+A1 王明;李华;
+AD 中国人民大学公共管理学院
+T1 {TITLE}
+JF 中国行政管理
+YR 2021
+IS 05
+OP 47-58
+K1 党建引领;社区治理;基层治理现代化
+AB 党建引领是新时代基层治理的鲜明特征。
+DS CNKI
+DO 10.19735/j.issn.1006-0863.2021.05.06
+"""
+
+
+def the_same_article() -> list[Record]:
+    page = Record(id="c0ffee0000000001", source="raw/cnki/abstract.html", source_kind="cnki", title_zh=TITLE,
+                  authors=["王明", "李华"], affiliations=["中国人民大学公共管理学院", "北京大学政府管理学院"],
+                  journal="中国行政管理", year=2021, issue="5", pages="47-58",
+                  abstract_zh="党建引领是新时代基层治理的鲜明特征。", body="党建引领是新时代基层治理的鲜明特征。",
+                  keywords_zh=["党建引领", "社区治理"], fund="国家社会科学基金项目(20BZZ001)", indexing=["CSSCI"],
+                  url="https://kns.cnki.net/kcms/detail/ZXGL202105006.html")
+    mirror = Record(id="aaaa000000000002", source="raw/mirror/fulltext.html", source_kind="mirror",
+                    title_zh="黨建引領社區治理的實踐邏輯與路徑優化", authors=["王明"], body=MIRROR_BODY)
+    (export,) = read_export("raw/exports/cnki-refworks.txt", EXPORT)
+    return [page, mirror, export]
+
+
+def test_page_mirror_and_export_become_one_record():
+    page, mirror, export = records = the_same_article()
+    merged, groups = merge_duplicates(records)
+    assert len(merged) == 1 and len(groups) == 1
+    rec = merged[0]
+    assert rec.body == MIRROR_BODY  # the full text, from the mirror
+    assert (rec.title_zh, rec.authors, rec.journal, rec.year) == (TITLE, ["王明", "李华"], "中国行政管理", 2021)
+    assert rec.affiliations == page.affiliations and rec.fund == page.fund and rec.indexing == ["CSSCI"]
+    assert rec.url == page.url and rec.source == page.source and rec.source_kind == "cnki"
+    assert rec.doi == "10.19735/j.issn.1006-0863.2021.05.06" and rec.database == "CNKI"  # only the export had them
+    assert rec.sources == sorted([page.source, mirror.source, export.source])
+    assert rec.id == min(r.id for r in records)
+    group = groups[0]
+    assert group.id == rec.id and sorted(group.member_ids) == sorted(r.id for r in records)
+    assert set(group.reasons) == {"title+author+year", "near-title"}
+
+
+def test_merging_is_deterministic_whatever_the_input_order():
+    records = the_same_article() + [Record(id="f" * 16, source="other", title_zh="数字政府建设的地方实践研究",
+                                           authors=["周九"], year=2020)]
+    expected = sorted(r.to_json() for r in merge_duplicates(records)[0])
+    shuffled = records[:]
+    random.Random(7).shuffle(shuffled)
+    assert sorted(r.to_json() for r in merge_duplicates(shuffled)[0]) == expected
+
+
+def test_similar_titles_of_different_papers_stay_apart():
+    records = [
+        Record(id="1", source="a", title_zh="党建引领社区治理研究", authors=["张三"], year=2020),
+        Record(id="2", source="b", title_zh="党建引领乡村治理研究", authors=["李四"], year=2020),
+        Record(id="3", source="c", title_zh="基层党建引领城市社区治理创新的实践研究（上）", authors=["王五"], year=2019),
+        Record(id="4", source="d", title_zh="基层党建引领城市社区治理创新的实践研究（下）", authors=["王五"], year=2019),
+        Record(id="5", source="e", title_zh="新时代党建引领城市基层社区治理创新研究", authors=["赵六"], year=2021),
+        Record(id="6", source="f", title_zh="新时代党建引领城市基层社区治理创新研究", authors=["钱七"], year=2021),
+    ]
+    merged, groups = merge_duplicates(records)
+    assert groups == [] and [r.id for r in merged] == ["1", "2", "3", "4", "5", "6"]
+    assert [r.sources for r in merged] == [["a"], ["b"], ["c"], ["d"], ["e"], ["f"]]
+
+
+def test_a_record_without_year_does_not_chain_two_years_together():
+    title = "清朝西南驿递制度与边疆治理研究"
+    records = [Record(id="1", title_zh=title, authors=["赵平"], year=2012),
+               Record(id="2", title_zh=title, authors=["赵平"]),
+               Record(id="3", title_zh=title, authors=["赵平"], year=2017)]
+    groups = find_duplicates(records)
+    assert len(groups) == 1 and len(groups[0][0]) == 2  # the undated one joins one of them, not both
+
+
+def test_same_doi_merges_across_languages():
+    records = [Record(id="2", title_zh="韧性城市评价", doi="10.1000/ABC", year=2020),
+               Record(id="1", title_en="Evaluating resilient cities", doi="10.1000/abc", year=2020)]
+    merged, groups = merge_duplicates(records)
+    assert len(merged) == 1 and groups[0].reasons == ["doi"]
+    assert merged[0].title_zh == "韧性城市评价" and merged[0].title_en == "Evaluating resilient cities"
+
+
+def test_title_normalization_folds_script_punctuation_space_and_case():
+    assert normalize_title("黨建引領：社區 治理（Ⅱ）") == normalize_title("党建引领社区治理(ii)")
+    assert normalize_title("Digital  Governance: A Review") == "digitalgovernanceareview"
+
+
+def test_duplicates_command_lists_groups_for_review(tmp_path, capsys):
+    (tmp_path / "documents.jsonl").write_text("".join(r.to_json() + "\n" for r in the_same_article()),
+                                              encoding="utf-8")
+    assert main(["duplicates", "--corpus", str(tmp_path), "--format", "json"]) == 0
+    (group,) = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert len(group["member_ids"]) == 3 and group["title"] == TITLE
+    merged, _ = merge_duplicates(the_same_article())
+    (tmp_path / "documents.jsonl").write_text(merged[0].to_json() + "\n", encoding="utf-8")
+    assert main(["duplicates", "--corpus", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    assert "3 records  (merged)" in out and "raw/mirror/fulltext.html" in out and out.endswith("1 groups\n")
