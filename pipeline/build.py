@@ -85,14 +85,17 @@ def segmentation_version() -> str:
     return digest.hexdigest()[:16]
 
 
-def write_atomic(path: Path, data: bytes) -> None:
+def write_atomic(path: Path, data: bytes, durable: bool = True) -> None:
+    """Write under a temporary name, then move into place. `durable` also survives a power cut (fsync);
+    cache entries skip it: a lost one is only re-ingested."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
+            if durable:
+                fh.flush()
+                os.fsync(fh.fileno())
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -103,9 +106,10 @@ def _cache_key(content_hash: str) -> str:
     return f"{content_hash[:32]}-{ingest_code_version()}"
 
 
-def _ingest_job(args: tuple[str, str]) -> tuple[str, IngestResult]:
+def _ingest_job(args: tuple[str, str]) -> tuple[str, bytes]:
+    """Ingest one input into its cache entry (serialized in the worker: the parent only writes bytes)."""
     path, source = args
-    return path, ingest_file(Path(path), source)
+    return path, _cache_entry(ingest_file(Path(path), source))
 
 
 def _fingerprints(files: list[Path], previous: dict) -> dict[str, dict]:
@@ -166,8 +170,8 @@ def build(raw: str | Path = "corpus/raw", out: str | Path = "corpus/build", jobs
     unchanged = (not todo and (out / DOCUMENTS).exists() and previous.get("ingest_code") == ingest_code_version()
                  and {s: i["cache"] for s, i in previous.get("inputs", {}).items()} == keys)
     if not unchanged:
-        for path, result in run_ingest(todo, jobs, progress, engine, scheduler):
-            write_atomic(cache_dir / f"{keys[path]}.jsonl", _cache_entry(result))
+        for path, entry in run_ingest(todo, jobs, progress, engine, scheduler):
+            write_atomic(cache_dir / f"{keys[path]}.jsonl", entry, durable=False)
     manifest = {"ingest_code": ingest_code_version(), "segmentation": segmentation_version(), "inputs": {}}
     out.mkdir(parents=True, exist_ok=True)
     documents = None if unchanged else _SortedLines(out / DOCUMENTS)
@@ -257,7 +261,7 @@ class _SortedLines:
 
 def run_ingest(todo: list[tuple[str, str]], jobs: int | None, progress: bool, engine: str = "local",
                scheduler: str | None = None):
-    """Ingest the changed inputs: (path, result) pairs in input order."""
+    """Ingest the changed inputs: (path, cache entry bytes) pairs in input order."""
     bar = None
     if progress and len(todo) > 20:
         from tqdm import tqdm

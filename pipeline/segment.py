@@ -590,7 +590,11 @@ def write_tokens(records: Iterable[Record] | None, build_dir: Path,
     else:
         ordered = sorted(records, key=lambda r: r.id)
         stream = functools.partial(iter, ordered)
-    keywords = sorted({k for record in stream() for k in record.keywords_zh})
+    if records is None:  # only the keywords: no need to build whole records for this pass
+        with open(documents, encoding="utf-8") as fh:
+            keywords = sorted({k for line in fh if line.strip() for k in json.loads(line)["keywords_zh"]})
+    else:
+        keywords = sorted({k for record in stream() for k in record.keywords_zh})
     segmenter = get_segmenter(lexicon_path, keywords, **options)
     stats = TokenStats(lexicon_terms=len(segmenter.terms), rejected_terms=len(segmenter.rejected))
 
@@ -602,26 +606,25 @@ def write_tokens(records: Iterable[Record] | None, build_dir: Path,
     fingerprint = hashlib.sha256()
     cached = _cached_rows(build_dir / TOKEN_CACHE_FILE)
 
-    def plan() -> Iterator[tuple[Record, str, tuple | None]]:
-        """Each record with its cache key and its cached tokens (None: to be segmented)."""
-        old = next(cached, None)
-        for record in stream():
-            key = _cache_key(segmenter, record)
-            while old is not None and old["id"] < record.id:
-                old = next(cached, None)
-            hit = old is not None and old["id"] == record.id and old["key"] == key
-            yield record, key, (old["tokens_zh"], old["tokens_en"]) if hit else None
+    def plan() -> Iterator[tuple[str, Record | str, dict | None]]:
+        """(id, record or its JSON line, the previous run's cache row for it or None), in id order."""
+        if records is None:
+            with open(documents, encoding="utf-8") as fh:
+                items = ((line[7:line.index('"', 7)], line) for line in fh if line.strip())  # `{"id":"…"`
+                yield from _with_cached_rows(items, cached)
+        else:
+            yield from _with_cached_rows(((r.id, r) for r in stream()), cached)
 
     try:
         spec = (str(lexicon_path) if lexicon_path is not None else None, keywords, options)
-        for record, key, tokens, reused in _segment_in_order(plan(), segmenter, spec, jobs):
+        for record_id, key, tokens, reused in _segment_in_order(plan(), segmenter, spec, jobs):
             zh, en = tokens
             stats.reused += reused
             stats.segmented += not reused
             stats.documents += 1
-            fingerprint.update(f"{record.id}\0{key}\n".encode())
-            tokens_out.add({"id": record.id, "tokens_zh": zh, "tokens_en": en})
-            cache_out.add({"id": record.id, "key": key, "tokens_zh": zh, "tokens_en": en})
+            fingerprint.update(f"{record_id}\0{key}\n".encode())
+            tokens_out.add({"id": record_id, "tokens_zh": zh, "tokens_en": en})
+            cache_out.add({"id": record_id, "key": key, "tokens_zh": zh, "tokens_en": en})
         cached.close()
         tokens_out.close()
         cache_out.close()
@@ -647,48 +650,66 @@ _BATCH_DOCS = 64
 _worker_segmenter: Segmenter | None = None
 
 
+def _with_cached_rows(items: Iterator[tuple[str, object]], cached: Iterator[dict]) -> Iterator[tuple]:
+    old = next(cached, None)
+    for record_id, item in items:
+        while old is not None and old["id"] < record_id:
+            old = next(cached, None)
+        yield record_id, item, old if old is not None and old["id"] == record_id else None
+
+
+def _tokens_unless_cached(segmenter: Segmenter, item: Record | str, old_key: str | None) -> tuple[str, tuple | None]:
+    """(cache key, tokens); tokens are None when the key equals the cached one (reuse those)."""
+    record = item if isinstance(item, Record) else Record.from_dict(json.loads(item))
+    key = _cache_key(segmenter, record)
+    return key, None if key == old_key else segmenter.segment_record(record)
+
+
 def _init_worker(lexicon: str | None, keywords: list[str], options: dict) -> None:
     global _worker_segmenter
     _worker_segmenter = get_segmenter(lexicon, keywords, **options)
 
 
-def _segment_batch(records: list[Record]) -> list[tuple[list[str], list[str]]]:
-    return [_worker_segmenter.segment_record(r) for r in records]
+def _segment_batch(batch: list[tuple[Record | str, str | None]]) -> list[tuple[str, tuple | None]]:
+    return [_tokens_unless_cached(_worker_segmenter, item, old_key) for item, old_key in batch]
 
 
-def _segment_in_order(plan: Iterator[tuple[Record, str, tuple | None]], segmenter: Segmenter, spec: tuple,
-                      jobs: int) -> Iterator[tuple[Record, str, tuple, bool]]:
-    """(record, key, tokens, reused) in plan order. Records to segment are batched to worker processes
-    when `jobs` > 1 and there is more than one batch of work; a bounded window of batches is in flight."""
+def _segment_in_order(plan: Iterator[tuple[str, Record | str, dict | None]], segmenter: Segmenter, spec: tuple,
+                      jobs: int) -> Iterator[tuple[str, str, tuple, bool]]:
+    """(id, key, tokens, reused) in plan order. All per-record work (parsing, cache key, segmentation)
+    runs in worker processes when `jobs` > 1 and there is more than one batch; a bounded window of
+    batches is in flight."""
     from concurrent.futures import ProcessPoolExecutor
 
     pool, pending = None, collections.deque()
 
     def batches() -> Iterator[list]:
         batch = []
-        for item in plan:
-            batch.append(item)
-            if sum(tokens is None for _, _, tokens in batch) >= _BATCH_DOCS:
+        for entry in plan:
+            batch.append(entry)
+            if len(batch) >= _BATCH_DOCS:
                 yield batch
                 batch = []
         if batch:
             yield batch
 
-    def finish(batch: list, results: list) -> Iterator[tuple[Record, str, tuple, bool]]:
-        work = iter(results)
-        for record, key, tokens in batch:
-            yield (record, key, tokens, True) if tokens is not None else (record, key, next(work), False)
+    def finish(batch: list, results: list) -> Iterator[tuple[str, str, tuple, bool]]:
+        for (record_id, _, old), (key, tokens) in zip(batch, results):
+            if tokens is None:
+                yield record_id, key, (old["tokens_zh"], old["tokens_en"]), True
+            else:
+                yield record_id, key, tokens, False
 
     try:
         for n, batch in enumerate(batches()):
-            todo = [record for record, _, tokens in batch if tokens is None]
-            if jobs > 1 and n >= 1 and pool is None and todo:
+            work = [(item, old["key"] if old else None) for _, item, old in batch]
+            if jobs > 1 and n >= 1 and pool is None:
                 pool = ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker, initargs=spec)
             if pool is None:
-                yield from finish(batch, [segmenter.segment_record(r) for r in todo])
+                yield from finish(batch, [_tokens_unless_cached(segmenter, item, key) for item, key in work])
                 continue
-            pending.append((batch, pool.submit(_segment_batch, todo)))
-            while len(pending) > jobs * 2:
+            pending.append((batch, pool.submit(_segment_batch, work)))
+            while len(pending) > jobs * 4:
                 done_batch, future = pending.popleft()
                 yield from finish(done_batch, future.result())
         while pending:
