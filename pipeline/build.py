@@ -20,8 +20,9 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from pipeline.ingest import SIDECAR, IngestResult, ingest_file, iter_input_files
+from pipeline.ingest import SIDECARS, IngestResult, ingest_file, iter_input_files
 from pipeline import segment
+from pipeline.record import Record
 from pipeline.segment import TokenStats, write_tokens
 
 DOCUMENTS = "documents.jsonl"
@@ -44,14 +45,18 @@ class BuildSummary:
     spam_blocks: int = 0
     converted_t2s: int = 0
     kinds: Counter = field(default_factory=Counter)
+    duplicate_groups: int = 0
+    merged: int = 0
     out: Path | None = None
     tokens: TokenStats | None = None
 
     def report(self) -> str:
         kinds = ", ".join(f"{k} {n}" for k, n in sorted(self.kinds.items()))
         lines = [f"inputs: {self.inputs} ({self.inputs - self.reused} processed, {self.reused} unchanged)",
-                 f"records: {self.records}" + (f" ({kinds})" if kinds else ""),
+                 f"records: {self.records}" + (f" (before merging: {kinds})" if kinds else ""),
                  f"spam blocks removed: {self.spam_blocks}",
+                 f"duplicates merged: {self.merged + self.duplicate_groups} records into {self.duplicate_groups}"
+                 " (`python -m pipeline duplicates` lists them)",
                  f"pages converted from traditional: {self.converted_t2s}",
                  f"failures: {len(self.failures)}"]
         lines += [f"  {source}: {reason}" for source, reason in self.failures]
@@ -118,8 +123,8 @@ def _fingerprints(files: list[Path], previous: dict) -> dict[str, dict]:
     out = {}
     for path in files:
         source = path.as_posix()
-        # A fetch sidecar (charset, final URL) changes the records as much as the page does.
-        parts = [path, path.with_name(path.name + SIDECAR)]
+        # Sidecars (a fetch's charset and final URL, a table's column mapping) change the records too.
+        parts = [path, *(path.with_name(path.name + suffix) for suffix in SIDECARS)]
         stats = [(p.stat().st_size, p.stat().st_mtime_ns) if p.exists() else None for p in parts]
         old = previous.get(source, {})
         if old.get("stat") == [list(s) if s else None for s in stats] and old.get("sha256"):
@@ -152,10 +157,12 @@ def _cache_entry(result: IngestResult) -> bytes:
 
 
 def build(raw: str | Path = "corpus/raw", out: str | Path = "corpus/build", jobs: int | None = None,
-          progress: bool = True, engine: str = "local", scheduler: str | None = None) -> BuildSummary:
+          progress: bool = True, engine: str = "local", scheduler: str | None = None,
+          dedup: bool = True) -> BuildSummary:
     """Rebuild `out` from every input under `raw`, re-processing only what changed.
 
-    Records stream from the per-input cache to the output (only ids and offsets are held in memory)."""
+    Records stream from the per-input cache to the output in bounded memory. With `dedup`, duplicates
+    across inputs (same DOI, same title + first author + year, near-identical titles) are merged."""
     raw, out = Path(raw), Path(out)
     if not raw.is_dir():
         raise FileNotFoundError(f"{raw}: no such input directory")
@@ -196,6 +203,9 @@ def build(raw: str | Path = "corpus/raw", out: str | Path = "corpus/build", jobs
         if documents is not None:
             documents.commit()
             _prune_cache(cache_dir, set(keys.values()))
+            if dedup:
+                summary.duplicate_groups, summary.merged = merge_duplicate_lines(out / DOCUMENTS)
+                summary.records -= summary.merged
     finally:
         if documents is not None:
             documents.discard()
@@ -205,6 +215,46 @@ def build(raw: str | Path = "corpus/raw", out: str | Path = "corpus/build", jobs
         summary.tokens = write_tokens(None, out, jobs=jobs or os.cpu_count() or 1)
         write_atomic(out / MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=1, sort_keys=True).encode())
     return summary
+
+
+def merge_duplicate_lines(documents: Path) -> tuple[int, int]:
+    """Merge duplicate records of a sorted documents.jsonl in place; returns (groups, records merged away).
+
+    Duplicates are found on light records (title, first author, year, DOI); only the members of a
+    group are read in full, and the merged record takes the place of its smallest member id."""
+    from pipeline.dedup import find_duplicates, merge_group
+
+    light = []
+    with open(documents, encoding="utf-8") as fh:
+        for line in fh:
+            data = json.loads(line)
+            light.append(Record(id=data["id"], title_zh=data["title_zh"], title_en=data["title_en"],
+                                authors=data["authors"][:1], year=data["year"], doi=data["doi"]))
+    groups = [[light[i].id for i in members] for members, _ in find_duplicates(light)]
+    del light
+    if not groups:
+        return 0, 0
+    group_of = {member: n for n, members in enumerate(groups) for member in members}
+    members: dict[int, list[Record]] = {}
+    with open(documents, encoding="utf-8") as fh:
+        for line in fh:
+            record_id = _record_id(line.encode())
+            if record_id in group_of:
+                members.setdefault(group_of[record_id], []).append(Record.from_dict(json.loads(line)))
+    merged = {min(r.id for r in group): merge_group(group) for group in members.values()}
+    sorted_lines = _SortedLines(documents)
+    try:
+        with open(documents, "rb") as fh:
+            for line in fh:
+                record_id = _record_id(line)
+                if record_id in merged:
+                    sorted_lines.add((merged[record_id].to_json() + "\n").encode())
+                elif record_id not in group_of:
+                    sorted_lines.add(line)
+        sorted_lines.commit()
+    finally:
+        sorted_lines.discard()
+    return len(groups), sum(len(g) - 1 for g in groups)
 
 
 def _record_id(line: bytes) -> str:

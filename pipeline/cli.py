@@ -18,13 +18,25 @@ DEFAULT_BUILD = Path("corpus/build")
 def cmd_ingest(args: argparse.Namespace) -> int:
     from pipeline.ingest import ingest_paths
 
+    mapping = None
+    if args.map or args.map_config:
+        from pipeline.exports import ColumnMapping
+
+        try:
+            mapping = ColumnMapping.from_file(args.map_config) if args.map_config else ColumnMapping()
+            mapping = mapping.updated(ColumnMapping.from_args(args.map or []))
+        except (OSError, ValueError) as exc:
+            print(f"error: column mapping: {exc}", file=sys.stderr)
+            return 2
     out = open(args.output, "w", encoding="utf-8") if args.output else sys.stdout
     failures = 0
     try:
-        for result in ingest_paths(args.paths):
+        for result in ingest_paths(args.paths, mapping=mapping):
             if result.error:
                 failures += 1
                 print(f"{result.source}: {result.error}", file=sys.stderr)
+            for warning in result.warnings:
+                print(f"{result.source}: warning: {warning}", file=sys.stderr)
             for record in result.records:
                 out.write(record.to_json() + "\n")
     finally:
@@ -37,7 +49,7 @@ def cmd_build(args: argparse.Namespace) -> int:
     from pipeline.build import build
 
     summary = build(args.raw, args.out, jobs=args.jobs, progress=not args.quiet, engine=args.engine,
-                    scheduler=args.scheduler)
+                    scheduler=args.scheduler, dedup=not args.no_dedup)
     print(summary.report())
     return 1 if summary.failures else 0
 
@@ -289,6 +301,9 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("paths", nargs="+", type=Path, help="files or directories (recursed)")
     p.add_argument("--format", choices=["jsonl"], default="jsonl")
     p.add_argument("-o", "--output", type=Path, help="write records here instead of stdout")
+    p.add_argument("--map", action="append", metavar="FIELD=COLUMN",
+                   help="read tables (CSV/Excel/JSON Lines) with this column for this record field (repeatable)")
+    p.add_argument("--map-config", type=Path, metavar="FILE", help="column mapping file (TOML or JSON)")
     p.set_defaults(func=cmd_ingest)
 
     p = sub.add_parser("build", help="rebuild the corpus incrementally (what `make corpus` runs)")
@@ -298,6 +313,7 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("--engine", choices=["local", "dask"], default="local",
                    help="local worker processes, or a Dask cluster")
     p.add_argument("--scheduler", help="Dask scheduler address (default: start a local cluster)")
+    p.add_argument("--no-dedup", action="store_true", help="keep duplicates across inputs as separate records")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     p.set_defaults(func=cmd_build)
 

@@ -19,6 +19,8 @@ from pipeline.record import Record, make_id
 
 MAX_BYTES = int(os.environ.get("PIPELINE_MAX_BYTES", 20 * 1024 * 1024))
 SIDECAR = ".meta.json"  # written by `pipeline fetch` beside each stored response
+MAPPING = ".map.toml"  # a column mapping for the table beside it (see pipeline.exports.table)
+SIDECARS = (SIDECAR, MAPPING)
 RECORD_KEYS = ("title_zh", "abstract_zh", "body")
 
 
@@ -41,27 +43,37 @@ def iter_input_files(paths: Iterable[Path]) -> Iterator[Path]:
         if path.is_dir():
             for child in sorted(p for p in path.rglob("*") if p.is_file()):
                 rel = child.relative_to(path)
-                if not any(part.startswith(".") for part in rel.parts) and not child.name.endswith(SIDECAR):
+                if not any(part.startswith(".") for part in rel.parts) and not child.name.endswith(SIDECARS):
                     yield child
         else:
             yield path
 
 
-def ingest_paths(paths: Iterable[Path]) -> Iterator[IngestResult]:
+def ingest_paths(paths: Iterable[Path], mapping=None) -> Iterator[IngestResult]:
     for path in iter_input_files(paths):
-        yield ingest_file(path)
+        yield ingest_file(path, mapping=mapping)
 
 
-def ingest_file(path: Path, source: str | None = None) -> IngestResult:
+def ingest_file(path: Path, source: str | None = None, mapping=None) -> IngestResult:
+    """Records of one input file. `mapping` (a ColumnMapping) reads a table's columns; without one, a
+    `FILE.map.toml` beside the file is used when present."""
     source = source or str(path)
     result = IngestResult(source)
     try:
         raw = path.read_bytes()
+        mapping_file = path.with_name(path.name + MAPPING)
+        if mapping is None and mapping_file.exists():
+            from pipeline.exports import ColumnMapping
+
+            mapping = ColumnMapping.from_file(mapping_file)
     except OSError as exc:
         result.error = f"cannot read file ({exc.strerror or exc})"
         return result
+    except ValueError as exc:
+        result.error = f"bad column mapping {mapping_file.name}: {exc}"
+        return result
     try:
-        result.records = ingest_bytes(raw, source, path.name, _sidecar(path), result.warnings)
+        result.records = ingest_bytes(raw, source, path.name, _sidecar(path), result.warnings, mapping)
     except (DecodeError, ExtractionError, InputError) as exc:
         result.error = str(exc)
     return result
@@ -78,19 +90,42 @@ def _sidecar(path: Path) -> dict:
 
 
 def ingest_bytes(raw: bytes, source: str, name: str = "", meta: dict | None = None,
-                 warnings: list[str] | None = None) -> list[Record]:
+                 warnings: list[str] | None = None, mapping=None) -> list[Record]:
     meta = meta or {}
     warnings = warnings if warnings is not None else []
     if len(raw) > MAX_BYTES:
         raise InputError(f"file too large ({len(raw) / 2**20:.1f} MiB > {MAX_BYTES / 2**20:.0f} MiB limit; "
                          "set PIPELINE_MAX_BYTES to raise it)")
+    from pipeline import exports
+
+    if raw.startswith(exports.EXCEL_MAGIC):
+        return _export_records(lambda: exports.read_export_bytes(source, raw, mapping))
     text, encoding = decode_bytes(raw, meta.get("charset"))
-    if name.endswith(".jsonl"):
+    if name.endswith(".jsonl") and mapping is None:
         return read_record_lines(text, raw, source, warnings)
+    # Database exports (Refworks, EndNote, NoteExpress, E-Study, WoS, RIS, tables) are known by content.
+    fmt = None if _HTML_START.match(text) else exports.detect_format(text) or ("table" if mapping else None)
+    if fmt:
+        return _export_records(lambda: exports.read_export(source, text, fmt, mapping))
     page = Page(source=source, raw=raw, text=text, encoding=encoding, url=meta.get("final_url") or meta.get("url"))
     if page.is_html and not re.search(r"</(html|body)\s*>", text[-4096:], re.I):
         warnings.append("truncated HTML (no closing </body> or </html>): the record may be incomplete")
     return [extract_page(page)]
+
+
+_HTML_START = re.compile(r"\s*<", re.S)
+
+
+def _export_records(read) -> list[Record]:
+    from pipeline.exports import ExportError
+
+    try:
+        records = read()
+    except ExportError as exc:
+        raise InputError(str(exc)) from exc
+    for rec in records:
+        finish_record(rec)
+    return records
 
 
 def extract_page(page: Page) -> Record:
@@ -130,6 +165,7 @@ def finish_record(rec: Record) -> None:
     rec.cleaning["converted_t2s"] = normalize_record(rec)
     if not rec.body:
         rec.body = rec.abstract_zh or rec.abstract_en or ""
+    rec.sources = rec.sources or [rec.source]
 
 
 def read_record_lines(text: str, raw: bytes, source: str, warnings: list[str]) -> list[Record]:

@@ -1,4 +1,5 @@
 """`make corpus`: incremental, atomic, deterministic."""
+import json
 import shutil
 
 import pytest
@@ -113,3 +114,22 @@ def test_sorted_lines_merges_spilled_runs(tmp_path):
     assert len(writer.runs) > 10
     assert (tmp_path / "documents.jsonl").read_bytes() == b"".join(lines)
     assert [p.name for p in tmp_path.iterdir()] == ["documents.jsonl"]
+
+
+def test_duplicates_across_inputs_are_merged_with_provenance(raw, tmp_path):
+    seed = (raw / "003_9b1384a9c2849d8b.txt").read_text(encoding="utf-8")
+    (raw / "copy_of_003.txt").write_text(seed.replace("主站蜘蛛池模板", "主站蜘蛛池模板 "), encoding="utf-8")
+    export = raw / "list.jsonl"
+    export.write_text('{"id": "x1", "title_zh": "協作型共治下的超大社區治理之道", "authors": ["陈俊"], "year": 2025,'
+                      ' "doi": "10.1234/jnlt.2025.01"}\n', encoding="utf-8")
+    summary = build(raw, tmp_path / "build", jobs=1, progress=False)
+    assert (summary.duplicate_groups, summary.merged) == (1, 2)
+    lines = (tmp_path / "build" / "documents.jsonl").read_text(encoding="utf-8").splitlines()
+    merged = [json.loads(line) for line in lines if "超大社区" in (json.loads(line)["title_zh"] or "")]
+    assert len(lines) == 4 and len(merged) == 1
+    assert sorted(merged[0]["sources"]) == sorted(str(p) for p in (raw / "003_9b1384a9c2849d8b.txt",
+                                                                  raw / "copy_of_003.txt", export))
+    assert merged[0]["doi"] == "10.1234/jnlt.2025.01" and "保洁阿姨的一天" in merged[0]["body"]
+    assert merged[0]["id"] == min(merged[0]["cleaning"]["merged_ids"])
+    unmerged = build(raw, tmp_path / "nodedup", jobs=1, progress=False, dedup=False)
+    assert summary.records == 4 and unmerged.records == 6 and unmerged.merged == 0
