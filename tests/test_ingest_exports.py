@@ -22,11 +22,15 @@ def test_build_reads_pages_and_every_real_export_file(tmp_path):
     summary = build(raw, tmp_path / "build", jobs=1, progress=False)
     assert not summary.failures, summary.failures
     assert summary.kinds["export"] == 20 + 20 + 307 + 55
-    assert summary.records == 4 + 402
+    # One article is in two of the NoteExpress files: merged into one record listing both sources.
+    assert (summary.duplicate_groups, summary.merged, summary.records) == (1, 1, 4 + 402 - 1)
     records = [json.loads(line) for line in (tmp_path / "build" / "documents.jsonl").open(encoding="utf-8")]
     wanfang = [r for r in records if r["source"].endswith("demo_wanfang_202101.NET")]
     assert all(r["title_zh"] and r["year"] for r in wanfang)
     assert any(r["title_en"] and r["abstract_en"] for r in wanfang)
+    merged = [r for r in records if len(r["sources"]) > 1]
+    assert [(r["title_zh"], sorted(s.rsplit("/", 1)[1] for s in r["sources"])) for r in merged] == [
+        ("基于公共行政理念的政府公共关系发展历程探析", ["cnki2bibtex_mixed.net", "cnki2bibtex_withLineBreakInAddress.net"])]
 
 
 def test_a_table_with_a_mapping_sidecar(tmp_path):
