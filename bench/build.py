@@ -7,7 +7,8 @@ distinct so that it is a new document). Reported:
   same inputs in one process;
 - speedup of `--jobs 2` over `--jobs 1`;
 - a no-op rebuild against the full build;
-- peak memory (max RSS of the build process) at 1× and 4× the corpus.
+- peak memory (max RSS of the build process) at 1× and 4× the corpus;
+- the same full build with duplicate merging on (the default; the others leave it off).
 Run: `python bench/build.py [--scale N]` (about 5 minutes at the default scale on 2 cores).
 """
 from __future__ import annotations
@@ -56,15 +57,16 @@ BUILD = """
 import resource, sys, time
 from pipeline.build import build
 start = time.perf_counter()
-summary = build(sys.argv[1], sys.argv[2], jobs=int(sys.argv[3]), progress=False)
+summary = build(sys.argv[1], sys.argv[2], jobs=int(sys.argv[3]), progress=False, dedup=sys.argv[4] == "1")
 seconds = time.perf_counter() - start
 print(seconds, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, summary.records)
 """
 
 
-def run_build(raw: Path, out: Path, jobs: int) -> tuple[float, int, int]:
-    """(seconds, peak RSS of the build process in KiB, records) of one `build` in a fresh process."""
-    done = subprocess.run([sys.executable, "-c", BUILD, str(raw), str(out), str(jobs)], cwd=ROOT,
+def run_build(raw: Path, out: Path, jobs: int, dedup: bool = False) -> tuple[float, int, int]:
+    """(seconds, peak RSS of the build process in KiB, records) of one `build` in a fresh process.
+    The scaling runs leave dedup off: the replicated copies are exact duplicates it would merge."""
+    done = subprocess.run([sys.executable, "-c", BUILD, str(raw), str(out), str(jobs), str(int(dedup))], cwd=ROOT,
                           capture_output=True, text=True, check=True)
     seconds, rss, records = done.stdout.split()
     return float(seconds), int(rss), int(records)
@@ -105,6 +107,7 @@ def main() -> None:
         noop, _, _ = run_build(raw1, work / "b1", jobs=1)
         full2, _, _ = run_build(raw1, work / "b2", jobs=2)
         full4, rss4, records4 = run_build(raw4, work / "b4", jobs=1)
+        with_dedup, _, deduped = run_build(raw1, work / "bd", jobs=1, dedup=True)
         base = ceiling(raw1)
         print(f"## Build at scale ({machine()})")
         print(f"1x corpus: {size1 / 1e6:.1f} MB, {records1} records; 4x: {size4 / 1e6:.1f} MB, {records4} records")
@@ -114,6 +117,8 @@ def main() -> None:
         print(f"- throughput ratio build / ceiling: {base / full1:.2f}x")
         print(f"- full build --jobs 2: {full2:.1f} s; speedup over --jobs 1: {full1 / full2:.2f}x")
         print(f"- no-op rebuild: {noop:.2f} s = {100 * noop / full1:.1f}% of the full build")
+        print(f"- full build --jobs 1 with duplicate merging (the default): {with_dedup:.1f} s, "
+              f"{records1 - deduped} of {records1} records merged away")
         print(f"- peak RSS: 1x {rss1 / 1024:.0f} MiB, 4x {rss4 / 1024:.0f} MiB; ratio {rss4 / rss1:.2f}")
     finally:
         shutil.rmtree(work, ignore_errors=True)
