@@ -1,5 +1,16 @@
 """Bilingual academic corpus and text-mining pipeline for Chinese social-science research.
 
+Building the corpus (what `make corpus` and `python -m pipeline build|ingest|fetch|segment` run):
+
+    pipeline.build_corpus("corpus/raw", "corpus/build")     # incremental, atomic; returns a summary
+    for result in pipeline.ingest_paths(["saved/"]):         # records (pipeline.Record) of each file
+        result.records, result.error
+    pipeline.segment_texts(["党建引领下的社区治理"])          # [['党建引领', '社区治理']]
+    pipeline.fetch_urls(urls, "corpus/raw")                  # polite download (robots.txt, delays)
+    pipeline.read_export_file("download.txt")                # CNKI/Wanfang/CiteSpace exports → records
+    pipeline.write_export(records, "citespace", "out/")      # back out: CiteSpace, CSV, RIS
+    pipeline.merge_duplicates(records)                       # (merged records, duplicate groups)
+
 Analysis in a notebook (the same functions the CLI commands call; results are tidy DataFrames):
 
     import pipeline
@@ -21,6 +32,13 @@ from pipeline.record import Record
 # Heavy modules load on first use, so `import pipeline` stays fast. The names differ from the module
 # names: importing a submodule would replace a same-named attribute.
 _LAZY = {
+    "build_corpus": "pipeline.build",
+    "ingest_paths": "pipeline.ingest",
+    "segment_texts": "pipeline.segment",
+    "fetch_urls": "pipeline.fetch",
+    "read_export_file": "pipeline.exports",
+    "write_export": "pipeline.exports",
+    "merge_duplicates": "pipeline.dedup",
     "load_corpus": "pipeline.corpus",
     "Corpus": "pipeline.corpus",
     "load_concepts": "pipeline.concepts",
@@ -29,6 +47,8 @@ _LAZY = {
     "build_glossary": "pipeline.glossary",
     "plot_trends": "pipeline.plot",
 }
+
+_RENAMED = {"build_corpus": "build"}  # `pipeline.build` is the module
 
 # Submodules reachable after a plain `import pipeline` (loaded on first use).
 _MODULES = ("topics",)
@@ -40,7 +60,7 @@ def __getattr__(name: str):
     if name in _LAZY:
         import importlib
 
-        return getattr(importlib.import_module(_LAZY[name]), name)
+        return getattr(importlib.import_module(_LAZY[name]), _RENAMED.get(name, name))
     if name in _MODULES:
         import importlib
 

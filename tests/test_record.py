@@ -18,3 +18,13 @@ def test_make_id_is_stable_and_index_sensitive():
     assert make_id(b"abc") == make_id(b"abc")
     assert make_id(b"abc", 1) != make_id(b"abc", 0)
     assert len(make_id(b"abc")) == 16
+
+
+def test_notebook_api_names_resolve():
+    import pipeline
+    import pipeline.build  # noqa: F401  (a submodule import must not shadow the API names)
+
+    assert pipeline.build_corpus.__name__ == "build"
+    assert pipeline.segment_texts(["党建引领下的社区治理"]) == [["党建引领", "社区治理"]]
+    for name in ("ingest_paths", "fetch_urls", "read_export_file", "write_export", "merge_duplicates", "load_corpus"):
+        assert callable(getattr(pipeline, name)), name
