@@ -30,13 +30,13 @@ HELD_OUT = EXTERNAL / "readability-zh-pages"
 
 
 def generic(html: str) -> str:
-    return main_text(lxml.html.document_fromstring(html), html)
+    return main_text(lxml.html.document_fromstring(html))
 
 
 def generic_with_metadata(html: str) -> str:
     tree = lxml.html.document_fromstring(html)
     page_metadata(tree)
-    return main_text(tree, html)
+    return main_text(tree)
 
 
 EXTRACTORS = {

@@ -13,7 +13,7 @@ HAND_LABELLED = EXTERNAL / "chinese-web-content-extraction"
 
 
 def extract(html: str) -> str:
-    return main_text(lxml.html.document_fromstring(html), html)
+    return main_text(lxml.html.document_fromstring(html))
 
 
 @pytest.fixture(scope="module")

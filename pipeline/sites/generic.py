@@ -170,10 +170,9 @@ class _BlockCollector:
         self._flush()
 
 
-def main_text(tree: lxml_html.HtmlElement, html: str) -> str:
+def main_text(tree: lxml_html.HtmlElement) -> str:
     """The article's text, one paragraph per line, without navigation, comments and footers.
 
-    `html` (the same page as text) is part of the ingest's call signature; the tree is all this needs.
     An empty string means the page has no prose (a link hub, a page whose text is loaded by script).
     """
     collector = _BlockCollector()
@@ -302,7 +301,7 @@ def extract(page: Page) -> Record:
         rec.title_zh = info["title"]
         rec.date = info["date"]
         rec.authors = [info["author"]] if info["author"] else []
-        rec.body = main_text(page.tree, page.text)
+        rec.body = main_text(page.tree)
     else:
         lines = page.lines
         rec.title_zh = lines[0] if lines else None
