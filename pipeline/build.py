@@ -267,7 +267,7 @@ class _SortedLines:
     """Record lines in any order → `target` sorted by id, atomically, in bounded memory: runs of up to
     `run_bytes` are sorted in memory and spilled to temporary files, then merged."""
 
-    def __init__(self, target: Path, run_bytes: int = 64 * 2**20):
+    def __init__(self, target: Path, run_bytes: int = 16 * 2**20):
         self.target, self.run_bytes = target, run_bytes
         self.tmpdir = Path(tempfile.mkdtemp(dir=target.parent, prefix=f".{target.name}.runs."))
         self.buffer: list[bytes] = []

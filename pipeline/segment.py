@@ -477,7 +477,7 @@ TOKENS_FILE = "tokens.parquet"
 # fingerprint of the run that wrote them.
 TOKEN_CACHE_FILE = Path("cache") / "tokens.parquet"
 TOKEN_FINGERPRINT_FILE = Path("cache") / "tokens.fingerprint"
-_BATCH_ROWS = 5000
+_BATCH_ROWS = 1000
 
 
 @dataclass
