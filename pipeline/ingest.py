@@ -186,7 +186,6 @@ def read_record_lines(text: str, raw: bytes, source: str, warnings: list[str]) -
         rec.id = rec.id or make_id(raw, number)
         rec.source = rec.source or source
         rec.source_kind = data.get("source_kind") or "jsonl"
-        rec.cleaning = dict(rec.cleaning)
         finish_record(rec)
         records.append(rec)
     if not records:

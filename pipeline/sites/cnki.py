@@ -81,9 +81,7 @@ def _from_text(lines: list[str]) -> Record:
 def _from_html(page: Page) -> Record:
     tree = page.tree
     rec = Record(source_kind=KIND)
-    for selector in TITLE_NOISE:
-        for el in common.select(tree, selector):
-            el.drop_tree()
+    common.drop(tree, *TITLE_NOISE)
     rec.title_zh = (common.meta(tree, "citation_title") or [None])[0] or common.first_text(tree, *SELECTORS["title_zh"])
     if not rec.title_zh and (title := tree.findtext(".//title")):
         rec.title_zh = re.sub(r"\s*[-_]\s*中国知网\s*$", "", title.strip()) or None

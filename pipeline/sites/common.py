@@ -112,6 +112,13 @@ def select(tree: lxml_html.HtmlElement, selector: str) -> list:
     return _compiled(selector)(tree)
 
 
+def drop(tree: lxml_html.HtmlElement, *selectors: str) -> None:
+    """Remove the elements matching any selector (UI widgets inside the fields), keeping their tails."""
+    for selector in selectors:
+        for el in select(tree, selector):
+            el.drop_tree()
+
+
 def first_text(tree: lxml_html.HtmlElement, *selectors: str) -> str | None:
     """Text of the first element that matches one of the CSS selectors, or None."""
     for selector in selectors:

@@ -113,9 +113,7 @@ def _is_keyword_list(line: str) -> bool:
 
 def _from_html(page: Page) -> Record:
     tree = page.tree
-    for selector in TITLE_NOISE:
-        for el in common.select(tree, selector):
-            el.drop_tree()
+    common.drop(tree, *TITLE_NOISE)
     rec = Record(source_kind=KIND)
     rec.title_zh = common.first_text(tree, *SELECTORS["title_zh"]) or (common.meta(tree, "citation_title") or [None])[0]
     rec.title_en = common.first_text(tree, *SELECTORS["title_en"])
