@@ -168,8 +168,7 @@ def split_keywords_zh(text: str) -> list[str]:
     return out
 
 
-def split_keywords_en(text: str, vocabulary: set[str] | frozenset[str] = frozenset(),
-                      expected: int | None = None) -> list[str]:
+def split_keywords_en(text: str, vocabulary: set[str] | frozenset[str] = frozenset()) -> list[str]:
     """English keywords split on `;`/`,`; a string glued without separators
     (`linkage of five social groupscommunity governance…`) is cut where a word boundary is missing."""
     text = text.strip().strip(";；,，")
@@ -178,7 +177,7 @@ def split_keywords_en(text: str, vocabulary: set[str] | frozenset[str] = frozens
     elif "," in text or "，" in text:
         parts = re.split(r"\s*[,，]\s*", text)
     else:
-        parts = _split_glued_terms(text, vocabulary, expected)
+        parts = _split_glued_terms(text, vocabulary)
     return [p.strip() for p in parts if p.strip()]
 
 
@@ -195,7 +194,7 @@ def _english_words() -> frozenset[str]:
         return frozenset(w for w in (line.strip() for line in fh) if len(w) > 1)
 
 
-def _split_glued_terms(text: str, vocabulary, expected: int | None) -> list[str]:
+def _split_glued_terms(text: str, vocabulary) -> list[str]:
     """Cut tokens like `groupscommunity` into `groups|community` and start a new term at each cut."""
     known = {w.lower() for w in vocabulary}
     words = _english_words()
@@ -207,10 +206,7 @@ def _split_glued_terms(text: str, vocabulary, expected: int | None) -> list[str]
         else:
             terms[-1].append(token[:cut])
             terms.append([token[cut:]])
-    result = [" ".join(t) for t in terms if t]
-    if expected and len(result) == 1 and expected > 1:
-        return [text]
-    return result
+    return [" ".join(t) for t in terms if t]
 
 
 def _glue_point(token: str, known: set[str], words: frozenset[str]) -> int | None:
@@ -221,7 +217,7 @@ def _glue_point(token: str, known: set[str], words: frozenset[str]) -> int | Non
     for i in range(2, len(low) - 1):
         left, right = low[:i], low[i:]
         score = (left in known) + (right in known)
-        if score == 2 or (left in (known | words) and right in (known | words)):
+        if score == 2 or ((left in known or left in words) and (right in known or right in words)):
             score += (left in words) + (right in words)
             # Prefer cuts that leave longer pieces: `governance|modern`, not `governan|cemodern`.
             key = (score, min(len(left), len(right)))

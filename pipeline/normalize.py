@@ -26,9 +26,9 @@ _PUNCT_BEFORE_CJK = re.compile(rf"([,;:?!])[ ]?(?=[{CJK}])")
 _PAREN = re.compile(rf"\(([^()\n]{{0,200}})\)")
 _QUOTED = re.compile(rf'"([^"\n]*[{HAN}][^"\n]*)"')
 _HAS_HAN = re.compile(f"[{HAN}]")
+_CJK_CHAR = re.compile(f"[{CJK}]")
 _SPACES = re.compile(r"[ \t\f\v]+")
 _SPACE_AROUND_FULL = re.compile(r" *([，。；：？！、）》」』】]) *| *([（《「『【]) *")
-_BLANK_LINES = re.compile(r"\n{2,}")
 
 
 @lru_cache(maxsize=1)
@@ -51,7 +51,7 @@ def _paren(m: re.Match) -> str:
     text = m.string
     before = text[start - 1] if start else ""
     after = text[end] if end < len(text) else ""
-    cjk_context = re.match(f"[{CJK}]", before or " ") or re.match(f"[{CJK}]", after or " ")
+    cjk_context = _CJK_CHAR.match(before or " ") or _CJK_CHAR.match(after or " ")
     if _HAS_HAN.search(inner) or cjk_context:
         return f"（{inner}）"
     return m.group(0)

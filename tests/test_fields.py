@@ -26,7 +26,7 @@ def test_keywords():
     assert fields.split_keywords_zh('"五社联动" 社区治理；韧性社区,') == ["五社联动", "社区治理", "韧性社区"]
     assert fields.split_keywords_en("Party-led; community governance;") == ["Party-led", "community governance"]
     glued = "urban governancesocial capitalresilience"
-    assert fields.split_keywords_en(glued, {"urban", "governance", "social", "capital", "resilience"}, 3) == [
+    assert fields.split_keywords_en(glued, {"urban", "governance", "social", "capital", "resilience"}) == [
         "urban governance", "social capital", "resilience"]
 
 

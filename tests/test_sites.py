@@ -450,3 +450,10 @@ def test_only_bare_lists_of_links_or_spans_are_split():
     assert common.value_text(lxml.html.fromstring("<div><a>城市更新</a>；<a>社区参与</a></div>")) == "城市更新; 社区参与"
     assert common.value_text(lxml.html.fromstring("<div><p>第一段。</p><p>第二段。</p></div>")) == "第一段。第二段。"
     assert common.value_text(lxml.html.fromstring("<div>基于<a>韧性</a>框架</div>")) == "基于韧性框架"
+
+
+def test_wanfang_text_save_reads_tier_aliases():
+    from pipeline.sites import wanfang
+
+    rec = wanfang._from_text(["首页|社区治理研究", "ISTIC PKU CSSCI", "ISSN:1008-5831"])
+    assert rec.indexing == ["CSTPCD", "北大核心", "CSSCI"] and rec.issn == "1008-5831"

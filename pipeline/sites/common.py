@@ -46,8 +46,7 @@ def apply_sections(rec: Record, sec: Sections) -> None:
     vocabulary = english_vocabulary(rec.abstract_en, rec.title_en)
     for line in keywords:
         if is_latin(line):
-            expected = len(rec.keywords_zh) or None
-            rec.keywords_en += [k for k in fields.split_keywords_en(line, vocabulary, expected)
+            rec.keywords_en += [k for k in fields.split_keywords_en(line, vocabulary)
                                 if k not in rec.keywords_en]
         else:
             rec.keywords_zh += [k for k in fields.split_keywords_zh(line) if k not in rec.keywords_zh]

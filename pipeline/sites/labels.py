@@ -73,7 +73,6 @@ def match_label(line: str) -> tuple[str, str] | None:
 class Sections:
     fields: dict[str, list[str]] = field(default_factory=dict)
     rest: list[str] = field(default_factory=list)  # lines in no section, in page order
-    order: list[str] = field(default_factory=list)  # labels in the order they appear
 
     def text(self, name: str, sep: str = "\n") -> str | None:
         lines = self.fields.get(name)
@@ -93,7 +92,6 @@ def split_sections(lines: list[str], follow: dict[str, int | None], default_foll
         if found:
             name, value = found
             out.fields.setdefault(name, [])
-            out.order.append(name)
             if value:
                 out.fields[name].append(value)
                 current, remaining = None, 0

@@ -17,7 +17,7 @@ from pipeline.sites.labels import match_label
 
 KIND = "newspaper"
 # E-paper hosts only: news portals (news.sina.com.cn, www.gmw.cn) are not e-papers and go to `generic`.
-HOSTS = (r"^paper\.people\.com\.cn$", r"^epaper\.", r"^e?paper\.\w+\.", r"^szb\.", r"^dzb\.", r"^sz\.",
+HOSTS = (r"^paper\.people\.com\.cn$", r"^e?paper\.\w+\.", r"^szb\.", r"^dzb\.",
          r"^\w+\.scxxb\.com\.cn$")
 
 # Founder e-paper systems: an `enpproperty` comment with the metadata, the text in <founder-content>.

@@ -69,7 +69,7 @@ def _from_text(lines: list[str]) -> Record:
             rec.issn = fields.normalize_issn(m.group(1))
         elif re.match(r"^年\s*[,，]\s*卷\s*[(（]期[)）]", line) or re.match(r"^\d{4}\s*[,，.]\s*\d*\s*[(（]", line):
             common.apply_source(rec, line)
-        elif (tiers := fields.find_indexing(line)) and not re.sub("|".join(tiers), "", line).strip(" ,，、|"):
+        elif (tiers := fields.find_indexing(line)) and not fields.strip_indexing(line).strip(" ,，、|"):
             rec.indexing = tiers
         elif re.fullmatch(r"(19|20)\d{2}", line):
             rec.year = rec.year or int(line)
@@ -95,7 +95,7 @@ def _from_text(lines: list[str]) -> Record:
     common.apply_sections(rec, sec)
     if len(rec.keywords_en) == 1:
         vocabulary = common.english_vocabulary(rec.abstract_en, rec.title_en)
-        rec.keywords_en = fields.split_keywords_en(rec.keywords_en[0], vocabulary, len(rec.keywords_zh) or None)
+        rec.keywords_en = fields.split_keywords_en(rec.keywords_en[0], vocabulary)
     rec.body = rec.abstract_zh or ""
     return rec
 
