@@ -22,13 +22,15 @@ from pathlib import Path
 
 from pipeline.ingest import SIDECARS, IngestResult, ingest_file, iter_input_files
 from pipeline import segment
-from pipeline.record import Record
+from pipeline.record import Record, record_id_of_line
 from pipeline.segment import TokenStats, write_tokens
 
 DOCUMENTS = "documents.jsonl"
 TOKENS = "tokens.parquet"
 MANIFEST = "manifest.json"
 CACHE = "cache"
+# What the manifest keeps of each input's cache-entry header, so a no-op rebuild need not open the cache.
+ENTRY_SUMMARY = ("records", "error", "warnings", "kinds", "spam_blocks", "converted_t2s")
 PACKAGE = Path(__file__).resolve().parent
 # Code whose change invalidates cached records: everything that turns bytes into records.
 INGEST_CODE = ("record.py", "decode.py", "page.py", "clean.py", "fields.py", "normalize.py", "ingest.py",
@@ -174,38 +176,45 @@ def build(raw: str | Path = "corpus/raw", out: str | Path = "corpus/build", jobs
     todo = [(source, source) for source, key in keys.items() if not (cache_dir / f"{key}.jsonl").exists()]
 
     summary = BuildSummary(out=out, inputs=len(files), reused=len(files) - len(todo))
-    unchanged = (not todo and (out / DOCUMENTS).exists() and previous.get("ingest_code") == ingest_code_version()
-                 and {s: i["cache"] for s, i in previous.get("inputs", {}).items()} == keys)
+    unchanged = (not todo and (out / DOCUMENTS).exists() and previous.get("dedup", True) == dedup
+                 and {s: i.get("cache") for s, i in previous.get("inputs", {}).items()} == keys
+                 and all("kinds" in i for i in previous["inputs"].values()))
     if not unchanged:
         for path, entry in run_ingest(todo, jobs, progress, engine, scheduler):
             write_atomic(cache_dir / f"{keys[path]}.jsonl", entry, durable=False)
-    manifest = {"ingest_code": ingest_code_version(), "segmentation": segmentation_version(), "inputs": {}}
+    manifest = {"ingest_code": ingest_code_version(), "segmentation": segmentation_version(), "dedup": dedup,
+                "inputs": {}}
     out.mkdir(parents=True, exist_ok=True)
     documents = None if unchanged else _SortedLines(out / DOCUMENTS)
     try:
         for source, key in keys.items():
-            with open(cache_dir / f"{key}.jsonl", "rb") as fh:
-                header = json.loads(fh.readline())
-                count = 0
-                for line in fh:
-                    count += 1
-                    if documents is not None:
+            if documents is None:  # a no-op rebuild: what each input gave is in the previous manifest
+                entry = previous["inputs"][source]
+            else:
+                with open(cache_dir / f"{key}.jsonl", "rb") as fh:
+                    entry = {**json.loads(fh.readline()), "records": 0}
+                    for line in fh:
+                        entry["records"] += 1
                         documents.add(line)
-            if header["error"]:
-                summary.failures.append((source, header["error"]))
-            summary.warnings += [(source, w) for w in header["warnings"]]
-            summary.kinds.update(header["kinds"])
-            summary.spam_blocks += header["spam_blocks"]
-            summary.converted_t2s += header["converted_t2s"]
-            summary.records += count
-            # The input's records are its cache entry, cache/<cache>.jsonl (named by its content hash).
-            manifest["inputs"][source] = {**inputs[source], "cache": key, "records": count, "error": header["error"]}
+            if entry["error"]:
+                summary.failures.append((source, entry["error"]))
+            summary.warnings += [(source, w) for w in entry["warnings"]]
+            summary.kinds.update(entry["kinds"])
+            summary.spam_blocks += entry["spam_blocks"]
+            summary.converted_t2s += entry["converted_t2s"]
+            summary.records += entry["records"]
+            # The input's records themselves are its cache entry, cache/<cache>.jsonl.
+            manifest["inputs"][source] = {**inputs[source], "cache": key,
+                                          **{k: entry[k] for k in ENTRY_SUMMARY}}
         if documents is not None:
             documents.commit()
             _prune_cache(cache_dir, set(keys.values()))
             if dedup:
                 summary.duplicate_groups, summary.merged = merge_duplicate_lines(out / DOCUMENTS)
-                summary.records -= summary.merged
+        else:
+            summary.duplicate_groups, summary.merged = previous.get("duplicates", [0, 0])
+        summary.records -= summary.merged
+        manifest["duplicates"] = [summary.duplicate_groups, summary.merged]
     finally:
         if documents is not None:
             documents.discard()
@@ -238,7 +247,7 @@ def merge_duplicate_lines(documents: Path) -> tuple[int, int]:
     members: dict[int, list[Record]] = {}
     with open(documents, encoding="utf-8") as fh:
         for line in fh:
-            record_id = _record_id(line.encode())
+            record_id = record_id_of_line(line)
             if record_id in group_of:
                 members.setdefault(group_of[record_id], []).append(Record.from_dict(json.loads(line)))
     merged = {min(r.id for r in group): merge_group(group) for group in members.values()}
@@ -246,7 +255,7 @@ def merge_duplicate_lines(documents: Path) -> tuple[int, int]:
     try:
         with open(documents, "rb") as fh:
             for line in fh:
-                record_id = _record_id(line)
+                record_id = record_id_of_line(line)
                 if record_id in merged:
                     sorted_lines.add((merged[record_id].to_json() + "\n").encode())
                 elif record_id not in group_of:
@@ -255,12 +264,6 @@ def merge_duplicate_lines(documents: Path) -> tuple[int, int]:
     finally:
         sorted_lines.discard()
     return len(groups), sum(len(g) - 1 for g in groups)
-
-
-def _record_id(line: bytes) -> str:
-    """The id of a record line, read without parsing it: `Record.to_json` writes `{"id":"…"` first."""
-    start = len(b'{"id":"')
-    return line[start:line.index(b'"', start)].decode()
 
 
 class _SortedLines:
@@ -283,7 +286,7 @@ class _SortedLines:
     def _spill(self) -> None:
         run = self.tmpdir / f"{len(self.runs):05d}"
         with open(run, "wb") as fh:
-            fh.writelines(sorted(self.buffer, key=_record_id))
+            fh.writelines(sorted(self.buffer, key=record_id_of_line))
         self.runs.append(run)
         self.buffer, self.size = [], 0
 
@@ -294,7 +297,7 @@ class _SortedLines:
             with os.fdopen(fd, "wb") as dst:
                 files = [open(run, "rb") for run in self.runs]
                 try:
-                    dst.writelines(heapq.merge(*files, key=_record_id))
+                    dst.writelines(heapq.merge(*files, key=record_id_of_line))
                 finally:
                     for fh in files:
                         fh.close()

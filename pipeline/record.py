@@ -89,6 +89,14 @@ TEXT_FIELDS = tuple(
 )
 
 
+def record_id_of_line(line: bytes | str) -> str:
+    """The id of a JSON line written by `Record.to_json`, read without parsing it (`{"id":"…"` is first)."""
+    start = 7  # len('{"id":"')
+    quote = b'"' if isinstance(line, bytes) else '"'
+    value = line[start:line.index(quote, start)]
+    return value.decode() if isinstance(value, bytes) else value
+
+
 def _as_year(value: Any) -> int | None:
     if value is None or value == "":
         return None

@@ -33,7 +33,7 @@ from pathlib import Path
 from ahocorasick_rs import AhoCorasick, MatchKind
 
 from pipeline.normalize import normalize_text
-from pipeline.record import Record
+from pipeline.record import Record, record_id_of_line
 
 log = logging.getLogger(__name__)
 
@@ -590,7 +590,6 @@ def write_tokens(records: Iterable[Record] | None, build_dir: Path,
         documents = build_dir / DOCUMENTS_FILE
         if not documents.exists():
             raise FileNotFoundError(f"{documents}: no documents to segment")
-        stream = functools.partial(iter_documents, documents)
     else:
         ordered = sorted(records, key=lambda r: r.id)
         stream = functools.partial(iter, ordered)
@@ -614,7 +613,7 @@ def write_tokens(records: Iterable[Record] | None, build_dir: Path,
         """(id, record or its JSON line, the previous run's cache row for it or None), in id order."""
         if records is None:
             with open(documents, encoding="utf-8") as fh:
-                items = ((line[7:line.index('"', 7)], line) for line in fh if line.strip())  # `{"id":"…"`
+                items = ((record_id_of_line(line), line) for line in fh if line.strip())
                 yield from _with_cached_rows(items, cached)
         else:
             yield from _with_cached_rows(((r.id, r) for r in stream()), cached)

@@ -35,9 +35,15 @@ def test_rebuild_reprocesses_only_changed_inputs(raw, tmp_path, monkeypatch):
     real = build_module.ingest_file
     monkeypatch.setattr(build_module, "ingest_file", lambda p, s=None: calls.append(p.name) or real(p, s))
     written = (out / "documents.jsonl").stat().st_mtime_ns
+    for entry in (out / "cache").glob("*.jsonl"):
+        entry.write_bytes(b"")  # a no-op rebuild must not even read the cache
     again = build(raw, out, jobs=1, progress=False)
-    assert calls == [] and again.reused == 4 and again.records == 4
+    assert calls == [] and again.reused == 4 and again.records == 4 and again.spam_blocks == 2
     assert (out / "documents.jsonl").stat().st_mtime_ns == written  # a no-op rebuild writes nothing
+    build(raw, tmp_path / "fresh", jobs=1, progress=False)  # restore the cache entries emptied above
+    for entry in (tmp_path / "fresh" / "cache").glob("*.jsonl"):
+        (out / "cache" / entry.name).write_bytes(entry.read_bytes())
+    calls.clear()
     target = raw / "001_eee3230f3eb5a9d6.txt"
     target.write_text(target.read_text(encoding="utf-8").replace("李晨曦", "李晨"), encoding="utf-8")
     third = build(raw, out, jobs=1, progress=False)
@@ -131,5 +137,7 @@ def test_duplicates_across_inputs_are_merged_with_provenance(raw, tmp_path):
                                                                   raw / "copy_of_003.txt", export))
     assert merged[0]["doi"] == "10.1234/jnlt.2025.01" and "保洁阿姨的一天" in merged[0]["body"]
     assert merged[0]["id"] == min(merged[0]["cleaning"]["merged_ids"])
+    again = build(raw, tmp_path / "build", jobs=1, progress=False)
+    assert (again.reused, again.records, again.duplicate_groups, again.merged) == (6, 4, 1, 2)
     unmerged = build(raw, tmp_path / "nodedup", jobs=1, progress=False, dedup=False)
     assert summary.records == 4 and unmerged.records == 6 and unmerged.merged == 0

@@ -15,8 +15,8 @@ def test_from_dict_coerces_shapes():
 
 
 def test_make_id_is_stable_and_index_sensitive():
-    assert make_id(b"abc") == make_id(b"abc")
-    assert make_id(b"abc", 1) != make_id(b"abc", 0)
+    # Pinned values: the same input gives the same id on every machine and every version.
+    assert (make_id(b"abc"), make_id(b"abc", 1)) == ("ba7816bf8f01cfea", "14f64f8b9c152353")
     assert len(make_id(b"abc")) == 16
 
 
