@@ -195,17 +195,9 @@ def cmd_segment(args: argparse.Namespace) -> int:
 
 
 def cmd_lexicon_suggest(args: argparse.Namespace) -> int:
-    from pipeline.corpus import DOCUMENTS
     from pipeline.lexicon import suggest_terms
-    from pipeline.record import Record
 
-    path = args.corpus / DOCUMENTS
-    if not path.exists():
-        print(f"{path}: no built corpus here (run `make corpus` or `python -m pipeline build`)", file=sys.stderr)
-        return 1
-    with open(path, encoding="utf-8") as fh:
-        records = [Record.from_dict(json.loads(line)) for line in fh if line.strip()]
-    for term, count in suggest_terms(records, min_count=args.min_count):
+    for term, count in suggest_terms(_load_records(args.corpus), min_count=args.min_count):
         print(f"{term}\t{count}")
     return 0
 
@@ -267,7 +259,8 @@ def cmd_bursts(args: argparse.Namespace) -> int:
     from pipeline.corpus import load_corpus
 
     corpus = load_corpus(args.corpus)
-    print_table(corpus.bursts(args.terms or None, min_docs=args.min_docs, concepts=args.concepts), args.format)
+    print_table(corpus.bursts(args.terms or None, min_docs=args.min_docs, fields=args.fields,
+                                                concepts=args.concepts), args.format)
     return 0
 
 
@@ -275,7 +268,7 @@ def cmd_bursts(args: argparse.Namespace) -> int:
 def cmd_network(args: argparse.Namespace) -> int:
     from pipeline.corpus import load_corpus
 
-    network = load_corpus(args.corpus).network(unit=args.unit, terms=args.terms or None, min_docs=args.min_docs,
+    network = load_corpus(args.corpus).network(unit=args.unit, terms=args.terms or None, min_docs=args.min_docs, fields=args.fields,
                                                 top=args.top, concepts=args.concepts)
     if args.gexf:
         network.to_gexf(args.gexf)

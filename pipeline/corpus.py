@@ -92,10 +92,9 @@ def load_corpus(path: str | Path | None = None) -> Corpus:
 
 def load_records(path: str | Path | None = None) -> list:
     """The built corpus's records as `Record` objects (for exporters and reviews that need every field)."""
-    from pipeline.record import Record
+    from pipeline.record import iter_records
 
     docs_path = (Path(path) if path is not None else DEFAULT_BUILD) / DOCUMENTS
     if not docs_path.exists():
         raise FileNotFoundError(f"{docs_path}: no built corpus here (run `make corpus` or `python -m pipeline build`)")
-    with open(docs_path, encoding="utf-8") as fh:
-        return [Record.from_dict(json.loads(line)) for line in fh if line.strip()]
+    return list(iter_records(docs_path))

@@ -23,7 +23,7 @@ FULL_WIDTH = {",": "，", ";": "；", ":": "：", "?": "？", "!": "！", "(": "
 
 _PUNCT_AFTER_CJK = re.compile(rf"(?<=[{CJK}])[ ]?([,;:?!])(?![\d])")
 _PUNCT_BEFORE_CJK = re.compile(rf"([,;:?!])[ ]?(?=[{CJK}])")
-_PAREN = re.compile(rf"\(([^()\n]{{0,200}})\)")
+_PAREN = re.compile(r"\(([^()\n]{0,200})\)")
 _QUOTED = re.compile(rf'"([^"\n]*[{HAN}][^"\n]*)"')
 _HAS_HAN = re.compile(f"[{HAN}]")
 _CJK_CHAR = re.compile(f"[{CJK}]")

@@ -5,6 +5,7 @@ import dataclasses
 import hashlib
 import json
 from dataclasses import dataclass, field
+from collections.abc import Iterator
 from typing import Any
 
 
@@ -87,6 +88,14 @@ LIST_FIELDS = frozenset(
 TEXT_FIELDS = tuple(
     name for name in FIELD_NAMES if name not in LIST_FIELDS and name not in ("id", "year", "cleaning")
 )
+
+
+def iter_records(path) -> Iterator[Record]:
+    """The records of a JSON Lines file written by `Record.to_json` (a built documents.jsonl), streamed."""
+    with open(path, encoding="utf-8") as fh:
+        for line in fh:
+            if line.strip():
+                yield Record.from_dict(json.loads(line))
 
 
 def record_id_of_line(line: bytes | str) -> str:

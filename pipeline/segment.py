@@ -33,7 +33,7 @@ from pathlib import Path
 from ahocorasick_rs import AhoCorasick, MatchKind
 
 from pipeline.normalize import normalize_text
-from pipeline.record import Record, record_id_of_line
+from pipeline.record import Record, iter_records, record_id_of_line
 
 log = logging.getLogger(__name__)
 
@@ -494,14 +494,6 @@ class TokenStats:
                 f"lexicon {self.lexicon_terms} terms, {self.rejected_terms} rejected as too generic")
 
 
-def iter_documents(path: Path) -> Iterator[Record]:
-    """The records of a built corpus's documents.jsonl, streamed."""
-    with open(path, encoding="utf-8") as fh:
-        for line in fh:
-            if line.strip():
-                yield Record.from_dict(json.loads(line))
-
-
 def _cache_key(segmenter: Segmenter, record: Record) -> str:
     """What a record's tokens depend on: its text fields, the lexicon terms that occur in them, and
     the segmenter's version (stopword lists, options). Adding a keyword to the corpus so re-segments
@@ -727,5 +719,5 @@ def corpus_segmenter(corpus_dir: Path, **options) -> Segmenter:
     """The build's segmenter for a built corpus: the lexicon plus the corpus's author keywords (from
     its documents.jsonl; just the lexicon when there is none)."""
     documents = Path(corpus_dir) / DOCUMENTS_FILE
-    keywords = {k for r in iter_documents(documents) for k in r.keywords_zh} if documents.exists() else set()
+    keywords = {k for r in iter_records(documents) for k in r.keywords_zh} if documents.exists() else set()
     return get_segmenter(DEFAULT_LEXICON, sorted(keywords), **options)

@@ -337,9 +337,10 @@ def term_weights_by_period(model: Model, bows, weights: np.ndarray, period: pd.S
         idx = np.flatnonzero(labels_ == p)
         sub = counts[idx].tocoo()
         shares = np.zeros_like(phi)
+        period_weights = weights[idx]
         for start in range(0, sub.nnz, 200_000):   # bounded memory: nnz × k at a time
             r, c, v = sub.row[start:start + 200_000], sub.col[start:start + 200_000], sub.data[start:start + 200_000]
-            contrib = weights[idx][r] * phi[:, c].T            # nnz × k
+            contrib = period_weights[r] * phi[:, c].T          # nnz × k
             total = contrib.sum(axis=1, keepdims=True)
             contrib = np.divide(contrib * v[:, None], total, out=np.zeros_like(contrib), where=total > 0)
             np.add.at(shares.T, c, contrib)
