@@ -13,6 +13,7 @@ per host, `delay` seconds apart; at most `concurrency` hosts at once; retries wi
 """
 from __future__ import annotations
 
+import bisect
 import contextlib
 import email.utils
 import hashlib
@@ -178,10 +179,30 @@ def url_key(url: str) -> str:
     return hashlib.sha1(url.encode("utf-8")).hexdigest()[:16]
 
 
-def find_sidecar(out: Path, url: str) -> Path | None:
-    """The sidecar of a URL stored earlier, whatever the extension it got."""
-    found = sorted(host_dir(out, url).glob(url_key(url) + ".*.meta.json"))
-    return found[0] if found else None
+def find_sidecar(out: Path, url: str, listing: dict[str, list[str]] | None = None) -> Path | None:
+    """The sidecar of a URL stored earlier, whatever the extension it got. `listing` (folder → file names,
+    filled on first use) lets a long run list each host's folder once instead of once per URL."""
+    folder = host_dir(out, url)
+    names = _listed(folder, {} if listing is None else listing)
+    found = _sidecars_with_prefix(names, url_key(url) + ".")
+    return folder / found[0] if found else None
+
+
+def _listed(folder: Path, listing: dict[str, list[str]]) -> list[str]:
+    if str(folder) not in listing:
+        listing[str(folder)] = sorted(p.name for p in folder.iterdir()) if folder.is_dir() else []
+    return listing[str(folder)]
+
+
+def _sidecars_with_prefix(names: list[str], prefix: str) -> list[str]:
+    """Sidecar names in a sorted listing that start with `prefix` (a binary search, not a scan)."""
+    out = []
+    for name in names[bisect.bisect_left(names, prefix):]:
+        if not name.startswith(prefix):
+            break
+        if name.endswith(".meta.json"):
+            out.append(name)
+    return out
 
 
 def parse_content_type(value: str | None) -> tuple[str | None, str | None]:
@@ -337,12 +358,16 @@ class Fetcher:
         self._robots: dict[str, RobotFileParser | FetchError] = {}
         self._robots_locks: dict[str, threading.Lock] = {}
         self._robots_lock = threading.Lock()
+        self._listing: dict[str, list[str]] = {}  # host folder → sorted file names, listed once a run
+        self._listing_lock = threading.Lock()
 
     def fetch(self, url: str) -> FetchResult:
         try:
             check_scheme(url)
             headers = {}
-            if (sidecar := find_sidecar(self.out, url)) is not None:
+            with self._listing_lock:
+                sidecar = find_sidecar(self.out, url, self._listing)
+            if sidecar is not None:
                 if not self.options.revalidate:
                     return FetchResult(url, SKIPPED, "already stored", sidecar.with_name(sidecar.name[:-10]))
                 headers = self._conditional_headers(sidecar)
@@ -353,7 +378,13 @@ class Fetcher:
                 return FetchResult(url, SKIPPED, "not modified", sidecar.with_name(sidecar.name[:-10]))
             if not 200 <= response.status < 300:
                 raise FetchError(f"HTTP {response.status}")
-            return FetchResult(url, FETCHED, None, store(self.out, url, response))
+            page = store(self.out, url, response)
+            with self._listing_lock:  # a repeated URL later in the run is then skipped
+                names = _listed(page.parent, self._listing)
+                for name in (page.name, page.name + ".meta.json"):
+                    if name not in names:
+                        bisect.insort(names, name)
+            return FetchResult(url, FETCHED, None, page)
         except FetchError as e:
             return FetchResult(url, e.outcome, e.reason)
         except Exception as e:  # one odd URL or response must not end a long run

@@ -13,7 +13,7 @@ from werkzeug.wrappers import Response
 
 from pipeline.cli import main
 from pipeline.decode import decode_bytes
-from pipeline.fetch import (ANTIBOT, DISALLOWED, FAILED, FETCHED, SKIPPED, FetchOptions, detect_antibot,
+from pipeline.fetch import (ANTIBOT, DISALLOWED, FAILED, FETCHED, SKIPPED, Fetcher, FetchOptions, detect_antibot,
                             fetch_urls, find_sidecar, read_url_file, retry_after, url_key)
 
 GBK_TEXT = "<html><head><title>党建引领与基层治理</title></head><body><p>张喆、李堃——韧性与共治</p></body></html>"
@@ -406,3 +406,13 @@ def test_fetched_pages_build_into_records(server, tmp_path):
     assert rec["cleaning"]["encoding"] == "gb18030"
     assert rec["url"] == server.url_for("/kcms2/article/abstract?v=abc")  # the final URL, from the sidecar
     assert rec["source"] == fetched.results[0].path.as_posix()
+
+
+def test_a_repeated_url_in_one_run_is_fetched_once(httpserver, tmp_path):
+    httpserver.expect_request("/robots.txt").respond_with_data("", status=404)
+    httpserver.expect_request("/a").respond_with_data("<html><body>社区治理</body></html>", content_type="text/html")
+    url = httpserver.url_for("/a")
+    fetcher = Fetcher(tmp_path, FetchOptions(delay=0, retries=0))
+    first, second = fetcher.fetch(url), fetcher.fetch(url)
+    assert (first.outcome, second.outcome) == ("fetched", "skipped")
+    assert [r.path for r, _ in httpserver.log].count("/a") == 1
