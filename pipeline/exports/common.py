@@ -312,3 +312,17 @@ def mark_truncated(entries: list[Entry], text: str, end_tag: str) -> list[Entry]
     if entries and not last_line.startswith((end_tag, "EF")):
         entries[-1].setdefault("warnings", []).append(f"truncated: the file ends inside this record (no {end_tag})")
     return entries
+
+
+def tag_matcher(pattern: re.Pattern, strip: bool = False):
+    """A `parse_tagged` matcher for `TAG value` lines: (group 1, group 2 or "")."""
+    def match(line: str) -> tuple[str, str] | None:
+        m = pattern.match(line.rstrip() if strip else line)
+        return (m.group(1), m.group(2) or "") if m else None
+    return match
+
+
+def page_range(pages: str | None) -> tuple[str | None, str | None]:
+    """First and last page of a `47-58,165` page string (for BP/EP and SP/EP tags)."""
+    m = re.match(r"^\s*([A-Za-z]?\d+)(?:\s*-\s*([A-Za-z]?\d+))?", pages or "")
+    return (m.group(1), m.group(2)) if m else (None, None)

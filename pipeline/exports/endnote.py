@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from pipeline.exports.common import Entry, apply_roles, looks_like, parse_tagged
+from pipeline.exports.common import Entry, apply_roles, looks_like, parse_tagged, tag_matcher
 
 TAG_CHARS = r"0-9A-Z@+!#$&*^~?\]\[=<>()"
 FIELD = re.compile(rf"^%([{TAG_CHARS}])(?: (.*))?$")
@@ -21,9 +21,7 @@ ROLES = {
 }
 
 
-def _match(line: str) -> tuple[str, str] | None:
-    m = FIELD.match(line)
-    return (m.group(1), m.group(2) or "") if m else None
+_match = tag_matcher(FIELD)
 
 
 def detect(head: list[str]) -> bool:

@@ -4,8 +4,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from pipeline.exports.common import Entry, apply_roles, looks_like, mark_truncated, parse_tagged
-from pipeline.exports.wos import _page_range
+from pipeline.exports.common import (Entry, apply_roles, looks_like, mark_truncated, page_range, parse_tagged,
+                                     tag_matcher)
 from pipeline.record import Record
 
 COMMAS_SEPARATE = False  # one list item per line: a comma belongs to the item
@@ -22,9 +22,7 @@ DOC_TYPE_TY = {"journal": "JOUR", "thesis": "THES", "conference": "CONF", "newsp
                "patent": "PAT", "book": "BOOK", "standard": "STAND"}
 
 
-def _match(line: str) -> tuple[str, str] | None:
-    m = FIELD.match(line.rstrip())
-    return (m.group(1), m.group(2) or "") if m else None
+_match = tag_matcher(FIELD, strip=True)
 
 
 def detect(head: list[str]) -> bool:
@@ -44,7 +42,7 @@ def format_record(rec: Record) -> str:
         if text:
             lines.append(f"{tag}  - {text}")
 
-    first_page, last_page = _page_range(rec.pages)
+    first_page, last_page = page_range(rec.pages)
     for author in rec.authors:
         put("AU", author)
     put("TI", rec.title_zh or rec.title_en)

@@ -10,7 +10,8 @@ import re
 from collections.abc import Iterable
 from pathlib import Path
 
-from pipeline.exports.common import Entry, apply_roles, looks_like, mark_truncated, parse_tagged
+from pipeline.exports.common import (Entry, apply_roles, looks_like, mark_truncated, page_range, parse_tagged,
+                                     tag_matcher)
 from pipeline.record import Record
 
 FIELD = re.compile(r"^([A-Z][A-Z0-9])(?: (.*))?$")
@@ -30,9 +31,7 @@ DOC_TYPE_DT = {"journal": "Article", "thesis": "Dissertation", "conference": "Pr
                "yearbook": "Yearbook", "achievement": "Achievement"}
 
 
-def _match(line: str) -> tuple[str, str] | None:
-    m = FIELD.match(line.rstrip())
-    return (m.group(1), m.group(2) or "") if m else None
+_match = tag_matcher(FIELD, strip=True)
 
 
 def detect(head: list[str]) -> bool:
@@ -67,7 +66,7 @@ def format_record(rec: Record) -> str:
             lines.append(f"{tag} {items[0]}")
             lines.extend(f"   {item}" for item in items[1:])
 
-    first_page, last_page = _page_range(rec.pages)
+    first_page, last_page = page_range(rec.pages)
     lines.append("PT J")
     put_list("AU", rec.authors)
     put_list("AF", rec.authors)
@@ -92,11 +91,6 @@ def format_record(rec: Record) -> str:
     put("UT", f"{rec.database or 'CORPUS'}:{rec.id}")
     lines.append("ER")
     return "\n".join(lines) + "\n"
-
-
-def _page_range(pages: str | None) -> tuple[str | None, str | None]:
-    m = re.match(r"^\s*([A-Za-z]?\d+)(?:\s*-\s*([A-Za-z]?\d+))?", pages or "")
-    return (m.group(1), m.group(2)) if m else (None, None)
 
 
 def write_citespace(records: list[Record], out_dir: Path, per_file: int = RECORDS_PER_FILE) -> list[Path]:
