@@ -20,6 +20,8 @@ from urllib.parse import urlsplit
 from lxml import html
 from opencc import OpenCC
 
+from pipeline.normalize import HAN
+
 DATA = files("pipeline") / "data"
 TERM_WEIGHTS = {"strong": 1.0, "weak": 0.4, "neutral": 0.0}
 # A host on a top-level domain that spam farms favour (seo8.vip) is weak evidence on its own.
@@ -34,7 +36,7 @@ SEPARATOR = re.compile(f"[{SEPARATOR_CHARS}]")
 # Parts of a page title: "real title_site", "spam list - real title"; a comma list stays one part.
 TITLE_PART = re.compile(r"[^_|｜\-－–—]+")
 MAX_TITLE_PARTS = 64
-CJK = re.compile(r"[\u3400-\u9fff]")
+CJK = re.compile(f"[{HAN}]")
 SENTENCE_MARKS = re.compile(r"[。！？!]|\.(?=\s|$|[\u4e00-\u9fff])")  # CSL abstracts end sentences with "."
 
 # Decision thresholds, calibrated on CSL titles/abstracts and hand-cleaned web pages (no spam) against

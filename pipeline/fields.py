@@ -7,7 +7,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-HAN = r"\u3400-\u4dbf\u4e00-\u9fff"
+from pipeline.normalize import HAN
+
 _HAN_RE = re.compile(f"[{HAN}]")
 
 # ---------------------------------------------------------------- people and institutions
