@@ -167,11 +167,19 @@ def test_academic_stopwords_are_switchable_and_keep_stopwords_keeps_them():
     assert Segmenter(keep_stopwords=True).tokens_zh(text + "。2024") == ["本文", "研究", "党建引领", "的", "作用"]
 
 
-def test_same_input_same_tokens(csl_records):
+def test_same_input_same_tokens(csl_records, tmp_path):
+    """Same tokens in another process with another hash seed (set and dict order must not leak in)."""
+    import os
+    import subprocess
+    import sys
+
     texts = [abstract for abstract, _ in csl_records[:200]]
-    first = [Segmenter().tokens_zh(t) for t in texts[:50]]
-    assert first == [Segmenter().tokens_zh(t) for t in texts[:50]]
-    assert segment_texts(texts) == segment_texts(texts)
+    (tmp_path / "in.json").write_text(json.dumps(texts, ensure_ascii=False), encoding="utf-8")
+    script = ("import json, sys; from pipeline.segment import segment_texts; "
+              "print(json.dumps(segment_texts(json.load(open(sys.argv[1], encoding='utf-8'))), ensure_ascii=False))")
+    other = subprocess.run([sys.executable, "-c", script, str(tmp_path / "in.json")], capture_output=True, text=True,
+                           env={**os.environ, "PYTHONHASHSEED": "12345"}, check=True, cwd=ROOT)
+    assert json.loads(other.stdout) == segment_texts(texts)
 
 
 def test_segment_texts_normalizes_traditional_text():
