@@ -305,6 +305,24 @@ def test_excel_and_json_lines_tables(tmp_path):
     assert (rec.title_zh, rec.authors, rec.year) == ("韧性社区", ["甲", "乙"], 2018)
 
 
+def test_json_lines_table_skips_a_bad_line_and_names_it(tmp_path):
+    from pipeline.ingest import ingest_file
+
+    lines = ['{"name": "韧性社区", "yr": 2018}', '{"name": "共治', '["not", "a", "row"]', '{"name": "党建引领"}']
+    warnings = []
+    records = read_export("t.jsonl", "\n".join(lines), "table", ColumnMapping.from_args(["title_zh=name"]), warnings)
+    assert [r.title_zh for r in records] == ["韧性社区", "党建引领"]
+    assert warnings == ["line 2: not JSON (Unterminated string starting at)", "line 3: not a JSON object"]
+    # Through ingest (a mapping beside the file): the same warnings, in the result that names the file.
+    (tmp_path / "t.jsonl").write_text("\n".join(lines), encoding="utf-8")
+    (tmp_path / "t.jsonl.map.toml").write_text('[columns]\ntitle_zh = "name"\n', encoding="utf-8")
+    result = ingest_file(tmp_path / "t.jsonl")
+    assert [r.title_zh for r in result.records] == ["韧性社区", "党建引领"]
+    assert (result.warnings, result.error) == (warnings, None)
+    with pytest.raises(ExportError, match=r"no line holds a JSON object \(line 1: not JSON"):
+        read_export("t.jsonl", "{oops\n", "table", ColumnMapping.from_args(["title_zh=name"]), [])
+
+
 @pytest.mark.parametrize("text, fmt, reason", [
     ("", None, "empty file"),
     ("   \n\n", None, "empty file"),
