@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from lxml import etree, html as lxml_html
 
 from pipeline.fields import parse_date
-from pipeline.page import Page
+from pipeline.page import BLOCK_TAGS, Page
 from pipeline.record import Record
 
 KIND = "generic"
@@ -23,11 +23,6 @@ HOSTS: tuple[str, ...] = ()
 SKIPPED_TAGS = {"script", "style", "noscript", "iframe", "select", "option", "textarea", "button", "input",
                 "head", "title", "meta", "link", "svg", "canvas", "object", "embed", "map", "template",
                 "nav", "footer", "aside"}
-# Elements that start a new text block (everything else is inline).
-BLOCK_TAGS = {"html", "body", "div", "p", "td", "th", "tr", "table", "tbody", "thead", "tfoot", "li", "ul",
-              "ol", "dl", "dt", "dd", "h1", "h2", "h3", "h4", "h5", "h6", "article", "section", "main",
-              "header", "blockquote", "pre", "form", "center", "fieldset", "figure", "figcaption", "address",
-              "caption", "hr", "br"}
 # class/id words of page furniture that carries prose-like text (comments, copyright notices).
 FURNITURE_NAME_WORDS = {"comment", "comments", "reply", "replies", "pinglun", "footer", "foot", "copyright",
                         "share", "shared", "sharing", "related", "recommend", "sidebar", "nav", "navbar", "navbox",
