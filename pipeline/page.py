@@ -11,7 +11,8 @@ from pipeline.normalize import normalize_whitespace, to_simplified
 
 _HTML_MARKER = re.compile(r"<\s*(?:!doctype\s+html|html|head|body|meta|div|p|title|table)\b", re.I)
 _URL_LINE = re.compile(r"^\s*(https?://[^\s]+)\s*$")
-_CANONICAL = ("//link[@rel='canonical']/@href", "//meta[@property='og:url']/@content")
+# Where a page states its own URL, most trusted first (also read by clean to know the page's site).
+CANONICAL_URL_XPATHS = ("//link[@rel='canonical']/@href", "//meta[@property='og:url']/@content")
 # Elements that end a line of text when rendered (also the text blocks of `sites.generic`, for which the page's
 # root elements html and body are blocks too: the outermost candidates for the article).
 BLOCK_TAGS = frozenset("""address article aside blockquote body br caption center dd div dl dt fieldset figcaption
@@ -58,7 +59,7 @@ class Page:
         if self.url:
             return self.url
         if self.is_html:
-            for xpath in _CANONICAL:
+            for xpath in CANONICAL_URL_XPATHS:
                 found = self.tree.xpath(xpath)
                 if found and found[0].startswith("http"):
                     return found[0].strip()

@@ -321,6 +321,21 @@ def test_hidden_outbound_links_count_only_when_spam_like():
     assert not tree.xpath("//a")
 
 
+@pytest.mark.parametrize("head", [
+    '<link rel="canonical" href="https://news.example.com/a.html"><meta property="og:url" content="https://m.other.org/a">',
+    '<meta property="og:url" content="https://news.example.com/a.html">',
+])
+def test_the_page_site_is_read_where_the_page_url_is(head):
+    """One list of canonical-URL places (page.CANONICAL_URL_XPATHS), in one order, for both readers; the
+    page's many links elsewhere do not outvote it."""
+    from pipeline.clean import _page_site
+    from pipeline.page import Page
+
+    text = f"<html><head>{head}</head><body>{'<a href=https://www.linked.net/1>1</a>' * 3}</body></html>"
+    page = Page(source="x.html", raw=text.encode(), text=text, encoding="utf-8")
+    assert (page.page_url, _page_site(page.tree)) == ("https://news.example.com/a.html", "example.com")
+
+
 # ---- clean_title ----
 
 def test_clean_title_trims_hijacking_spam():
