@@ -49,8 +49,7 @@ def traced(fn):
 
 def main() -> None:
     start = time.process_time()
-    records = read_export_file(need(NSSF_CSV),
-                               ColumnMapping.from_args(MAPPING))
+    records = read_export_file(need(NSSF_CSV), ColumnMapping.from_args(MAPPING))
     read_s = time.process_time() - start
     doubled = records + [dataclasses.replace(r, id=r.id + "-copy") for r in records]
     print(f"## Dedup speed ({machine()})")

@@ -110,7 +110,7 @@ def read_json_lines(text: str, source: str, problems: list[str] | None = None) -
             continue
         try:
             value = json.loads(line)
-        except ValueError as exc:  # json.JSONDecodeError
+        except json.JSONDecodeError as exc:
             bad.append(f"line {number}: not JSON ({exc.msg})")
             continue
         except RecursionError:  # "[[[[…": malicious or broken
