@@ -8,14 +8,17 @@ distinct so that it is a new document). Reported:
 - speedup of `--jobs 2` over `--jobs 1`;
 - a no-op rebuild against the full build;
 - peak memory (max RSS of the build process) at 1× and 4× the corpus;
-- the same full build with duplicate merging on (the default; the others leave it off).
-Run: `python bench/build.py [--scale N]` (about 5 minutes at the default scale on 2 cores).
+- the same full build with duplicate merging on (the default; the others leave it off);
+- the build on a Dask LocalCluster of 2 workers, and whether its output equals the local build's.
+Full builds, the 2-worker builds and the ceiling run `--repeats` times, interleaved; medians are quoted.
+Run: `python bench/build.py [--scale N] [--repeats R]` (about 3 minutes at the defaults on 2 cores).
 """
 from __future__ import annotations
 
 import argparse
 import json
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -54,17 +57,22 @@ BUILD = """
 import resource, sys, time
 from pipeline.build import build
 start = time.perf_counter()
-summary = build(sys.argv[1], sys.argv[2], jobs=int(sys.argv[3]), progress=False, dedup=sys.argv[4] == "1")
+summary = build(sys.argv[1], sys.argv[2], jobs=int(sys.argv[3]), progress=False, dedup=sys.argv[4] == "1",
+                engine=sys.argv[5])
 seconds = time.perf_counter() - start
 print(seconds, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, summary.records)
 """
 
 
-def run_build(raw: Path, out: Path, jobs: int, dedup: bool = False) -> tuple[float, int, int]:
-    """(seconds, peak RSS of the build process in KiB, records) of one `build` in a fresh process.
-    The scaling runs leave dedup off: the replicated copies are exact duplicates it would merge."""
-    done = subprocess.run([sys.executable, "-c", BUILD, str(raw), str(out), str(jobs), str(int(dedup))], cwd=ROOT,
-                          capture_output=True, text=True, check=True)
+def run_build(raw: Path, out: Path, jobs: int, dedup: bool = False, engine: str = "local",
+              fresh: bool = True) -> tuple[float, int, int]:
+    """(seconds, peak RSS of the build process in KiB, records) of one `build` in a fresh process, into an
+    empty `out` unless not `fresh`. The scaling runs leave dedup off: the replicated copies are exact
+    duplicates it would merge."""
+    if fresh:
+        shutil.rmtree(out, ignore_errors=True)
+    done = subprocess.run([sys.executable, "-c", BUILD, str(raw), str(out), str(jobs), str(int(dedup)), engine],
+                          cwd=ROOT, capture_output=True, text=True, check=True)
     seconds, rss, records = done.stdout.split()
     return float(seconds), int(rss), int(records)
 
@@ -94,19 +102,28 @@ def ceiling(raw: Path) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--scale", type=int, default=1, help="copies of the real data in the 1x corpus")
+    parser.add_argument("--repeats", type=int, default=3, help="runs of each timed build (medians quoted)")
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="bench-build-"))
     try:
         raw1, raw4 = work / "raw1", work / "raw4"
         size1 = make_corpus(raw1, args.scale)
         size4 = make_corpus(raw4, 4 * args.scale)
-        full1, rss1, records1 = run_build(raw1, work / "b1", jobs=1)
-        noop, _, _ = run_build(raw1, work / "b1", jobs=1)
-        full2, _, _ = run_build(raw1, work / "b2", jobs=2)
-        full4, rss4, records4 = run_build(raw4, work / "b4", jobs=1)
+        runs1, runs2, bases = [], [], []
+        for _ in range(args.repeats):  # interleaved, so that a noisy stretch hits every kind alike
+            runs1.append(run_build(raw1, work / "b1", jobs=1))
+            runs2.append(run_build(raw1, work / "b2", jobs=2))
+            bases.append(ceiling(raw1))
+        full1, full2, base = statistics.median(r[0] for r in runs1), statistics.median(r[0] for r in runs2), \
+            statistics.median(bases)
+        rss1, records1 = statistics.median(r[1] for r in runs1), runs1[0][2]
+        noop, _, _ = run_build(raw1, work / "b1", jobs=1, fresh=False)
+        _, rss4, records4 = run_build(raw4, work / "b4", jobs=1)
         with_dedup, _, deduped = run_build(raw1, work / "bd", jobs=1, dedup=True)
-        base = ceiling(raw1)
-        print(f"## Build at scale ({machine()})")
+        dask, _, _ = run_build(raw1, work / "bdask", jobs=2, engine="dask")
+        same = all((work / "bdask" / name).read_bytes() == (work / "b2" / name).read_bytes()
+                   for name in ("documents.jsonl", "tokens.parquet"))
+        print(f"## Build at scale ({machine()}; medians of {args.repeats})")
         print(f"1x corpus: {size1 / 1e6:.1f} MB, {records1} records; 4x: {size4 / 1e6:.1f} MB, {records4} records")
         print(f"- full build --jobs 1: {full1:.1f} s ({size1 / 1e6 / full1:.2f} MB/s)")
         print(f"- library ceiling (trafilatura + OpenCC + jieba, 1 process): {base:.1f} s "
@@ -116,7 +133,9 @@ def main() -> None:
         print(f"- no-op rebuild: {noop:.2f} s = {100 * noop / full1:.1f}% of the full build")
         print(f"- full build --jobs 1 with duplicate merging (the default): {with_dedup:.1f} s, "
               f"{records1 - deduped} of {records1} records merged away")
-        print(f"- peak RSS: 1x {rss1 / 1024:.0f} MiB, 4x {rss4 / 1024:.0f} MiB; ratio {rss4 / rss1:.2f}")
+        print(f"- peak RSS (--jobs 1): 1x {rss1 / 1024:.0f} MiB, 4x {rss4 / 1024:.0f} MiB; ratio {rss4 / rss1:.2f}")
+        print(f"- --engine dask (LocalCluster, 2 workers): {dask:.1f} s; documents.jsonl and tokens.parquet "
+              f"{'byte-identical to' if same else 'DIFFERENT from'} the local build's")
     finally:
         shutil.rmtree(work, ignore_errors=True)
 

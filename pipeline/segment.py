@@ -491,7 +491,7 @@ SEGMENTER_SPEC_FILE = Path("cache") / "segmenter.json"
 FINGERPRINT = b"pipeline.tokens.fingerprint"
 # Documents are segmented in partitions of about this many bytes of documents.jsonl; each partition is
 # one row group of tokens.parquet. Fixed (not tied to the worker count) so the output is too.
-PART_BYTES = 1 << 20
+PART_BYTES = 1 << 19
 
 
 @dataclass

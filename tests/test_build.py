@@ -2,9 +2,11 @@
 import json
 import shutil
 
+import pyarrow.parquet as pq
 import pytest
 
 import pipeline.build as build_module
+import pipeline.segment as segment
 from conftest import ROOT
 from pipeline.build import build
 
@@ -87,13 +89,17 @@ def test_removed_input_leaves_the_corpus(raw, tmp_path):
     assert summary.records == 3 and "五社联动" not in text.split('"body"')[0] and len(list((out / "cache").glob("*.jsonl"))) == 3
 
 
-def test_dask_engine_gives_the_same_corpus(raw, tmp_path):
+def test_dask_engine_gives_the_same_corpus(raw, tmp_path, monkeypatch):
     for i in range(10):  # enough inputs to spread over the workers
         (raw / f"extra{i}.jsonl").write_text(f'{{"title_zh": "标题{i}", "year": {2000 + i}}}\n', encoding="utf-8")
+    monkeypatch.setattr(segment, "PART_BYTES", 4096)  # several token partitions for the workers too
     local = build(raw, tmp_path / "local", jobs=1, progress=False)
-    distributed = build(raw, tmp_path / "dask", progress=False, engine="dask")
+    distributed = build(raw, tmp_path / "dask", jobs=2, progress=False, engine="dask")
     assert local.records == distributed.records == 14
-    assert (tmp_path / "local" / "documents.jsonl").read_bytes() == (tmp_path / "dask" / "documents.jsonl").read_bytes()
+    assert distributed.tokens.segmented == 14
+    for name in ("documents.jsonl", "tokens.parquet"):
+        assert (tmp_path / "local" / name).read_bytes() == (tmp_path / "dask" / name).read_bytes()
+    assert pq.ParquetFile(tmp_path / "dask" / "tokens.parquet").num_row_groups > 1
 
 
 def test_a_new_fetch_sidecar_reprocesses_its_page(raw, tmp_path):

@@ -394,10 +394,11 @@ def test_lexicon_suggest_finds_collocations_the_lexicon_lacks(tmp_path, capsys):
     assert suggested == {"数字乡贤": "24", "参与乡村建设": "12"}
 
 
-def test_parallel_segmentation_equals_single_process(tmp_path):
+def test_parallel_segmentation_equals_single_process(tmp_path, monkeypatch):
     from pipeline.record import Record
     from pipeline.segment import write_tokens
 
+    monkeypatch.setattr(segment, "PART_BYTES", 8192)  # many partitions, so that both workers get some
     records = [Record(id=f"{i:04d}", title_zh=f"党建引领社区治理研究之{i}", keywords_zh=["党建引领", f"关键词{i % 7}"],
                       abstract_zh="协作型共治下的超大社区治理之道，五社联动构建韧性社区。" * 3, abstract_en="Resilient communities")
                for i in range(300)]
@@ -405,4 +406,32 @@ def test_parallel_segmentation_equals_single_process(tmp_path):
     stats1 = write_tokens(records, one, jobs=1)
     stats2 = write_tokens(records, two, jobs=2)
     assert stats1.segmented == stats2.segmented == 300
+    assert pq.ParquetFile(two / "tokens.parquet").num_row_groups > 4  # one per partition
     assert (one / "tokens.parquet").read_bytes() == (two / "tokens.parquet").read_bytes()
+    # Incremental across partitions and workers: one changed record is the only one segmented again.
+    records[150].abstract_zh = "村改居社区的治理困境"
+    again = write_tokens(records, two, jobs=2)
+    assert again.segmented == 1 and again.reused == 299
+    write_tokens(records, one, jobs=1)
+    assert (one / "tokens.parquet").read_bytes() == (two / "tokens.parquet").read_bytes()
+    assert not [p.name for p in (two / "cache").iterdir() if p.name.startswith(".")]  # no partition left behind
+
+
+def test_a_record_is_scanned_once_for_its_cache_key_and_its_tokens():
+    seg = Segmenter()
+    scanned = []
+    matcher = seg._matcher
+
+    class CountingMatcher:
+        def find_matches_as_indexes(self, text, overlapping):
+            scanned.append(text)
+            return matcher.find_matches_as_indexes(text, overlapping=overlapping)
+
+    seg._matcher = CountingMatcher()
+    record = Record(id="a", title_zh="党建引领下的社区治理", abstract_zh="五社联动与韧性社区", keywords_zh=["社区治理"])
+    segment._cache_key(seg, record)
+    zh, _ = seg.segment_record(record)
+    assert "党建引领" in zh and "五社联动" in zh
+    assert len(scanned) == 1
+    seg.segment_record(Record(id="b", title_zh="协作型共治"))
+    assert len(scanned) == 2 and seg.tokens_zh("协作型共治") == ["协作型共治"]
