@@ -55,7 +55,6 @@ class Corpus:
         return document_keywords(self.docs)
 
     # Analyses (thin over pipeline.trends, .keywords, .bursts, .network, .glossary; see their help).
-
     def trends(self, terms, by: str = "year", **options) -> pd.DataFrame:
         """Concept × period table with docs, total, share and Wilson 95% interval (pipeline.trends.trends)."""
         from pipeline.trends import trends
