@@ -14,7 +14,6 @@ Run: `python bench/build.py [--scale N]` (about 5 minutes at the default scale o
 from __future__ import annotations
 
 import argparse
-import csv
 import json
 import shutil
 import subprocess
@@ -23,7 +22,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from common import EXTERNAL, ROOT, machine, need, real_pages
+from common import EXTERNAL, NSSF_CSV, ROOT, machine, need, nssf_projects, real_pages
 
 RECORDS_PER_FILE = 2000
 
@@ -34,8 +33,7 @@ def make_corpus(raw: Path, copies: int) -> int:
     pages = real_pages()
     csl = [json.loads(line) for line in open(need(EXTERNAL / "csl" / "csl_benchmark_joined_dev_test.jsonl"),
                                              encoding="utf-8")]
-    with open(need(EXTERNAL / "nssf-projects" / "social-2017-09-26.csv"), encoding="utf-8") as fh:
-        nssf = [row for row in csv.DictReader(fh) if row.get("项目名称")]
+    nssf = nssf_projects(need(NSSF_CSV))
     for copy in range(copies):
         folder = raw / f"copy{copy}"
         (folder / "pages").mkdir(parents=True)
@@ -43,8 +41,8 @@ def make_corpus(raw: Path, copies: int) -> int:
             (folder / "pages" / f"{i:03d}{page.suffix}").write_bytes(page.read_bytes() + f"<!-- {copy} -->".encode())
         records = [{"id": f"csl-{copy}-{r['id']}", "title_zh": r["title"], "abstract_zh": r["abstract"],
                     "keywords_zh": r["keywords"]} for r in csl]
-        records += [{"id": f"nssf-{copy}-{i}", "title_zh": r["项目名称"], "year": r["立项时间"][:4]}
-                    for i, r in enumerate(nssf)]
+        records += [{"id": f"nssf-{copy}-{i}", "title_zh": title, "year": year}
+                    for i, (title, year) in enumerate(nssf)]
         for start in range(0, len(records), RECORDS_PER_FILE):
             chunk = records[start:start + RECORDS_PER_FILE]
             (folder / f"records{start // RECORDS_PER_FILE:03d}.jsonl").write_text(

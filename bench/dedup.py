@@ -13,7 +13,7 @@ import statistics
 import time
 import tracemalloc
 
-from common import EXTERNAL, machine, need
+from common import NSSF_CSV, machine, need
 
 from pipeline.dedup import merge_duplicates
 from pipeline.exports import ColumnMapping, read_export_file
@@ -49,8 +49,7 @@ def traced(fn):
 
 def main() -> None:
     start = time.process_time()
-    records = read_export_file(need(EXTERNAL / "nssf-projects" / "social-2017-09-26.csv"),
-                               ColumnMapping.from_args(MAPPING))
+    records = read_export_file(need(NSSF_CSV), ColumnMapping.from_args(MAPPING))
     read_s = time.process_time() - start
     doubled = records + [dataclasses.replace(r, id=r.id + "-copy") for r in records]
     print(f"## Dedup speed ({machine()})")

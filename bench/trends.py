@@ -18,31 +18,27 @@ import tempfile
 import time
 from pathlib import Path
 
-import pandas as pd
-
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import EXTERNAL, machine, median_seconds, need  # noqa: E402
+from common import NSSF_CSV, machine, median_seconds, need, nssf_projects  # noqa: E402
 
 from pipeline.concepts import load_concepts  # noqa: E402
 from pipeline.corpus import load_corpus  # noqa: E402
 
-NSSF_CSV = EXTERNAL / "nssf-projects" / "social-2017-09-26.csv"
 TERMS = ["党建引领", "韧性", "共治"]
 DOCS = int(os.environ.get("BENCH_TRENDS_DOCS", 1_000_000))
 REPEATS = 5
 
 
 def write_replicated_corpus(directory: Path, n_docs: int, tokens: bool = False) -> None:
-    table = pd.read_csv(need(NSSF_CSV), dtype=str, keep_default_na=False)
-    table = table[table["项目名称"].str.strip() != ""]
-    years = pd.to_numeric(table["立项时间"].str[:4], errors="coerce")
-    rows = [(title, None if pd.isna(y) or y == 0 else int(y)) for title, y in zip(table["项目名称"], years)]
+    rows = nssf_projects(need(NSSF_CSV))
     with open(directory / "documents.jsonl", "w", encoding="utf-8") as fh:
         for i in range(n_docs):
             title, year = rows[i % len(rows)]
             fh.write(json.dumps({"id": f"{i:08d}", "source_kind": "export", "title_zh": title, "year": year},
                                 ensure_ascii=False) + "\n")
     if tokens:
+        import pandas as pd
+
         from pipeline.segment import segment_texts
 
         segmented = segment_texts([title for title, _ in rows])

@@ -14,14 +14,15 @@ import os
 import shutil
 import sys
 import tempfile
-from collections import Counter, deque
-from concurrent.futures import ProcessPoolExecutor
+from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
 from pipeline.ingest import SIDECARS, IngestResult, ingest_file, iter_input_files
 from pipeline import segment
+from pipeline.parallel import Workers
 from pipeline.record import Record, record_id_of_line
 from pipeline.segment import TokenStats, write_tokens
 
@@ -31,6 +32,8 @@ MANIFEST = "manifest.json"
 CACHE = "cache"
 # What the manifest keeps of each input's cache-entry header, so a no-op rebuild need not open the cache.
 ENTRY_SUMMARY = ("records", "error", "warnings", "kinds", "spam_blocks", "converted_t2s")
+# Bump when the cache entry's layout (_cache_entry) changes: every input is then re-ingested.
+ENTRY_FORMAT = "2"
 PACKAGE = Path(__file__).resolve().parent
 # Code whose change invalidates cached records: everything that turns bytes into records.
 INGEST_CODE = ("record.py", "decode.py", "page.py", "clean.py", "fields.py", "normalize.py", "ingest.py",
@@ -52,6 +55,16 @@ class BuildSummary:
     out: Path | None = None
     tokens: TokenStats | None = None
 
+    def add(self, source: str, entry: dict) -> None:
+        """Count what one input gave (its cache-entry header, or its summary in the manifest)."""
+        if entry["error"]:
+            self.failures.append((source, entry["error"]))
+        self.warnings += [(source, w) for w in entry["warnings"]]
+        self.kinds.update(entry["kinds"])
+        self.spam_blocks += entry["spam_blocks"]
+        self.converted_t2s += entry["converted_t2s"]
+        self.records += entry["records"]
+
     def report(self) -> str:
         kinds = ", ".join(f"{k} {n}" for k, n in sorted(self.kinds.items()))
         lines = [f"inputs: {self.inputs} ({self.inputs - self.reused} processed, {self.reused} unchanged)",
@@ -72,7 +85,7 @@ class BuildSummary:
 
 @lru_cache(maxsize=1)
 def ingest_code_version() -> str:
-    digest = hashlib.sha256()
+    digest = hashlib.sha256(ENTRY_FORMAT.encode())
     for name in INGEST_CODE:
         path = PACKAGE / name
         files = sorted(p for p in path.rglob("*") if p.is_file() and "__pycache__" not in p.parts) if path.is_dir() \
@@ -113,10 +126,10 @@ def _cache_key(content_hash: str) -> str:
     return f"{content_hash[:32]}-{ingest_code_version()}"
 
 
-def _ingest_job(args: tuple[str, str]) -> tuple[str, bytes]:
-    """Ingest one input into its cache entry (serialized in the worker: the parent only writes bytes)."""
-    path, source = args
-    return path, _cache_entry(ingest_file(Path(path), source))
+def _ingest_job(args: tuple[str, Path]) -> None:
+    """Ingest one input into its cache entry (written by the worker: the parent only waits)."""
+    source, entry = args
+    write_atomic(entry, _cache_entry(ingest_file(Path(source), source)), durable=False)
 
 
 def _fingerprints(files: list[Path], previous: dict) -> dict[str, dict]:
@@ -149,8 +162,10 @@ def _load_manifest(out: Path) -> dict:
 
 
 def _cache_entry(result: IngestResult) -> bytes:
-    """An input's cached result: a header line (error, warnings, counts), then one record per line."""
+    """An input's cached result: a header line (error, warnings, counts, author keywords), then one
+    record per line."""
     header = {"error": result.error, "warnings": result.warnings,
+              "keywords_zh": sorted({k for r in result.records for k in r.keywords_zh}),
               "kinds": dict(Counter(r.source_kind for r in result.records)),
               "spam_blocks": sum(r.cleaning.get("spam_blocks", 0) for r in result.records),
               "converted_t2s": sum(bool(r.cleaning.get("converted_t2s")) for r in result.records)}
@@ -173,56 +188,56 @@ def build(raw: str | Path = "corpus/raw", out: str | Path = "corpus/build", jobs
     files = list(iter_input_files([raw]))
     inputs = _fingerprints(files, previous.get("inputs", {}))
     keys = {source: _cache_key(info["sha256"]) for source, info in inputs.items()}
-    todo = [(source, source) for source, key in keys.items() if not (cache_dir / f"{key}.jsonl").exists()]
+    todo = [(source, cache_dir / f"{key}.jsonl") for source, key in keys.items()
+            if not (cache_dir / f"{key}.jsonl").exists()]
 
     summary = BuildSummary(out=out, inputs=len(files), reused=len(files) - len(todo))
     unchanged = (not todo and (out / DOCUMENTS).exists() and previous.get("dedup", True) == dedup
                  and {s: i.get("cache") for s, i in previous.get("inputs", {}).items()} == keys
                  and all("kinds" in i for i in previous["inputs"].values()))
-    if not unchanged:
-        for path, entry in run_ingest(todo, jobs, progress, engine, scheduler):
-            write_atomic(cache_dir / f"{keys[path]}.jsonl", entry, durable=False)
     manifest = {"ingest_code": ingest_code_version(), "segmentation": segmentation_version(), "dedup": dedup,
                 "inputs": {}}
-    out.mkdir(parents=True, exist_ok=True)
-    documents = None if unchanged else _SortedLines(out / DOCUMENTS)
-    try:
-        for source, key in keys.items():
-            if documents is None:  # a no-op rebuild: what each input gave is in the previous manifest
-                entry = previous["inputs"][source]
-            else:
-                with open(cache_dir / f"{key}.jsonl", "rb") as fh:
-                    entry = {**json.loads(fh.readline()), "records": 0}
-                    for line in fh:
-                        entry["records"] += 1
-                        documents.add(line)
-            if entry["error"]:
-                summary.failures.append((source, entry["error"]))
-            summary.warnings += [(source, w) for w in entry["warnings"]]
-            summary.kinds.update(entry["kinds"])
-            summary.spam_blocks += entry["spam_blocks"]
-            summary.converted_t2s += entry["converted_t2s"]
-            summary.records += entry["records"]
-            # The input's records themselves are its cache entry, cache/<cache>.jsonl.
-            manifest["inputs"][source] = {**inputs[source], "cache": key,
-                                          **{k: entry[k] for k in ENTRY_SUMMARY}}
-        if documents is not None:
-            documents.commit()
-            _prune_cache(cache_dir, set(keys.values()))
-            if dedup:
-                summary.duplicate_groups, summary.merged = merge_duplicate_lines(out / DOCUMENTS)
-        else:
-            summary.duplicate_groups, summary.merged = previous.get("duplicates", [0, 0])
-        summary.records -= summary.merged
-        manifest["duplicates"] = [summary.duplicate_groups, summary.merged]
-    finally:
-        if documents is not None:
-            documents.discard()
     # Segment when the documents or the segmentation settings changed (a lexicon edit re-segments
     # only the documents it touches; see segment.write_tokens). A no-op rebuild touches nothing.
-    if not (unchanged and previous.get("segmentation") == manifest["segmentation"] and (out / TOKENS).exists()):
-        summary.tokens = write_tokens(None, out, jobs=jobs or os.cpu_count() or 1)
-        write_atomic(out / MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=1, sort_keys=True).encode())
+    resegment = not (unchanged and previous.get("segmentation") == manifest["segmentation"]
+                     and (out / TOKENS).exists())
+    keywords: set[str] = set()  # every author keyword of the corpus: the segmenter protects them
+    out.mkdir(parents=True, exist_ok=True)
+    with Workers(jobs, engine, scheduler) as workers:
+        documents = None if unchanged else _SortedLines(out / DOCUMENTS)
+        try:
+            for source, key in _entries_in_order(keys, todo, workers, progress):
+                if documents is None:  # a no-op rebuild: what each input gave is in the previous manifest
+                    entry = previous["inputs"][source]
+                    if resegment:
+                        with open(cache_dir / f"{key}.jsonl", "rb") as fh:
+                            keywords.update(json.loads(fh.readline())["keywords_zh"])
+                else:
+                    with open(cache_dir / f"{key}.jsonl", "rb") as fh:
+                        entry = {**json.loads(fh.readline()), "records": 0}
+                        for line in fh:
+                            entry["records"] += 1
+                            documents.add(line)
+                    keywords.update(entry["keywords_zh"])
+                summary.add(source, entry)
+                # The input's records themselves are its cache entry, cache/<cache>.jsonl.
+                manifest["inputs"][source] = {**inputs[source], "cache": key,
+                                              **{k: entry[k] for k in ENTRY_SUMMARY}}
+            if documents is not None:
+                documents.commit()
+                _prune_cache(cache_dir, set(keys.values()))
+                if dedup:
+                    summary.duplicate_groups, summary.merged = merge_duplicate_lines(out / DOCUMENTS)
+            else:
+                summary.duplicate_groups, summary.merged = previous.get("duplicates", [0, 0])
+            summary.records -= summary.merged
+            manifest["duplicates"] = [summary.duplicate_groups, summary.merged]
+        finally:
+            if documents is not None:
+                documents.discard()
+        if resegment:
+            summary.tokens = write_tokens(None, out, keywords=keywords, workers=workers)
+            write_atomic(out / MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=1, sort_keys=True).encode())
     return summary
 
 
@@ -312,42 +327,26 @@ class _SortedLines:
         shutil.rmtree(self.tmpdir, ignore_errors=True)
 
 
-def run_ingest(todo: list[tuple[str, str]], jobs: int | None, progress: bool, engine: str = "local",
-               scheduler: str | None = None):
-    """Ingest the changed inputs: (path, cache entry bytes) pairs in input order."""
+def _entries_in_order(keys: dict[str, str], todo: list[tuple[str, Path]], workers: Workers,
+                      progress: bool) -> Iterator[tuple[str, str]]:
+    """(input, cache key) in input order, each once its cache entry exists. The changed inputs are
+    ingested by the workers meanwhile, so the caller reads entries while the next ones are made."""
     bar = None
     if progress and len(todo) > 20:
         from tqdm import tqdm
 
         bar = tqdm(total=len(todo), unit="file", desc="ingest", file=sys.stderr)
-    if engine == "dask":
-        from pipeline.dask_engine import map_ordered
-        items = map_ordered(_ingest_job, todo, scheduler)
-    else:
-        items = _map_local(todo, jobs or os.cpu_count() or 1)
-    for item in items:
-        if bar:
-            bar.update()
-        yield item
+    # A handful of inputs is not worth starting workers for.
+    ingested = workers.map(_ingest_job, todo, min_parallel=9)
+    waiting = {source for source, _ in todo}
+    for source, key in keys.items():
+        if source in waiting:
+            next(ingested)
+            if bar:
+                bar.update()
+        yield source, key
     if bar:
         bar.close()
-
-
-def _map_local(todo: list[tuple[str, str]], jobs: int):
-    """In worker processes when there are enough inputs to pay for them; at most a bounded window of
-    results waits in memory."""
-    if jobs <= 1 or len(todo) <= 8:
-        yield from map(_ingest_job, todo)
-        return
-    window = jobs * 8
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
-        pending = deque()
-        for item in todo:
-            pending.append(pool.submit(_ingest_job, item))
-            if len(pending) >= window:
-                yield pending.popleft().result()
-        while pending:
-            yield pending.popleft().result()
 
 
 def _prune_cache(cache_dir: Path, keep: set[str]) -> None:

@@ -21,6 +21,7 @@ from lxml import html
 from opencc import OpenCC
 
 from pipeline.normalize import HAN
+from pipeline.page import CANONICAL_URL_XPATHS
 
 DATA = files("pipeline") / "data"
 TERM_WEIGHTS = {"strong": 1.0, "weak": 0.4, "neutral": 0.0}
@@ -361,7 +362,7 @@ def _host(url: str) -> str | None:
 
 def _page_site(tree) -> str | None:
     """The page's own site: from canonical/og:url/base, else the most linked-to site."""
-    for xpath in ("//link[@rel='canonical']/@href", "//meta[@property='og:url']/@content", "//base/@href"):
+    for xpath in (*CANONICAL_URL_XPATHS, "//base/@href"):
         for url in tree.xpath(xpath):
             if host := _host(url):
                 return _site(host)

@@ -282,14 +282,14 @@ def split_references(lines: list[str]) -> list[str]:
 _DATE = re.compile(r"(?P<y>(?:19|20)\d{2})\s*[-/.年]\s*(?P<m>\d{1,2})\s*[-/.月]\s*(?P<d>\d{1,2})\s*日?")
 
 
-def parse_date(text: str) -> str | None:
-    m = _DATE.search(text)
-    if not m:
-        return None
-    y, mo, d = int(m["y"]), int(m["m"]), int(m["d"])
-    if not (1 <= mo <= 12 and 1 <= d <= 31):
-        return None
-    return f"{y:04d}-{mo:02d}-{d:02d}"
+def parse_date(text: str | None) -> str | None:
+    """The first real date in `text` (`2025-01-20`, `2025/1/20`, `2025年1月20日`…) as YYYY-MM-DD; a
+    non-date match such as `2025-13-40` is passed over for the next one. None when there is none."""
+    for m in _DATE.finditer(text or ""):
+        y, mo, d = int(m["y"]), int(m["m"]), int(m["d"])
+        if 1 <= mo <= 12 and 1 <= d <= 31:
+            return f"{y:04d}-{mo:02d}-{d:02d}"
+    return None
 
 
 _ABSTRACT_RESIDUE = re.compile(

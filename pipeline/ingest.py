@@ -15,7 +15,7 @@ from pipeline import clean, fields, sites
 from pipeline.decode import DecodeError, decode_bytes
 from pipeline.normalize import normalize_record
 from pipeline.page import ExtractionError, Page
-from pipeline.record import Record, make_id
+from pipeline.record import JSONLinesError, Record, make_id, read_json_lines
 
 MAX_BYTES = int(os.environ.get("PIPELINE_MAX_BYTES", 20 * 1024 * 1024))
 SIDECAR = ".meta.json"  # written by `pipeline fetch` beside each stored response
@@ -106,7 +106,7 @@ def ingest_bytes(raw: bytes, source: str, name: str = "", meta: dict | None = No
     # Database exports (Refworks, EndNote, NoteExpress, E-Study, WoS, RIS, tables) are known by content.
     fmt = None if _HTML_START.match(text) else exports.detect_format(text) or ("table" if mapping else None)
     if fmt:
-        return _export_records(lambda: exports.read_export(source, text, fmt, mapping))
+        return _export_records(lambda: exports.read_export(source, text, fmt, mapping, warnings))
     page = Page(source=source, raw=raw, text=text, encoding=encoding, url=meta.get("final_url") or meta.get("url"))
     if page.is_html and not re.search(r"</(html|body)\s*>", text[-4096:], re.I):
         warnings.append("truncated HTML (no closing </body> or </html>): the record may be incomplete")
@@ -169,17 +169,17 @@ def finish_record(rec: Record) -> None:
 
 
 def read_record_lines(text: str, raw: bytes, source: str, warnings: list[str]) -> list[Record]:
-    """A `.jsonl` file of ready-made records (field names as in the record). Keeps each record's `id`."""
+    """A `.jsonl` file of ready-made records (field names as in the record). Keeps each record's `id`.
+
+    A bad line (not JSON, or an object with none of RECORD_KEYS) is skipped with a warning naming its
+    line; the rule of `read_json_lines`."""
+    try:
+        objects = read_json_lines(text, source, warnings)
+    except JSONLinesError as exc:
+        raise InputError(f"no records: {exc}") from exc
     records = []
-    for number, line in enumerate(text.split("\n"), 1):
-        if not line.strip():
-            continue
-        try:
-            data = json.loads(line)
-        except ValueError as exc:
-            warnings.append(f"line {number}: not JSON ({exc.msg})")
-            continue
-        if not isinstance(data, dict) or not any(data.get(k) for k in RECORD_KEYS):
+    for number, data in objects:
+        if not any(data.get(k) for k in RECORD_KEYS):
             warnings.append(f"line {number}: not a record (needs one of {', '.join(RECORD_KEYS)})")
             continue
         rec = Record.from_dict(data)

@@ -11,11 +11,13 @@ from pipeline.normalize import normalize_whitespace, to_simplified
 
 _HTML_MARKER = re.compile(r"<\s*(?:!doctype\s+html|html|head|body|meta|div|p|title|table)\b", re.I)
 _URL_LINE = re.compile(r"^\s*(https?://[^\s]+)\s*$")
-_CANONICAL = ("//link[@rel='canonical']/@href", "//meta[@property='og:url']/@content")
-# Elements that end a line of text when rendered.
-BLOCK_TAGS = frozenset("""address article aside blockquote br dd div dl dt fieldset figcaption figure footer form
-h1 h2 h3 h4 h5 h6 header hr li main nav ol p pre section table tbody td th thead tfoot tr ul
-founder-content""".split())
+# Where a page states its own URL, most trusted first (also read by clean to know the page's site).
+CANONICAL_URL_XPATHS = ("//link[@rel='canonical']/@href", "//meta[@property='og:url']/@content")
+# Elements that end a line of text when rendered (also the text blocks of `sites.generic`, for which the page's
+# root elements html and body are blocks too: the outermost candidates for the article).
+BLOCK_TAGS = frozenset("""address article aside blockquote body br caption center dd div dl dt fieldset figcaption
+figure footer form h1 h2 h3 h4 h5 h6 header hr html li main nav ol p pre section table tbody td th thead tfoot tr
+ul founder-content""".split())
 SKIP_TAGS = frozenset(("script", "style", "noscript", "template", "head", "select", "option", "textarea", "svg"))
 
 
@@ -57,7 +59,7 @@ class Page:
         if self.url:
             return self.url
         if self.is_html:
-            for xpath in _CANONICAL:
+            for xpath in CANONICAL_URL_XPATHS:
                 found = self.tree.xpath(xpath)
                 if found and found[0].startswith("http"):
                     return found[0].strip()

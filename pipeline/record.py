@@ -4,6 +4,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
+import logging
 from dataclasses import dataclass, field
 from collections.abc import Iterator
 from typing import Any
@@ -88,6 +89,45 @@ LIST_FIELDS = frozenset(
 TEXT_FIELDS = tuple(
     name for name in FIELD_NAMES if name not in LIST_FIELDS and name not in ("id", "year", "cleaning")
 )
+
+
+class JSONLinesError(ValueError):
+    """JSON Lines text of which no line holds a JSON object."""
+
+
+def read_json_lines(text: str, source: str, problems: list[str] | None = None) -> list[tuple[int, dict]]:
+    """The JSON objects of JSON Lines text, each with its line number (from 1). Blank lines are ignored.
+
+    The one rule for every JSON Lines input (ready-made records, tables, documents for `topics infer`): a
+    line that is not a JSON object does not stop the file. It is skipped and reported as `line N: reason`,
+    appended to `problems` (whoever reports them names the file, as ingest's warnings do) or, without a
+    list, logged as a warning `SOURCE: line N: reason`; the other lines still go through. When there are
+    lines but none holds an object, the file itself is bad: JSONLinesError, giving the first reasons.
+    """
+    objects, bad = [], []
+    for number, line in enumerate(text.removeprefix("\ufeff").split("\n"), 1):
+        if not line.strip():
+            continue
+        try:
+            value = json.loads(line)
+        except json.JSONDecodeError as exc:
+            bad.append(f"line {number}: not JSON ({exc.msg})")
+            continue
+        except RecursionError:  # "[[[[…": malicious or broken
+            bad.append(f"line {number}: not JSON (nested too deeply)")
+            continue
+        if isinstance(value, dict):
+            objects.append((number, value))
+        else:
+            bad.append(f"line {number}: not a JSON object")
+    if problems is not None:
+        problems.extend(bad)
+    else:
+        for note in bad:
+            logging.getLogger(__name__).warning("%s: %s", source, note)
+    if bad and not objects:
+        raise JSONLinesError("no line holds a JSON object (" + "; ".join(bad[:3]) + ")")
+    return objects
 
 
 def iter_records(path) -> Iterator[Record]:

@@ -18,22 +18,25 @@ caches Segmenters by their settings.
 from __future__ import annotations
 
 import bisect
-import collections
+import contextlib
 import functools
 import hashlib
 import json
 import logging
 import os
 import re
+import shutil
+import tempfile
 import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from typing import NamedTuple
 from pathlib import Path
 
 from ahocorasick_rs import AhoCorasick, MatchKind
 
 from pipeline.normalize import normalize_text
-from pipeline.record import Record, iter_records, record_id_of_line
+from pipeline.record import Record, iter_records
 
 log = logging.getLogger(__name__)
 
@@ -186,6 +189,7 @@ class Segmenter:
         # Aho-Corasick (in Rust): every occurrence of every term in one pass, whatever the lexicon size.
         self._matcher = AhoCorasick(self.terms, matchkind=MatchKind.Standard) if self.terms else None
         self._keep_memo: dict[str, bool] = {}
+        self._last_scan: tuple[str | None, dict[int, list[int]]] = (None, {})
         # What tokens depend on besides the text and the lexicon terms in it (see write_tokens).
         self.version = hashlib.sha256(json.dumps(
             [SEGMENTER_VERSION, stopwords_version(academic_stopwords), keep_stopwords, pos_filter,
@@ -280,11 +284,15 @@ class Segmenter:
         return sorted(chosen)
 
     def _ends_by_start(self, text: str) -> dict[int, list[int]]:
-        """Every lexicon occurrence in `text`: start → ends (overlapping occurrences included)."""
+        """Every lexicon occurrence in `text`: start → ends (overlapping occurrences included). The
+        last text's result is kept: the build scans a record's text for its cache key, then segments it."""
+        if self._last_scan[0] == text:
+            return self._last_scan[1]
         ends: dict[int, list[int]] = {}
         if self._matcher is not None:
             for _, start, end in self._matcher.find_matches_as_indexes(text, overlapping=True):
                 ends.setdefault(start, []).append(end)
+        self._last_scan = (text, ends)
         return ends
 
     def _scan(self, text: str, ends: dict[int, list[int]], starts: list[int], lo: int,
@@ -468,23 +476,29 @@ def segment_texts(texts: Iterable[str], **kw) -> list[list[str]]:
 
 
 # ---------------------------------------------------------------------------------------------- #
-# Build integration: tokens.parquet, incremental and streaming
+# Build integration: tokens.parquet, incremental, in Parquet partitions
 # ---------------------------------------------------------------------------------------------- #
 
 DOCUMENTS_FILE = "documents.jsonl"
 TOKENS_FILE = "tokens.parquet"
-# Beside the build's ingest cache: rows (id, key, tokens_zh, tokens_en) sorted by id, and the
-# fingerprint of the run that wrote them.
+# Beside the build's ingest cache: rows (id, key) in the order of tokens.parquet, so that a record
+# whose key is unchanged takes its tokens from the previous tokens.parquet.
 TOKEN_CACHE_FILE = Path("cache") / "tokens.parquet"
-TOKEN_FINGERPRINT_FILE = Path("cache") / "tokens.fingerprint"
-_BATCH_ROWS = 1000
+# What the workers build their Segmenter from (lexicon, corpus keywords, options).
+SEGMENTER_SPEC_FILE = Path("cache") / "segmenter.json"
+# Both Parquet files carry the digest of every (id, key) in their metadata: equal digests prove that
+# they come from the same run (a build killed between the two replacements is not trusted).
+FINGERPRINT = b"pipeline.tokens.fingerprint"
+# Documents are segmented in partitions of about this many bytes of documents.jsonl; each partition is
+# one row group of tokens.parquet. Fixed (not tied to the worker count) so the output is too.
+PART_BYTES = 1 << 20
 
 
 @dataclass
 class TokenStats:
     documents: int = 0
     segmented: int = 0  # segmented in this run
-    reused: int = 0  # taken from the cache (text and relevant lexicon terms unchanged)
+    reused: int = 0  # taken from the previous run (text and relevant lexicon terms unchanged)
     lexicon_terms: int = 0
     rejected_terms: int = 0
     written: bool = False  # False when nothing changed: the files were left untouched
@@ -492,6 +506,18 @@ class TokenStats:
     def report(self) -> str:
         return (f"tokens: {self.documents} documents ({self.segmented} segmented, {self.reused} from cache); "
                 f"lexicon {self.lexicon_terms} terms, {self.rejected_terms} rejected as too generic")
+
+
+@dataclass(frozen=True)
+class _Part:
+    """One partition's task: its documents.jsonl lines, and where to read and write."""
+    number: int
+    lines: bytes
+    spec: Path
+    spec_digest: str
+    build_dir: Path
+    parts_dir: Path
+    reuse: bool  # whether the previous tokens.parquet and its keys are trustworthy
 
 
 def _cache_key(segmenter: Segmenter, record: Record) -> str:
@@ -504,215 +530,209 @@ def _cache_key(segmenter: Segmenter, record: Record) -> str:
     return hashlib.sha256(payload.encode()).hexdigest()
 
 
-def _cached_rows(path: Path) -> Iterator[dict]:
-    """The previous run's cache rows, in id order (empty when there is none)."""
-    import pyarrow.parquet as pq
-
-    if not path.exists():
-        return
-    try:
-        cache = pq.ParquetFile(path)
-    except (OSError, ValueError) as exc:  # a damaged cache only costs re-segmentation
-        log.warning("%s: unreadable token cache, re-segmenting (%s)", path, exc)
-        return
-    if cache.schema_arrow.names != ["id", "key", "tokens_zh", "tokens_en"]:  # another version's cache
-        return
-    for batch in cache.iter_batches(batch_size=_BATCH_ROWS):
-        yield from batch.to_pylist()
+# Columns of a partition, and which of them each written file keeps.
+PART_COLUMNS = ("id", "key", "tokens_zh", "tokens_en")
+FILE_COLUMNS = {TOKENS_FILE: ("id", "tokens_zh", "tokens_en"), TOKEN_CACHE_FILE: ("id", "key")}
 
 
-class _ParquetOut:
-    """A Parquet file written in batches under a temporary name; `commit()` moves it into place."""
-
-    def __init__(self, path: Path, columns: dict):
-        import pyarrow as pa
-        import pyarrow.parquet as pq
-
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self.path = path
-        self.tmp = path.with_name(f".{path.name}.tmp")
-        self.schema = pa.schema(columns)
-        self.writer = pq.ParquetWriter(self.tmp, self.schema, compression="zstd")
-        self.columns: dict[str, list] = {name: [] for name in self.schema.names}  # columnar: cheaper to convert
-        self.count = 0
-
-    def add(self, row: dict) -> None:
-        for name, values in self.columns.items():
-            values.append(row[name])
-        self.count += 1
-        if self.count >= _BATCH_ROWS:
-            self._flush()
-
-    def _flush(self) -> None:
-        import pyarrow as pa
-
-        if self.count:
-            self.writer.write_table(pa.Table.from_pydict(self.columns, schema=self.schema))
-            self.columns = {name: [] for name in self.schema.names}
-            self.count = 0
-
-    def close(self) -> None:
-        self._flush()
-        self.writer.close()
-
-    def commit(self) -> None:
-        with open(self.tmp, "rb+") as fh:
-            os.fsync(fh.fileno())
-        os.replace(self.tmp, self.path)
-
-    def discard(self) -> None:
-        if self.writer.is_open:
-            self.writer.close()
-        self.tmp.unlink(missing_ok=True)
-
-
-def write_tokens(records: Iterable[Record] | None, build_dir: Path,
-                 lexicon_path: Path | None = DEFAULT_LEXICON, jobs: int = 1, **options) -> TokenStats:
-    """Segment the records into build_dir/tokens.parquet (id, tokens_zh, tokens_en; sorted by id).
-
-    `records=None` streams the build's documents.jsonl (sorted by id; memory stays bounded). The
-    lexicon is `lexicon_path` plus every author keyword of the corpus. A record whose cache key
-    (_cache_key) is unchanged reuses its tokens from build_dir/cache/tokens.parquet; when nothing
-    changed at all, no file is written. Files are written atomically, byte-identical for the same input.
-    With `jobs` > 1, records to segment go to worker processes (each loads the dictionary once)."""
+def _part_schema(columns: Iterable[str] = PART_COLUMNS):
     import pyarrow as pa
 
+    types = {"id": pa.string(), "key": pa.string(), "tokens_zh": pa.list_(pa.string()),
+             "tokens_en": pa.list_(pa.string())}
+    return pa.schema([(name, types[name]) for name in columns])
+
+
+def _fingerprint_of(path: Path) -> bytes | None:
+    import pyarrow.parquet as pq
+
+    try:
+        return (pq.read_metadata(path).metadata or {}).get(FINGERPRINT)
+    except FileNotFoundError:
+        return None
+    except (OSError, ValueError) as exc:  # a damaged file only costs re-segmentation
+        log.warning("%s: unreadable token cache, re-segmenting (%s)", path, exc)
+        return None
+
+
+def _write_spec(build_dir: Path, lexicon_path: Path | None, keywords: list[str], options: dict) -> tuple[Path, str]:
+    """The segmenter's settings as a file the workers read (a task then carries only its path)."""
+    lexicon_digest = hashlib.sha256(Path(lexicon_path).read_bytes()).hexdigest() if lexicon_path else ""
+    spec = {"version": SEGMENTER_VERSION, "lexicon": str(lexicon_path) if lexicon_path else None,
+            "lexicon_sha256": lexicon_digest, "keywords": keywords, "options": options}
+    data = json.dumps(spec, ensure_ascii=False, sort_keys=True).encode()
+    path = build_dir / SEGMENTER_SPEC_FILE
+    if not path.exists() or path.read_bytes() != data:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f".{path.name}.tmp")
+        tmp.write_bytes(data)
+        os.replace(tmp, path)
+    return path, hashlib.sha256(data).hexdigest()
+
+
+@functools.lru_cache(maxsize=2)
+def _segmenter_from_spec(path: Path, digest: str) -> Segmenter:
+    """Once per worker process and spec (the digest makes an edited spec a new cache entry)."""
+    spec = json.loads(Path(path).read_text(encoding="utf-8"))
+    return get_segmenter(spec["lexicon"], spec["keywords"], **spec["options"])
+
+
+def _previous_rows(build_dir: Path, first: str, last: str) -> dict[str, tuple[str, list, list]]:
+    """id → (key, tokens_zh, tokens_en) of the previous run, for the ids between first and last."""
+    import pyarrow.parquet as pq
+
+    where = [("id", ">=", first), ("id", "<=", last)]
+    keys = pq.read_table(build_dir / TOKEN_CACHE_FILE, filters=where).to_pydict()
+    tokens = pq.read_table(build_dir / TOKENS_FILE, filters=where).to_pydict()
+    if keys["id"] != tokens["id"]:
+        return {}
+    return dict(zip(keys["id"], zip(keys["key"], tokens["tokens_zh"], tokens["tokens_en"])))
+
+
+class _PartResult(NamedTuple):
+    path: Path  # the partition's Parquet file (id, key, tokens_zh, tokens_en)
+    documents: int
+    segmented: int
+    lexicon_terms: int
+    rejected_terms: int
+    digest: str  # of its ids and keys
+
+
+def _segment_part(part: _Part) -> _PartResult:
+    """Segment one partition into a Parquet file in parts_dir."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    segmenter = _segmenter_from_spec(part.spec, part.spec_digest)
+    records = [Record.from_dict(json.loads(line)) for line in part.lines.splitlines() if line.strip()]
+    previous = _previous_rows(part.build_dir, records[0].id, records[-1].id) if part.reuse and records else {}
+    columns: dict[str, list] = {name: [] for name in PART_COLUMNS}
+    digest = hashlib.sha256()
+    segmented = 0
+    for record in records:
+        key = _cache_key(segmenter, record)
+        old = previous.get(record.id)
+        if old is not None and old[0] == key:
+            zh, en = old[1], old[2]
+        else:
+            zh, en = segmenter.segment_record(record)
+            segmented += 1
+        for name, value in zip(columns, (record.id, key, zh, en)):
+            columns[name].append(value)
+        digest.update(f"{record.id}\0{key}\n".encode())
+    table = pa.Table.from_pydict(columns, schema=_part_schema())
+    path = part.parts_dir / f"{part.number:08d}.parquet"
+    pq.write_table(table, path, compression="zstd")
+    return _PartResult(path, len(records), segmented, len(segmenter.terms), len(segmenter.rejected), digest.hexdigest())
+
+
+def _partitions(lines: Iterable[bytes]) -> Iterator[bytes]:
+    """Consecutive lines grouped into blobs of about PART_BYTES."""
+    blob: list[bytes] = []
+    size = 0
+    for line in lines:
+        blob.append(line)
+        size += len(line)
+        if size >= PART_BYTES:
+            yield b"".join(blob)
+            blob, size = [], 0
+    if blob:
+        yield b"".join(blob)
+
+
+class _TokenFiles:
+    """tokens.parquet and the key cache, written under temporary names from the partitions (one row
+    group each, appended in order as they arrive); `commit` moves both into place."""
+
+    def __init__(self, build_dir: Path):
+        import pyarrow.parquet as pq
+
+        self.columns = {build_dir / name: columns for name, columns in FILE_COLUMNS.items()}
+        self.temporary = {path: path.with_name(f".{path.name}.tmp") for path in self.columns}
+        self.writers = {path: pq.ParquetWriter(self.temporary[path], _part_schema(columns), compression="zstd")
+                        for path, columns in self.columns.items()}
+
+    def append(self, part: Path) -> None:
+        import pyarrow.parquet as pq
+
+        table = pq.read_table(part)
+        for path, writer in self.writers.items():
+            writer.write_table(table.select(self.columns[path]))
+        part.unlink()
+
+    def commit(self, fingerprint: bytes) -> None:
+        for writer in self.writers.values():
+            writer.add_key_value_metadata({FINGERPRINT: fingerprint})
+            writer.close()
+        for path, tmp in self.temporary.items():
+            with open(tmp, "rb+") as fh:
+                os.fsync(fh.fileno())
+            os.replace(tmp, path)
+
+    def discard(self) -> None:
+        for writer in self.writers.values():
+            if writer.is_open:
+                writer.close()
+        for tmp in self.temporary.values():
+            tmp.unlink(missing_ok=True)
+
+
+def write_tokens(records: Iterable[Record] | None, build_dir: Path, lexicon_path: Path | None = DEFAULT_LEXICON,
+                 jobs: int = 1, keywords: Iterable[str] | None = None, workers=None, **options) -> TokenStats:
+    """Segment the records into build_dir/tokens.parquet (id, tokens_zh, tokens_en; sorted by id).
+
+    `records=None` streams the build's documents.jsonl (sorted by id). The lexicon is `lexicon_path`
+    plus the corpus's author keywords (`keywords`; read from the records when not given). Partitions
+    of the documents are segmented by `workers` (a parallel.Workers; by default `jobs` local
+    processes), each written as a Parquet file, then concatenated: memory stays bounded. A record whose
+    cache key (_cache_key) is unchanged reuses its previous tokens; when nothing changed at all, no
+    file is written. The output is byte-identical for the same input, whatever the worker count."""
+    from pipeline.parallel import Workers
+
     build_dir = Path(build_dir)
-    if records is None:
-        documents = build_dir / DOCUMENTS_FILE
-        if not documents.exists():
-            raise FileNotFoundError(f"{documents}: no documents to segment")
-    else:
-        ordered = sorted(records, key=lambda r: r.id)
-        stream = functools.partial(iter, ordered)
-    if records is None:  # only the keywords: no need to build whole records for this pass
-        with open(documents, encoding="utf-8") as fh:
-            keywords = sorted({k for line in fh if line.strip() for k in json.loads(line)["keywords_zh"]})
-    else:
-        keywords = sorted({k for record in stream() for k in record.keywords_zh})
-    segmenter = get_segmenter(lexicon_path, keywords, **options)
-    stats = TokenStats(lexicon_terms=len(segmenter.terms), rejected_terms=len(segmenter.rejected))
+    documents = build_dir / DOCUMENTS_FILE
+    if records is not None:
+        lines = [(r.to_json() + "\n").encode() for r in sorted(records, key=lambda r: r.id)]
+    elif not documents.exists():
+        raise FileNotFoundError(f"{documents}: no documents to segment")
+    if keywords is None:
+        rows = (json.loads(line) for line in lines) if records is not None else iter_records(documents)
+        keywords = {k for row in rows for k in (row["keywords_zh"] if isinstance(row, dict) else row.keywords_zh)}
+    spec, spec_digest = _write_spec(build_dir, lexicon_path, sorted(set(keywords)), options)
+    previous = _fingerprint_of(build_dir / TOKENS_FILE)
+    reuse = previous is not None and previous == _fingerprint_of(build_dir / TOKEN_CACHE_FILE)
 
-    token_list = pa.list_(pa.string())
-    tokens_out = _ParquetOut(build_dir / TOKENS_FILE,
-                             {"id": pa.string(), "tokens_zh": token_list, "tokens_en": token_list})
-    cache_out = _ParquetOut(build_dir / TOKEN_CACHE_FILE, {"id": pa.string(), "key": pa.string(),
-                                                          "tokens_zh": token_list, "tokens_en": token_list})
-    fingerprint = hashlib.sha256()
-    cached = _cached_rows(build_dir / TOKEN_CACHE_FILE)
-
-    def plan() -> Iterator[tuple[str, Record | str, dict | None]]:
-        """(id, record or its JSON line, the previous run's cache row for it or None), in id order."""
-        if records is None:
-            with open(documents, encoding="utf-8") as fh:
-                items = ((record_id_of_line(line), line) for line in fh if line.strip())
-                yield from _with_cached_rows(items, cached)
-        else:
-            yield from _with_cached_rows(((r.id, r) for r in stream()), cached)
-
+    stats = TokenStats()
+    for stale in spec.parent.glob(".tokens-parts.*"):  # left by a killed build
+        shutil.rmtree(stale, ignore_errors=True)
+    parts_dir = Path(tempfile.mkdtemp(dir=spec.parent, prefix=".tokens-parts."))
+    own_workers = workers is None
+    workers = workers or Workers(jobs)
+    files = _TokenFiles(build_dir)
     try:
-        spec = (str(lexicon_path) if lexicon_path is not None else None, keywords, options)
-        for record_id, key, tokens, reused in _segment_in_order(plan(), segmenter, spec, jobs):
-            zh, en = tokens
-            stats.reused += reused
-            stats.segmented += not reused
-            stats.documents += 1
-            fingerprint.update(f"{record_id}\0{key}\n".encode())
-            tokens_out.add({"id": record_id, "tokens_zh": zh, "tokens_en": en})
-            cache_out.add({"id": record_id, "key": key, "tokens_zh": zh, "tokens_en": en})
-        cached.close()
-        tokens_out.close()
-        cache_out.close()
-        fingerprint_path = build_dir / TOKEN_FINGERPRINT_FILE
-        unchanged = ((build_dir / TOKENS_FILE).exists() and fingerprint_path.exists()
-                     and fingerprint_path.read_text(encoding="ascii") == fingerprint.hexdigest())
-        if unchanged:
-            tokens_out.discard()
-            cache_out.discard()
+        with open(documents, "rb") if records is None else contextlib.nullcontext(lines) as source:
+            tasks = (_Part(n, blob, spec, spec_digest, build_dir, parts_dir, reuse)
+                     for n, blob in enumerate(_partitions(source)))
+            fingerprint = hashlib.sha256()
+            for result in workers.map(_segment_part, tasks):
+                files.append(result.path)
+                stats.documents += result.documents
+                stats.segmented += result.segmented
+                stats.lexicon_terms, stats.rejected_terms = result.lexicon_terms, result.rejected_terms
+                fingerprint.update(result.digest.encode())
+        stats.reused = stats.documents - stats.segmented
+        fingerprint = fingerprint.hexdigest().encode()
+        if reuse and previous == fingerprint:
+            files.discard()
         else:
-            tokens_out.commit()
-            cache_out.commit()
-            fingerprint_path.write_text(fingerprint.hexdigest(), encoding="ascii")
+            files.commit(fingerprint)
             stats.written = True
-    except BaseException:
-        tokens_out.discard()
-        cache_out.discard()
-        raise
-    return stats
-
-
-_BATCH_DOCS = 64
-_worker_segmenter: Segmenter | None = None
-
-
-def _with_cached_rows(items: Iterator[tuple[str, object]], cached: Iterator[dict]) -> Iterator[tuple]:
-    old = next(cached, None)
-    for record_id, item in items:
-        while old is not None and old["id"] < record_id:
-            old = next(cached, None)
-        yield record_id, item, old if old is not None and old["id"] == record_id else None
-
-
-def _tokens_unless_cached(segmenter: Segmenter, item: Record | str, old_key: str | None) -> tuple[str, tuple | None]:
-    """(cache key, tokens); tokens are None when the key equals the cached one (reuse those)."""
-    record = item if isinstance(item, Record) else Record.from_dict(json.loads(item))
-    key = _cache_key(segmenter, record)
-    return key, None if key == old_key else segmenter.segment_record(record)
-
-
-def _init_worker(lexicon: str | None, keywords: list[str], options: dict) -> None:
-    global _worker_segmenter
-    _worker_segmenter = get_segmenter(lexicon, keywords, **options)
-
-
-def _segment_batch(batch: list[tuple[Record | str, str | None]]) -> list[tuple[str, tuple | None]]:
-    return [_tokens_unless_cached(_worker_segmenter, item, old_key) for item, old_key in batch]
-
-
-def _segment_in_order(plan: Iterator[tuple[str, Record | str, dict | None]], segmenter: Segmenter, spec: tuple,
-                      jobs: int) -> Iterator[tuple[str, str, tuple, bool]]:
-    """(id, key, tokens, reused) in plan order. All per-record work (parsing, cache key, segmentation)
-    runs in worker processes when `jobs` > 1 and there is more than one batch; a bounded window of
-    batches is in flight."""
-    from concurrent.futures import ProcessPoolExecutor
-
-    pool, pending = None, collections.deque()
-
-    def batches() -> Iterator[list]:
-        batch = []
-        for entry in plan:
-            batch.append(entry)
-            if len(batch) >= _BATCH_DOCS:
-                yield batch
-                batch = []
-        if batch:
-            yield batch
-
-    def finish(batch: list, results: list) -> Iterator[tuple[str, str, tuple, bool]]:
-        for (record_id, _, old), (key, tokens) in zip(batch, results):
-            if tokens is None:
-                yield record_id, key, (old["tokens_zh"], old["tokens_en"]), True
-            else:
-                yield record_id, key, tokens, False
-
-    try:
-        for n, batch in enumerate(batches()):
-            work = [(item, old["key"] if old else None) for _, item, old in batch]
-            if jobs > 1 and n >= 1 and pool is None:
-                pool = ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker, initargs=spec)
-            if pool is None:
-                yield from finish(batch, [_tokens_unless_cached(segmenter, item, key) for item, key in work])
-                continue
-            pending.append((batch, pool.submit(_segment_batch, work)))
-            while len(pending) > jobs * 4:
-                done_batch, future = pending.popleft()
-                yield from finish(done_batch, future.result())
-        while pending:
-            done_batch, future = pending.popleft()
-            yield from finish(done_batch, future.result())
     finally:
-        if pool is not None:
-            pool.shutdown(cancel_futures=True)
+        files.discard()
+        if own_workers:
+            workers.close()
+        shutil.rmtree(parts_dir, ignore_errors=True)
+    return stats
 
 
 def corpus_segmenter(corpus_dir: Path, **options) -> Segmenter:

@@ -594,28 +594,25 @@ def describe(result: TopicResult, top: int = 10) -> str:
 
 def read_documents(path: str | Path) -> list:
     """New documents for `infer` as records: a `.jsonl` file holds records (a record's `id` is kept, else
-    its line number is used); any other file is plain text, one document per non-empty line."""
+    its line number is used; a bad line is skipped with a logged warning, see
+    `pipeline.record.read_json_lines`); any other file is plain text, one document per non-empty line."""
     from pipeline.normalize import normalize_record
-    from pipeline.record import Record
+    from pipeline.record import JSONLinesError, Record, read_json_lines
 
     path = Path(path)
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as err:
         raise ValueError(f"{path}: cannot read as UTF-8 text ({err})") from err
+    if path.suffix == ".jsonl":
+        try:
+            documents = read_json_lines(text, str(path))
+        except JSONLinesError as err:
+            raise ValueError(f"{path}: {err}") from err
+    else:
+        documents = [(number, {"body": line}) for number, line in enumerate(text.splitlines(), 1) if line.strip()]
     records = []
-    for number, line in enumerate(text.splitlines(), 1):
-        if not line.strip():
-            continue
-        if path.suffix == ".jsonl":
-            try:
-                data = json.loads(line)
-            except json.JSONDecodeError as err:
-                raise ValueError(f"{path}:{number}: not a JSON object ({err.msg})") from err
-            if not isinstance(data, dict):
-                raise ValueError(f"{path}:{number}: not a JSON object")
-        else:
-            data = {"body": line}
+    for number, data in documents:
         record = Record.from_dict({**data, "id": str(data.get("id") or number)})
         normalize_record(record)
         records.append(record)

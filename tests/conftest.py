@@ -1,5 +1,7 @@
 """Shared test fixtures. Real third-party data lives in ../shared/data/external (never copied here)."""
+import functools
 import os
+import sys
 from pathlib import Path
 
 import pytest
@@ -8,6 +10,9 @@ ROOT = Path(__file__).resolve().parents[1]
 SHARED = Path(os.environ.get("PIPELINE_SHARED", ROOT.parent / "shared"))
 EXTERNAL = SHARED / "data" / "external"
 SEEDS = SHARED / "seeds"
+
+sys.path.append(str(ROOT))  # bench/common.py holds the NSSF loader the tests share with the benchmarks
+from bench.common import NSSF_CSV, nssf_projects  # noqa: E402
 
 
 def need(path: Path) -> Path:
@@ -38,23 +43,19 @@ def write_corpus(directory: Path, records: list[dict], tokens: list[dict] | None
     return directory
 
 
-NSSF_CSV = EXTERNAL / "nssf-projects" / "social-2017-09-26.csv"
-
-
+@functools.cache
 def nssf_titles():
-    """NSSF project titles (simplified, as the build normalizes) with the year from 立项时间
-    (`0000-…` or empty: no year). Rows without a title are not documents."""
+    """The NSSF project titles with their year, from the loader the benchmarks use (bench/common.py:
+    62,501 titled rows), titles in simplified characters as the build normalizes them."""
     import opencc
     import pandas as pd
 
-    table = pd.read_csv(need(NSSF_CSV), dtype=str, keep_default_na=False)
-    table = table[table["项目名称"].str.strip() != ""]
+    projects = nssf_projects(need(NSSF_CSV))
     t2s = opencc.OpenCC("t2s.json")
-    year = pd.to_numeric(table["立项时间"].str[:4], errors="coerce")
     return pd.DataFrame({
-        "title": [t2s.convert(t) for t in table["项目名称"]],
-        "year": year.where(year > 0).astype("Int64"),
-    }).reset_index(drop=True)
+        "title": [t2s.convert(title) for title, _ in projects],
+        "year": pd.array([year for _, year in projects], dtype="Int64"),
+    })
 
 
 @pytest.fixture(scope="session")

@@ -63,6 +63,19 @@ def test_record_lines_keep_ids_and_report_bad_lines(tmp_path):
     assert result.warnings[0].startswith("line 2: not JSON") and result.warnings[1].startswith("line 3: not a record")
 
 
+def test_cli_names_the_file_and_line_of_each_bad_json_line(tmp_path, capsys):
+    from pipeline import cli
+
+    path = write(tmp_path, "records.jsonl", '{"title_zh": "韧性社区"}\n{"title_zh": \n'.encode())
+    assert cli.main(["ingest", str(path)]) == 0
+    captured = capsys.readouterr()
+    assert captured.err == f"{path}: warning: line 2: not JSON (Expecting value)\n"
+    assert [json.loads(line)["title_zh"] for line in captured.out.splitlines()] == ["韧性社区"]
+    write(tmp_path, "records.jsonl", b"{oops\n[]\n")
+    assert cli.main(["ingest", str(path)]) == 1
+    assert capsys.readouterr().err.startswith(f"{path}: no records: no line holds a JSON object (line 1: not JSON")
+
+
 def test_cli_reports_each_bad_file_and_goes_on(tmp_path):
     bad = [write(tmp_path, "empty.html", b""), write(tmp_path, "image.txt", PNG * 20)]
     run = subprocess.run([sys.executable, "-m", "pipeline", "ingest", str(tmp_path), str(GOOD)],

@@ -3,7 +3,6 @@
 Precision is checked on real text that has no spam (CSL papers, FewCLUE abstracts, NSSF project titles,
 hand-cleaned web pages, 131 real pages); recall on seed 003, real SEO-spam titles and lists built at test
 time from third-party spam lexicons (used here only, never shipped)."""
-import csv
 import json
 import random
 import re
@@ -14,7 +13,8 @@ import pytest
 
 from pipeline.clean import clean_title, is_spam_text, remove_hidden, spam_score, strip_boilerplate, strip_spam
 from pipeline.decode import decode_bytes
-from tests.conftest import EXTERNAL, SEEDS, need
+from bench.common import nssf_projects
+from tests.conftest import EXTERNAL, NSSF_CSV, SEEDS, need
 
 CWCE = EXTERNAL / "chinese-web-content-extraction"
 GNE = EXTERNAL / "gne-test-pages" / "tests"
@@ -110,8 +110,7 @@ def test_no_hand_cleaned_web_paragraph_is_spam():
 
 
 def test_no_nssf_project_title_or_fewclue_abstract_is_spam():
-    with open(need(EXTERNAL / "nssf-projects" / "social-2017-09-26.csv"), encoding="utf-8") as f:
-        texts = [row["项目名称"] for row in csv.DictReader(f)]
+    texts = [title for title, _ in nssf_projects(need(NSSF_CSV))]
     for path in sorted(need(EXTERNAL / "fewclue").glob("*/*.json")):
         for line in path.read_text(encoding="utf-8").splitlines():
             record = json.loads(line)
@@ -319,6 +318,21 @@ def test_hidden_outbound_links_count_only_when_spam_like():
                           f'<div style="display:none"><a href="http://abc.seo8.vip/">推广</a></div>')
     assert remove_hidden(tree) == 2
     assert not tree.xpath("//a")
+
+
+@pytest.mark.parametrize("head", [
+    '<link rel="canonical" href="https://news.example.com/a.html"><meta property="og:url" content="https://m.other.org/a">',
+    '<meta property="og:url" content="https://news.example.com/a.html">',
+])
+def test_the_page_site_is_read_where_the_page_url_is(head):
+    """One list of canonical-URL places (page.CANONICAL_URL_XPATHS), in one order, for both readers; the
+    page's many links elsewhere do not outvote it."""
+    from pipeline.clean import _page_site
+    from pipeline.page import Page
+
+    text = f"<html><head>{head}</head><body>{'<a href=https://www.linked.net/1>1</a>' * 3}</body></html>"
+    page = Page(source="x.html", raw=text.encode(), text=text, encoding="utf-8")
+    assert (page.page_url, _page_site(page.tree)) == ("https://news.example.com/a.html", "example.com")
 
 
 # ---- clean_title ----

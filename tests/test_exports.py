@@ -6,12 +6,12 @@ from collections import Counter
 
 import pytest
 
-from conftest import EXTERNAL, need
+from bench.common import nssf_projects
+from conftest import EXTERNAL, NSSF_CSV, need
 from pipeline.exports import ColumnMapping, ExportError, detect_format, read_export, read_export_file
 from pipeline.record import make_id
 
 EXPORTS = EXTERNAL / "cnki-exports"
-NSSF = EXTERNAL / "nssf-projects" / "social-2017-09-26.csv"
 
 # file -> (format, records), as the data README states (20, 20, 55 over six .net files, 307)
 REAL_FILES = {
@@ -260,8 +260,8 @@ def test_cnki_custom_export_without_datatype_and_without_space_after_colon():
 def test_nssf_csv_with_a_column_mapping():
     mapping = ColumnMapping.from_args(["title_zh=项目名称", "year=立项时间", "authors=项目负责人",
                                        "affiliations=工作单位"])
-    records = read_export_file(need(NSSF), mapping)
-    with open(NSSF, encoding="utf-8", newline="") as fh:
+    records = read_export_file(need(NSSF_CSV), mapping)
+    with open(NSSF_CSV, encoding="utf-8", newline="") as fh:
         rows = [row for row in csv.DictReader(fh) if any(v.strip() for v in row.values())]
     assert len(records) == len(rows) == 62504  # every row with content; none dropped
     assert sum(r.year is None for r in records) == 3560 + 4  # 0000-… dates and empty ones
@@ -270,6 +270,9 @@ def test_nssf_csv_with_a_column_mapping():
     assert untitled and all(r.cleaning["warnings"] == ["no title"] for r in untitled)
     first = records[0]
     assert (first.title_zh, first.year, first.affiliations) == (rows[0]["项目名称"], 2017, [rows[0]["工作单位"]])
+    # The loader the benchmarks and the trend tests share keeps the rows with a title, years read alike.
+    titled = [(row["项目名称"], record.year) for row, record in zip(rows, records) if row["项目名称"].strip()]
+    assert nssf_projects(NSSF_CSV) == titled and len(titled) == 62501
 
 
 def test_mapping_from_a_toml_file_and_from_aliases(tmp_path):
@@ -303,6 +306,24 @@ def test_excel_and_json_lines_tables(tmp_path):
     (rec,) = read_export("x.jsonl", lines, "table", ColumnMapping.from_args(["title_zh=name", "authors=who",
                                                                             "year=yr"]))
     assert (rec.title_zh, rec.authors, rec.year) == ("韧性社区", ["甲", "乙"], 2018)
+
+
+def test_json_lines_table_skips_a_bad_line_and_names_it(tmp_path):
+    from pipeline.ingest import ingest_file
+
+    lines = ['{"name": "韧性社区", "yr": 2018}', '{"name": "共治', '["not", "a", "row"]', '{"name": "党建引领"}']
+    warnings = []
+    records = read_export("t.jsonl", "\n".join(lines), "table", ColumnMapping.from_args(["title_zh=name"]), warnings)
+    assert [r.title_zh for r in records] == ["韧性社区", "党建引领"]
+    assert warnings == ["line 2: not JSON (Unterminated string starting at)", "line 3: not a JSON object"]
+    # Through ingest (a mapping beside the file): the same warnings, in the result that names the file.
+    (tmp_path / "t.jsonl").write_text("\n".join(lines), encoding="utf-8")
+    (tmp_path / "t.jsonl.map.toml").write_text('[columns]\ntitle_zh = "name"\n', encoding="utf-8")
+    result = ingest_file(tmp_path / "t.jsonl")
+    assert [r.title_zh for r in result.records] == ["韧性社区", "党建引领"]
+    assert (result.warnings, result.error) == (warnings, None)
+    with pytest.raises(ExportError, match=r"no line holds a JSON object \(line 1: not JSON"):
+        read_export("t.jsonl", "{oops\n", "table", ColumnMapping.from_args(["title_zh=name"]), [])
 
 
 @pytest.mark.parametrize("text, fmt, reason", [

@@ -39,4 +39,7 @@ def test_indexing_fund_references_residue():
     assert fields.clean_abstract("<正>社区治理是基础。 更多 还原") == "社区治理是基础。"
     assert fields.clean_abstract("摘要正文AbstractFilter('ChDivSummary','ChDivSummaryMore','ChDivSummaryReset');") == "摘要正文"
     assert fields.parse_date("2025年01月20日 星期一") == "2025-01-20"
+    # One parser for sites and exports: an impossible match is passed over for the next real date.
+    assert fields.parse_date("编号 2019.13.45 发布于 2019/3/8 10:00") == "2019-03-08"
+    assert fields.parse_date(None) is None and fields.parse_date("0000-00-00") is None
     assert fields.normalize_doi("DOI:10.16149/j.cnki.23-1523.2024.06.001。") == "10.16149/j.cnki.23-1523.2024.06.001"

@@ -137,3 +137,18 @@ def test_article_in_a_container_named_both_share_and_article_is_kept():
     html = written_page('<div class="img-share-area" id="article-real">'
                         + "".join(f"<p>{p}</p>" for p in ARTICLE) + "</div>")
     assert extract(html).split("\n") == ARTICLE
+
+
+def test_text_blocks_end_where_page_lines_end():
+    """One block-tag list (page.BLOCK_TAGS) for page lines and generic blocks: e-paper paragraphs in
+    <founder-content> and captions are lines of their own in both."""
+    from pipeline.page import text_lines
+
+    paragraphs = ["社区治理需要多元主体协同参与，形成共建共治共享的治理格局，这是基层治理现代化的方向。",
+                  "韧性社区建设要求在风险面前保持基本功能，并且在冲击之后迅速恢复，居民参与是其中的关键。"]
+    html = ("<html><head><title>e-paper</title></head><body><center><div>"
+            + "".join(f"<founder-content>{p}</founder-content>" for p in paragraphs)
+            + "<table><caption>表1 数据来源</caption><tr><td>甲</td></tr></table></div></center></body></html>")
+    tree = lxml.html.document_fromstring(html)
+    assert text_lines(tree) == [*paragraphs, "表1 数据来源", "甲"]
+    assert extract(html).split("\n")[:2] == paragraphs

@@ -309,7 +309,7 @@ def test_write_tokens_is_incremental_and_resegments_what_a_lexicon_change_touche
 def test_a_damaged_token_cache_only_costs_resegmentation(tmp_path, caplog):
     write_tokens(_records(), tmp_path / "good")
     out = tmp_path / "damaged"
-    (out / "cache").mkdir(parents=True)
+    write_tokens(_records(), out)
     (out / "cache" / "tokens.parquet").write_bytes(b"PAR1 truncated")
     with caplog.at_level(logging.WARNING, logger="pipeline.segment"):
         stats = write_tokens(_records(), out)

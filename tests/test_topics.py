@@ -232,6 +232,18 @@ def test_infer_command_segments_new_text_and_records(tmp_path, capsys):
     assert "bad.txt: cannot read as UTF-8 text" in capsys.readouterr().err
 
 
+def test_infer_documents_skip_a_bad_json_line_and_name_it(tmp_path, caplog):
+    path = tmp_path / "new.jsonl"
+    path.write_text('{"id": "r1", "title_zh": "農業"}\n{"id": "r2", "title_zh": \n{"title_zh": "社区"}\n',
+                    encoding="utf-8")
+    records = topics.read_documents(path)
+    assert [(r.id, r.title_zh) for r in records] == [("r1", "农业"), ("3", "社区")]
+    assert caplog.messages == [f"{path}: line 2: not JSON (Expecting value)"]
+    path.write_text("[1]\n", encoding="utf-8")
+    with pytest.raises(ValueError, match=r"new.jsonl: no line holds a JSON object \(line 1: not a JSON object\)"):
+        topics.read_documents(path)
+
+
 def test_fit_on_a_corpus_made_by_build(tmp_path):
     """Records in, `build` (ingest + segmentation), `topics fit`: the themes of the text come out."""
     rng = random.Random(3)

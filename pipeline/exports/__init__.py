@@ -40,11 +40,13 @@ def detect_format(text: str) -> str | None:
     return next((name for name, reader in READERS.items() if reader.detect(head)), None)
 
 
-def read_export(source: str, text: str, fmt: str | None = None,
-                mapping: ColumnMapping | None = None) -> list[Record]:
+def read_export(source: str, text: str, fmt: str | None = None, mapping: ColumnMapping | None = None,
+                warnings: list[str] | None = None) -> list[Record]:
     """Records of an export. Raises ExportError naming the reason for unknown, empty or broken input.
 
     Ids are `make_id(text.encode("utf-8"), index)`; `mapping` is used by the `table` format only.
+    Bad lines of a JSON Lines table are skipped, each reported in `warnings` (else logged), as
+    `pipeline.record.read_json_lines` says.
     """
     content = text.encode("utf-8")
     text = _tidy(text)
@@ -58,7 +60,7 @@ def read_export(source: str, text: str, fmt: str | None = None,
                           "RIS, or a table with a title column)")
     if fmt not in READERS:
         raise ExportError(f"unknown export format {fmt!r} (known: {', '.join(READERS)})")
-    entries = table.entries(text, mapping) if fmt == "table" else READERS[fmt].entries(text)
+    entries = table.entries(text, mapping, source, warnings) if fmt == "table" else READERS[fmt].entries(text)
     return _records(source, content, fmt, entries)
 
 

@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.exports.common import Entry, ExportError
-from pipeline.record import FIELD_NAMES
+from pipeline.record import FIELD_NAMES, JSONLinesError, read_json_lines
 
 # Field -> header names it is recognised by, in order of preference (first present wins).
 COLUMN_ALIASES: dict[str, tuple[str, ...]] = {
@@ -141,11 +141,16 @@ def _header_cells(line: str) -> list[str]:
     return [cell.strip().strip('"').strip() for cell in line.split(delimiter)]
 
 
-def entries(text: str, mapping: ColumnMapping | None = None) -> list[Entry]:
-    """Rows of CSV/TSV text (or JSON Lines objects) as entries."""
+def entries(text: str, mapping: ColumnMapping | None = None, source: str = "",
+            warnings: list[str] | None = None) -> list[Entry]:
+    """Rows of CSV/TSV text (or JSON Lines objects) as entries. A bad JSON line is skipped and reported
+    in `warnings` (see `pipeline.record.read_json_lines`)."""
     mapping = mapping or ColumnMapping()
     if text.lstrip().startswith("{"):
-        rows = _json_lines(text)
+        try:
+            rows = [row for _, row in read_json_lines(text, source, warnings)]
+        except JSONLinesError as exc:
+            raise ExportError(str(exc)) from exc
         header = list(dict.fromkeys(key for row in rows for key in row))
     else:
         first_line = text.split("\n", 1)[0]
@@ -195,21 +200,6 @@ def _cell_values(value: Any) -> list[str]:
         return [value.isoformat()]
     text = str(value).strip()
     return [text] if text else []
-
-
-def _json_lines(text: str) -> list[dict[str, Any]]:
-    rows = []
-    for number, line in enumerate(text.split("\n"), 1):
-        if not line.strip():
-            continue
-        try:
-            row = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise ExportError(f"line {number}: not JSON ({exc.msg})") from exc
-        if not isinstance(row, dict):
-            raise ExportError(f"line {number}: expected a JSON object")
-        rows.append(row)
-    return rows
 
 
 def write_csv(records: list, out_dir: Path) -> list[Path]:

@@ -12,7 +12,8 @@ from dataclasses import dataclass
 
 from lxml import etree, html as lxml_html
 
-from pipeline.page import Page
+from pipeline.fields import parse_date
+from pipeline.page import BLOCK_TAGS, Page
 from pipeline.record import Record
 
 KIND = "generic"
@@ -22,11 +23,6 @@ HOSTS: tuple[str, ...] = ()
 SKIPPED_TAGS = {"script", "style", "noscript", "iframe", "select", "option", "textarea", "button", "input",
                 "head", "title", "meta", "link", "svg", "canvas", "object", "embed", "map", "template",
                 "nav", "footer", "aside"}
-# Elements that start a new text block (everything else is inline).
-BLOCK_TAGS = {"html", "body", "div", "p", "td", "th", "tr", "table", "tbody", "thead", "tfoot", "li", "ul",
-              "ol", "dl", "dt", "dd", "h1", "h2", "h3", "h4", "h5", "h6", "article", "section", "main",
-              "header", "blockquote", "pre", "form", "center", "fieldset", "figure", "figcaption", "address",
-              "caption", "hr", "br"}
 # class/id words of page furniture that carries prose-like text (comments, copyright notices).
 FURNITURE_NAME_WORDS = {"comment", "comments", "reply", "replies", "pinglun", "footer", "foot", "copyright",
                         "share", "shared", "sharing", "related", "recommend", "sidebar", "nav", "navbar", "navbox",
@@ -232,7 +228,6 @@ DATE_META = ("article:published_time", "og:release_date", "publishdate", "pubdat
              "publish-date", "publishtime", "dc.date.issued", "dc.date", "citation_publication_date",
              "citation_date", "date")
 AUTHOR_META = ("author", "article:author", "citation_author", "dc.creator")
-DATE = re.compile(r"((?:19|20)\d{2})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})")
 # Separators between an article title and the site name in <title>: "标题_新浪网", "标题 - 中国知网".
 TITLE_SEPARATOR = re.compile(r"\s*[_|｜»]\s*|\s*::\s*|\s+[-—–]+\s+|\s*--+\s*|\s*-(?=[^-]{2,10}$)")
 BYLINE = re.compile(r"(?:(?:作者|撰稿|文)\s*[:：/]|记者\s*[:：\s])\s*([\u4e00-\u9fff·]{2,4}(?:、[\u4e00-\u9fff·]{2,4})*)")
@@ -254,9 +249,9 @@ def page_metadata(tree: lxml_html.HtmlElement) -> dict:
     at = body_text.find(title) if title else -1
     # The dateline and the byline follow the title.
     after_title = body_text[at + len(title):at + len(title) + NEAR_TITLE_CHARS] if at >= 0 else ""
-    date = next((d for d in (_iso_date(meta.get(k)) for k in DATE_META) if d), None) or _iso_date(after_title)
+    date = next((d for d in (parse_date(meta.get(k)) for k in DATE_META) if d), None) or parse_date(after_title)
     if date is None and (stamp := POST_STAMP.search(body_text)):
-        date = _iso_date(stamp.group())
+        date = parse_date(stamp.group())
     author = next((meta[k] for k in AUTHOR_META if k in meta and not NOT_A_PERSON.search(meta[k])), None)
     if author is None and (m := BYLINE.search(after_title)):
         author = m.group(1)
@@ -280,14 +275,6 @@ def _page_title(tree: lxml_html.HtmlElement, meta: dict) -> str | None:
 def _body_text(tree: lxml_html.HtmlElement) -> str:
     body = tree.find("body")
     return " ".join(" ".join(BODY_TEXT(body)).split()) if body is not None else ""
-
-
-def _iso_date(text: str | None) -> str | None:
-    for m in DATE.finditer(text or ""):
-        year, month, day = (int(g) for g in m.groups())
-        if 1 <= month <= 12 and 1 <= day <= 31:
-            return f"{year:04d}-{month:02d}-{day:02d}"
-    return None
 
 
 def looks_like(page: Page) -> bool:
