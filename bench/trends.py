@@ -4,7 +4,10 @@
 
 Reports the corpus load time, the first query (which also builds the normalized text index), the
 median of later queries, and as the baseline measured in the same run a plain pandas
-`str.contains` count per year of two literal terms in the titles. About 1 minute on a 2-core machine.
+`str.contains` count per year of two literal terms in the titles. Then the same corpus with a
+tokens.parquet (each distinct title segmented once by pipeline.segment): the 14 concepts of
+corpus/concepts.toml queried one trends call each, as a notebook loop does. About 2 minutes on a
+2-core machine.
 """
 from __future__ import annotations
 
@@ -18,6 +21,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from common import NSSF_CSV, machine, median_seconds, need, nssf_projects  # noqa: E402
 
+from pipeline.concepts import load_concepts  # noqa: E402
 from pipeline.corpus import load_corpus  # noqa: E402
 
 TERMS = ["党建引领", "韧性", "共治"]
@@ -25,13 +29,22 @@ DOCS = int(os.environ.get("BENCH_TRENDS_DOCS", 1_000_000))
 REPEATS = 5
 
 
-def write_replicated_corpus(directory: Path, n_docs: int) -> None:
+def write_replicated_corpus(directory: Path, n_docs: int, tokens: bool = False) -> None:
     rows = nssf_projects(need(NSSF_CSV))
     with open(directory / "documents.jsonl", "w", encoding="utf-8") as fh:
         for i in range(n_docs):
             title, year = rows[i % len(rows)]
             fh.write(json.dumps({"id": f"{i:08d}", "source_kind": "export", "title_zh": title, "year": year},
                                 ensure_ascii=False) + "\n")
+    if tokens:
+        import pandas as pd
+
+        from pipeline.segment import segment_texts
+
+        segmented = segment_texts([title for title, _ in rows])
+        pd.DataFrame({"id": [f"{i:08d}" for i in range(n_docs)],
+                      "tokens_zh": [segmented[i % len(rows)] for i in range(n_docs)],
+                      "tokens_en": [[] for _ in range(n_docs)]}).to_parquet(directory / "tokens.parquet")
 
 
 def main() -> None:
@@ -55,6 +68,20 @@ def main() -> None:
     print(f"baseline pandas str.contains per year, 2 literal terms, title only, median of {REPEATS}: "
           f"{baseline:.3f} s (query/baseline {query / baseline:.2f})")
     print(f"matching documents: {first.groupby('concept')['docs'].sum().to_dict()}")
+    del corpus, titles, years
+
+    with tempfile.TemporaryDirectory() as tmp:
+        write_replicated_corpus(Path(tmp), DOCS, tokens=True)
+        corpus = load_corpus(tmp)
+    concepts = list(load_concepts())
+    start = time.perf_counter()
+    loop = [corpus.trends([name], by="year") for name in concepts]
+    first_loop = time.perf_counter() - start
+    again = median_seconds(lambda: [corpus.trends([name], by="year") for name in concepts], REPEATS)
+    tokens = int(corpus.tokens["tokens_zh"].map(len).sum())
+    print(f"with tokens.parquet ({tokens:,} tokens): {len(concepts)} concepts, one trends call "
+          f"each: first loop {first_loop:.2f} s, later loops median of {REPEATS} {again:.3f} s "
+          f"({again / len(concepts) * 1000:.0f} ms a call)")
 
 
 if __name__ == "__main__":

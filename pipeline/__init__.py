@@ -20,12 +20,13 @@ Analysis in a notebook (the same functions the CLI commands call; results are ti
     corpus.bursts()                                          # Kleinberg bursts: term, strength, begin, end
     net = corpus.network(unit="keywords")                    # or unit="concepts"; .centrality(), .to_gexf()
     corpus.glossary()                                        # zh, en, support from bilingual keywords
+    corpus.document_tokens("both")                           # token lists per document (tokens.parquet)
     pipeline.plot_trends(table, path="trends.png")          # Chinese labels without system fonts
     result = pipeline.topics.fit(corpus, k=20)              # LDA (or method="nmf", k_range=(5, 30));
     result.topics, result.doc_topics, result.prevalence     # ... result.save(dir); pipeline.topics.report(dir)
 
 Concepts (a name with Chinese and English terms) come from corpus/concepts.toml: pipeline.load_concepts().
-The modules behind them: pipeline.concepts, .trends, .keywords, .bursts, .network, .glossary, .plot.
+The modules behind them: pipeline.concepts, .tokens, .trends, .keywords, .bursts, .network, .glossary, .plot.
 """
 from pipeline.record import Record
 

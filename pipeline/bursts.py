@@ -76,15 +76,11 @@ def _runs(years: list, states: np.ndarray, saved: np.ndarray, totals) -> list[tu
     return found
 
 
-def _yearly_keyword_counts(docs: pd.DataFrame, rows: np.ndarray, codes: np.ndarray, n_years: int) -> pd.DataFrame:
-    """Terms × years matrix of documents listing each author keyword (keywords_zh, else keywords_en)."""
-    pairs = []
-    for row, code in zip(rows, codes):
-        listed = docs["keywords_zh"].iat[row]
-        if listed is None or not len(listed):
-            listed = [k.lower() for k in docs["keywords_en"].iat[row]] if "keywords_en" in docs else []
-        pairs.extend((k.strip(), code) for k in set(listed) if k and k.strip())
-    long = pd.DataFrame(pairs, columns=["term", "code"])
+def _yearly_keyword_counts(keyword_sets: list[frozenset[str]], rows: np.ndarray, codes: np.ndarray,
+                           n_years: int) -> pd.DataFrame:
+    """Terms × years matrix of documents listing each author keyword (`keyword_sets`: Corpus.author_keywords)."""
+    long = pd.DataFrame([(k, code) for row, code in zip(rows, codes) for k in keyword_sets[row]],
+                        columns=["term", "code"])
     table = pd.crosstab(long["term"], long["code"]) if len(long) else pd.DataFrame()
     return table.reindex(columns=range(n_years), fill_value=0)
 
@@ -99,7 +95,7 @@ def bursts(corpus, terms=None, s: float = 2.0, gamma: float = 1.0, min_docs: int
         table = corpus.trends(terms, by="year", fields=fields, concepts=concepts)
         matrix = table.pivot(index="concept", columns="period", values="docs")
     else:
-        matrix = _yearly_keyword_counts(corpus.docs, split.rows, split.codes, len(split.labels))
+        matrix = _yearly_keyword_counts(corpus.author_keywords, split.rows, split.codes, len(split.labels))
         matrix = matrix[matrix.sum(axis=1) >= min_docs] if len(matrix) else matrix
     if not len(matrix) or not len(split.labels):
         return pd.DataFrame(columns=BURST_COLUMNS)

@@ -202,11 +202,18 @@ class FieldText:
 
 @dataclass
 class TextIndex:
-    """Normalized field texts (and the token vocabulary) of a corpus, built once and reused by queries."""
+    """Normalized field texts (and the token vocabulary) of a corpus, built once and reused by queries.
+    `tokens`: tokens.parquet as a DataFrame, or already lined up with `docs` (pipeline.tokens.AlignedTokens)."""
 
     docs: pd.DataFrame
-    tokens: pd.DataFrame | None = None
+    tokens: object = None  # pd.DataFrame | AlignedTokens | None
     _fields: dict[str, FieldText] = field(default_factory=dict, repr=False)
+
+    def __post_init__(self) -> None:
+        from pipeline.tokens import AlignedTokens  # pipeline.tokens builds on this module
+
+        if not isinstance(self.tokens, AlignedTokens):
+            self.tokens = AlignedTokens(self.docs, self.tokens)
 
     def field_text(self, name: str) -> FieldText:
         if name not in FIELD_COLUMNS:
@@ -226,33 +233,18 @@ class TextIndex:
         return out
 
     @cached_property
-    def _token_vocabulary(self) -> tuple[pa.Array, np.ndarray, np.ndarray] | None:
+    def _token_vocabulary(self) -> tuple[pa.Array, np.ndarray, np.ndarray]:
         """(vocabulary, vocabulary index per token, document row per token) over tokens_zh + tokens_en."""
-        if self.tokens is None or not len(self.tokens):
-            return None
-        rows = pd.Index(self.docs["id"]).get_indexer(self.tokens["id"])  # -1: token row without a document
-        words, doc_rows = [], []
-        for column in ("tokens_zh", "tokens_en"):
-            if column not in self.tokens:
-                continue
-            lists = pa.array(self.tokens[column], type=pa.list_(pa.large_string()), from_pandas=True)
-            doc_rows.append(rows[pc.list_parent_indices(lists).to_numpy()])
-            words.append(pc.list_flatten(lists))
-        encoded = pc.dictionary_encode(pa.chunked_array(words).combine_chunks())
-        doc_rows = np.concatenate(doc_rows)
-        keep = doc_rows >= 0
-        return _normalized(encoded.dictionary), encoded.indices.to_numpy()[keep], doc_rows[keep]
+        words, doc_rows = self.tokens.flat()
+        encoded = pc.dictionary_encode(words)
+        return _normalized(encoded.dictionary), encoded.indices.to_numpy(), doc_rows
 
     def token_hits(self, concept: Concept) -> np.ndarray:
         """Tokens per document that contain one of the concept's terms, by the same rules as text
         (韧性治理 counts for 韧性; English as whole words). Zeros when the corpus has no tokens."""
-        counts = np.zeros(len(self.docs), dtype=np.int64)
-        vocabulary = self._token_vocabulary
-        if vocabulary is not None:
-            words, word_of_token, row_of_token = vocabulary
-            hit_words = pc.match_substring_regex(words, concept.pattern).to_numpy(zero_copy_only=False)
-            counts += np.bincount(row_of_token[hit_words[word_of_token]], minlength=len(self.docs))
-        return counts
+        words, word_of_token, row_of_token = self._token_vocabulary
+        hit_words = pc.match_substring_regex(words, concept.pattern).to_numpy(zero_copy_only=False)
+        return np.bincount(row_of_token[hit_words[word_of_token]], minlength=len(self.docs)).astype(np.int64)
 
     def match(self, concepts: list[Concept], fields=DEFAULT_FIELDS) -> list[Matches]:
         """Where each concept occurs. One pass of all concepts' terms over each field finds the few

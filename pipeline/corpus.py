@@ -27,14 +27,34 @@ class Corpus:
     def __len__(self) -> int:
         return len(self.docs)
 
-    # Analyses (thin over pipeline.trends, .keywords, .bursts, .network, .glossary; see their help).
+    # What the analyses share, each built on first use and kept for the corpus's lifetime.
     @cached_property
     def text_index(self):
-        """Normalized field texts for concept matching, built on first use and kept."""
+        """Normalized field texts for concept matching."""
         from pipeline.concepts import TextIndex
 
-        return TextIndex(self.docs, self.tokens)
+        return TextIndex(self.docs, self.aligned_tokens)
 
+    @cached_property
+    def aligned_tokens(self):
+        """tokens.parquet lined up with `docs`: token lists, counts per document (pipeline.tokens)."""
+        from pipeline.tokens import AlignedTokens
+
+        return AlignedTokens(self.docs, self.tokens)
+
+    def document_tokens(self, which: str = "both", **options) -> list[list[str]]:
+        """Tokens per document (`which`: zh, en, both) from tokens.parquet, else segmented now
+        (pipeline.tokens.document_tokens)."""
+        from pipeline.tokens import document_tokens
+
+        return document_tokens(self, which, **options)
+
+    @cached_property
+    def author_keywords(self) -> list[frozenset[str]]:
+        """The author keywords that count for each document (see `document_keywords`)."""
+        return document_keywords(self.docs)
+
+    # Analyses (thin over pipeline.trends, .keywords, .bursts, .network, .glossary; see their help).
     def trends(self, terms, by: str = "year", **options) -> pd.DataFrame:
         """Concept × period table with docs, total, share and Wilson 95% interval (pipeline.trends.trends)."""
         from pipeline.trends import trends
@@ -70,6 +90,17 @@ class Corpus:
     @cached_property
     def _glossaries(self) -> dict:
         return {}
+
+
+def document_keywords(docs: pd.DataFrame) -> list[frozenset[str]]:
+    """Author keywords per document, the one rule for keyword counts, bursts and networks: keywords_zh,
+    else keywords_en lower-cased; each stripped, empty ones dropped, a keyword listed twice counted once."""
+    missing = [None] * len(docs)
+    sets = []
+    for zh, en in zip(docs.get("keywords_zh", missing), docs.get("keywords_en", missing)):
+        listed = zh if zh is not None and len(zh) else [k.lower() for k in (en if en is not None else [])]
+        sets.append(frozenset(k.strip() for k in listed if k and k.strip()))
+    return sets
 
 
 def load_corpus(path: str | Path | None = None) -> Corpus:

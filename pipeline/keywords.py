@@ -7,51 +7,17 @@ period, ties broken by term so that output is deterministic. `by=None` treats th
 """
 from __future__ import annotations
 
-import re
 from collections import Counter
 
 import numpy as np
 import pandas as pd
 
-from pipeline.concepts import DEFAULT_FIELDS, TOKENS_FIELD
+from pipeline.concepts import DEFAULT_FIELDS
+from pipeline.tokens import document_tokens
 from pipeline.trends import periods
 
 METHODS = ("tfidf", "textrank", "author", "logodds")
 ALL = "all"
-# Used only by the fallback tokenizer (no segmentation available): title boilerplate, not content.
-FALLBACK_STOPWORDS = frozenset("研究 分析 探析 探讨 视角 基于 及其 对策 问题 the of and in on for to a an with by from as at is are".split())
-_TOKEN_RUN = re.compile(r"[\u3400-\u9fff]+|[a-z][a-z0-9\-]*[a-z0-9]")
-
-
-def fallback_tokens(text: str) -> list[str]:
-    """Tokens without a segmenter: Chinese character bigrams (a run of one character is kept whole)
-    and English words. Crude but dictionary-free; tokens.parquet or pipeline.segment replace it."""
-    tokens = []
-    for run in _TOKEN_RUN.findall(text):
-        if run.isascii() or len(run) == 1:
-            tokens.append(run)
-        else:
-            tokens.extend(run[i:i + 2] for i in range(len(run) - 1))
-    return [t for t in tokens if t not in FALLBACK_STOPWORDS]
-
-
-def document_tokens(corpus, fields=DEFAULT_FIELDS) -> list[list[str]]:
-    """Tokens per document in corpus order: from tokens.parquet when the corpus has it, else segmented
-    now (pipeline.segment when installed, else the fallback tokenizer) from the given fields."""
-    if corpus.tokens is not None:
-        by_id = {}
-        for row in corpus.tokens.itertuples(index=False):
-            zh = getattr(row, "tokens_zh", None)
-            en = getattr(row, "tokens_en", None)
-            by_id[row.id] = [*(zh if zh is not None else []), *(en if en is not None else [])]
-        return [list(by_id.get(doc_id, [])) for doc_id in corpus.docs["id"]]
-    index = corpus.text_index
-    texts = ["\n".join(parts) for parts in zip(*(index.texts(f) for f in fields if f != TOKENS_FIELD))]
-    try:
-        from pipeline.segment import segment_texts
-    except ImportError:
-        return [fallback_tokens(text) for text in texts]
-    return [list(tokens) for tokens in segment_texts(texts)]
 
 
 def _period_rows(corpus, by: str | None) -> tuple[list, np.ndarray, np.ndarray]:
@@ -137,16 +103,10 @@ def textrank(tokens, labels, rows, codes, top: int = 20, window: int = 5) -> pd.
     return _top(table, labels, top, [])
 
 
-def author_keywords(docs: pd.DataFrame, labels, rows, codes, top: int = 20) -> pd.DataFrame:
-    """Documents listing each author keyword (keywords_zh, else keywords_en), per period; `share` of the
-    period's documents."""
-    def keywords_of(row: int) -> set[str]:
-        listed = docs["keywords_zh"].iat[row]
-        if listed is None or not len(listed):
-            listed = [k.lower() for k in (docs["keywords_en"].iat[row] if "keywords_en" in docs else []) or []]
-        return {k.strip() for k in listed if k and k.strip()}
-
-    long = pd.DataFrame([(c, k) for r, c in zip(rows, codes) for k in sorted(keywords_of(r))],
+def author_keywords(keyword_sets: list[frozenset[str]], labels, rows, codes, top: int = 20) -> pd.DataFrame:
+    """Documents listing each author keyword (`keyword_sets`: Corpus.author_keywords), per period;
+    `share` of the period's documents."""
+    long = pd.DataFrame([(c, k) for r, c in zip(rows, codes) for k in sorted(keyword_sets[r])],
                         columns=["code", "term"])
     table = long.groupby(["code", "term"]).size().rename("docs").reset_index()
     table["score"] = table["docs"]
@@ -195,7 +155,7 @@ def keywords(corpus, method: str = "tfidf", by: str | None = None, top: int = 20
         raise ValueError(f"method must be one of {', '.join(METHODS)}, not {method!r}")
     labels, rows, codes = _period_rows(corpus, by)
     if method == "author":
-        return author_keywords(corpus.docs, labels, rows, codes, top)
-    tokens = document_tokens(corpus, fields)
+        return author_keywords(corpus.author_keywords, labels, rows, codes, top)
+    tokens = document_tokens(corpus, fields=fields)
     compute = {"tfidf": tfidf, "textrank": textrank, "logodds": distinctive}[method]
     return compute(tokens, labels, rows, codes, top=top, **options)

@@ -73,15 +73,6 @@ class Network:
         return Path(map_path), Path(network_path)
 
 
-def keyword_sets(docs: pd.DataFrame) -> list[set[str]]:
-    """Author keywords per document (keywords_zh, else lower-cased keywords_en)."""
-    sets = []
-    for zh, en in zip(docs["keywords_zh"], docs["keywords_en"]):
-        listed = zh if zh is not None and len(zh) else [k.lower() for k in (en if en is not None else [])]
-        sets.append({k.strip() for k in listed if k and k.strip()})
-    return sets
-
-
 def concept_sets(corpus, terms=None, fields=DEFAULT_FIELDS, concepts=None) -> list[set[str]]:
     """Concepts (all in the concept file, or the given terms) found in each document."""
     known = concept_set(concepts, corpus.path)
@@ -112,5 +103,5 @@ def cooccurrence(corpus, unit: str = "keywords", terms=None, min_docs: int = 2, 
                  fields=DEFAULT_FIELDS, concepts=None) -> Network:
     if unit not in UNITS:
         raise ValueError(f"unit must be one of {', '.join(UNITS)}, not {unit!r}")
-    sets = keyword_sets(corpus.docs) if unit == "keywords" else concept_sets(corpus, terms, fields, concepts)
+    sets = corpus.author_keywords if unit == "keywords" else concept_sets(corpus, terms, fields, concepts)
     return build_network(sets, min_docs=min_docs, top=top)

@@ -37,7 +37,6 @@ import numpy as np
 import pandas as pd
 
 METHODS = ("lda", "nmf")
-TOKEN_COLUMNS = {"zh": ["tokens_zh"], "en": ["tokens_en"], "both": ["tokens_zh", "tokens_en"]}
 TOP_TERMS = 20          # terms per topic written to topics.csv
 COHERENCE_TOP = 10      # terms per topic scored for coherence and stability
 LABEL_TERMS = 3
@@ -70,20 +69,12 @@ class Options:
 # --------------------------------------------------------------------------------------------- documents
 
 def document_tokens(corpus, tokens: str = "both") -> tuple[pd.DataFrame, list[list[str]]]:
-    """The corpus's documents (id order) and each one's token list."""
+    """The corpus's documents (id order) and each one's token list (`tokens`: zh, en, both)."""
     if corpus.tokens is None:
         raise ValueError(f"{corpus.path}: no tokens.parquet in the built corpus; rebuild it with segmentation")
-    if tokens not in TOKEN_COLUMNS:
-        raise ValueError(f"tokens must be one of {sorted(TOKEN_COLUMNS)}, not {tokens!r}")
-    docs = corpus.docs.sort_values("id", kind="stable").reset_index(drop=True)
-    table = corpus.tokens.drop_duplicates("id").set_index("id").reindex(docs["id"])
-    token_lists: list[list[str]] = [[] for _ in range(len(docs))]
-    for column in TOKEN_COLUMNS[tokens]:
-        if column in table.columns:
-            for words, values in zip(token_lists, table[column]):
-                if isinstance(values, (list, np.ndarray)):     # missing rows come back as NaN
-                    words.extend(str(w) for w in values)
-    return docs, token_lists
+    token_lists = corpus.document_tokens(tokens)
+    order = corpus.docs["id"].argsort(kind="stable").to_numpy()
+    return corpus.docs.iloc[order].reset_index(drop=True), [token_lists[i] for i in order]
 
 
 def vocabulary(token_lists: list[list[str]], options: Options):
@@ -631,9 +622,10 @@ def read_documents(path: str | Path) -> list:
 def infer_file(folder: str | Path, path: str | Path) -> pd.DataFrame:
     """`infer` on a file of new documents, segmented as the corpus build segments records."""
     from pipeline.segment import get_segmenter
+    from pipeline.tokens import token_columns
 
     segmenter = get_segmenter()
-    columns = TOKEN_COLUMNS[json.loads((Path(folder) / "fit.json").read_text(encoding="utf-8"))["options"]["tokens"]]
+    columns = token_columns(json.loads((Path(folder) / "fit.json").read_text(encoding="utf-8"))["options"]["tokens"])
     records = read_documents(path)
     token_lists = []
     for record in records:

@@ -77,18 +77,6 @@ def periods(docs: pd.DataFrame, by: str = "year") -> Periods:
     return Periods(list(labels), np.asarray(rows), codes.astype(np.int64))
 
 
-def token_counts(corpus) -> np.ndarray | None:
-    """Tokens per document (corpus order), from tokens.parquet; None when the corpus is not segmented."""
-    if corpus.tokens is None:
-        return None
-    lengths = sum(corpus.tokens[c].map(lambda v: 0 if v is None else len(v)).to_numpy()
-                  for c in ("tokens_zh", "tokens_en") if c in corpus.tokens)
-    rows = pd.Index(corpus.docs["id"]).get_indexer(corpus.tokens["id"])
-    counts = np.zeros(len(corpus.docs), dtype=np.int64)
-    counts[rows[rows >= 0]] = np.asarray(lengths)[rows >= 0]
-    return counts
-
-
 def _ratio(part: np.ndarray, whole: np.ndarray) -> np.ndarray:
     """part / whole, NaN where whole is 0 (a period without documents has no share)."""
     return np.where(whole > 0, part / np.maximum(whole, 1), np.nan)
@@ -105,7 +93,7 @@ def trends(corpus, terms, by: str = "year", fields=DEFAULT_FIELDS,
     wanted = resolve_all(terms, concept_set(concepts, corpus.path), corpus.glossary)
     split = periods(corpus.docs, by)
     total = np.bincount(split.codes, minlength=len(split.labels))
-    tokens_per_doc = token_counts(corpus)
+    tokens_per_doc = corpus.aligned_tokens.counts
     period_tokens = split.count(tokens_per_doc) if tokens_per_doc is not None else None
 
     frames = []

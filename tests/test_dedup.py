@@ -4,7 +4,7 @@ import json
 import random
 
 from pipeline.cli import main
-from pipeline.dedup import find_duplicates, merge_duplicates, normalize_title
+from pipeline.dedup import MIN_NEAR_TITLE, _keys, find_duplicates, merge_duplicates, normalize_title
 from pipeline.exports import read_export
 from pipeline.record import Record
 
@@ -114,3 +114,42 @@ def test_duplicates_command_lists_groups_for_review(tmp_path, capsys):
     assert main(["duplicates", "--corpus", str(tmp_path)]) == 0
     out = capsys.readouterr().out
     assert "3 records  (merged)" in out and "raw/mirror/fulltext.html" in out and out.endswith("1 groups\n")
+
+
+def exact_groups(records):
+    """find_duplicates on records whose titles are too short for near matching: exact keys only."""
+    assert all(len(normalize_title(r.title_zh or r.title_en)) < MIN_NEAR_TITLE for r in records)
+    return find_duplicates(records)
+
+
+def test_exact_key_folds_script_punctuation_width_and_case_of_title_and_author():
+    records = [Record(id="1", title_zh="黨建引領：治理（一）", authors=["張 三", "李四"], year=2020),
+               Record(id="2", title_zh="党建引领治理(一)", authors=["张三"], year=2020),
+               Record(id="3", title_zh="ＡＩ 治理", authors=["Wang Ming"], year=2021),
+               Record(id="4", title_zh="AI治理", authors=["wang ming"], year=2021)]
+    assert exact_groups(records) == [([0, 1], ["title+author+year"]), ([2, 3], ["title+author+year"])]
+
+
+def test_exact_key_needs_the_same_year_and_first_author():
+    title = "韧性治理"
+    assert exact_groups([Record(id="1", title_zh=title, authors=["张三"], year=2020),
+                         Record(id="2", title_zh=title, authors=["张三"], year=2021)]) == []
+    assert exact_groups([Record(id="1", title_zh=title, authors=["张三", "李四"], year=2020),
+                         Record(id="2", title_zh=title, authors=["李四", "张三"], year=2020)]) == []
+    # Without a year (or an author) the key is incomplete, so no exact match.
+    assert exact_groups([Record(id="1", title_zh=title, authors=["张三"]),
+                         Record(id="2", title_zh=title, authors=["张三"])]) == []
+    assert exact_groups([Record(id="1", title_zh=title, year=2020), Record(id="2", title_zh=title, year=2020)]) == []
+
+
+def test_doi_key_ignores_case_and_surrounding_space_only():
+    records = [Record(id="1", title_zh="甲", doi=" 10.1000/ABC.2020 "), Record(id="2", title_en="B", doi="10.1000/abc.2020"),
+               Record(id="3", title_zh="甲", doi="10.1000/abc.2021")]
+    assert exact_groups(records) == [([0, 1], ["doi"])]
+
+
+def test_normalize_title_is_the_title_key_dedup_uses():
+    titles = ["黨建引領：社區 治理（Ⅱ）", "Digital  Governance: A Review", "ＡＩ治理", "", "《韧性》——城市"]
+    keys = _keys([Record(id=str(i), title_zh=t or None) for i, t in enumerate(titles)])
+    assert keys.titles == [normalize_title(t) for t in titles]
+    assert keys.titles[0] == "党建引领社区治理ii" and keys.titles[4] == "韧性城市"

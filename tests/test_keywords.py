@@ -11,7 +11,8 @@ import pytest
 from conftest import ROOT, write_corpus
 from pipeline.corpus import load_corpus
 from pipeline.glossary import aligned_pairs
-from pipeline.keywords import fallback_tokens, log_odds, pagerank
+from pipeline.keywords import log_odds, pagerank
+from pipeline.tokens import fallback_tokens
 from test_trends import HAND_RECORDS
 
 
