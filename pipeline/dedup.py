@@ -20,7 +20,7 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from pipeline import normalize
+from pipeline import fields, normalize
 from pipeline.record import LIST_FIELDS, Record
 
 NEAR_SIMILARITY = 0.8   # title bigram Jaccard needed for a near-duplicate
@@ -71,7 +71,12 @@ def _keys(records: Sequence[Record]) -> _Keys:
     titles = _simplified_many([r.title_zh or r.title_en or "" for r in records])
     authors = _simplified_many([r.authors[0] if r.authors else "" for r in records])
     return _Keys(titles=[_fold(t) for t in titles], first_authors=[_fold(a) for a in authors],
-                 years=[r.year for r in records], dois=[(r.doi or "").strip().lower() for r in records])
+                 years=[r.year for r in records], dois=[_doi_key(r.doi) for r in records])
+
+
+def _doi_key(doi: str | None) -> str:
+    """The DOI itself, whatever its wrapping (`https://doi.org/…`, `DOI:`) and letter case."""
+    return (fields.normalize_doi(doi) or doi or "").strip().lower()
 
 
 class _Groups:

@@ -142,10 +142,11 @@ def test_exact_key_needs_the_same_year_and_first_author():
     assert exact_groups([Record(id="1", title_zh=title, year=2020), Record(id="2", title_zh=title, year=2020)]) == []
 
 
-def test_doi_key_ignores_case_and_surrounding_space_only():
+def test_doi_key_ignores_case_space_and_wrapping():
     records = [Record(id="1", title_zh="甲", doi=" 10.1000/ABC.2020 "), Record(id="2", title_en="B", doi="10.1000/abc.2020"),
-               Record(id="3", title_zh="甲", doi="10.1000/abc.2021")]
-    assert exact_groups(records) == [([0, 1], ["doi"])]
+               Record(id="3", title_zh="甲", doi="10.1000/abc.2021"),
+               Record(id="4", title_en="C", doi="https://doi.org/10.1000/abc.2020"), Record(id="5", doi="DOI:10.1000/abc.2020")]
+    assert exact_groups(records) == [([0, 1, 3, 4], ["doi"])]
 
 
 def test_normalize_title_is_the_title_key_dedup_uses():
