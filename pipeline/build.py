@@ -214,10 +214,10 @@ def build(raw: str | Path = "corpus/raw", out: str | Path = "corpus/build", jobs
                             keywords.update(json.loads(fh.readline())["keywords_zh"])
                 else:
                     with open(cache_dir / f"{key}.jsonl", "rb") as fh:
-                        entry = {**json.loads(fh.readline()), "records": 0}
-                        for line in fh:
-                            entry["records"] += 1
-                            documents.add(line)
+                        entry = json.loads(fh.readline())
+                        lines = fh.readlines()
+                    documents.extend(lines)
+                    entry["records"] = len(lines)
                     keywords.update(entry["keywords_zh"])
                 summary.add(source, entry)
                 # The input's records themselves are its cache entry, cache/<cache>.jsonl.
@@ -281,6 +281,11 @@ def merge_duplicate_lines(documents: Path) -> tuple[int, int]:
     return len(groups), sum(len(g) - 1 for g in groups)
 
 
+def _id_key(line: bytes) -> bytes:
+    """The id of a record line as bytes: UTF-8 keeps code point order, so lines sort as their ids do."""
+    return line[7:line.index(b'"', 7)]  # after '{"id":"'
+
+
 class _SortedLines:
     """Record lines in any order → `target` sorted by id, atomically, in bounded memory: runs of up to
     `run_bytes` are sorted in memory and spilled to temporary files, then merged."""
@@ -293,29 +298,35 @@ class _SortedLines:
         self.runs: list[Path] = []
 
     def add(self, line: bytes) -> None:
-        self.buffer.append(line)
-        self.size += len(line)
+        self.extend([line])
+
+    def extend(self, lines: list[bytes]) -> None:
+        self.buffer.extend(lines)
+        self.size += sum(map(len, lines))
         if self.size >= self.run_bytes:
             self._spill()
 
     def _spill(self) -> None:
         run = self.tmpdir / f"{len(self.runs):05d}"
         with open(run, "wb") as fh:
-            fh.writelines(sorted(self.buffer, key=record_id_of_line))
+            fh.writelines(sorted(self.buffer, key=_id_key))
         self.runs.append(run)
         self.buffer, self.size = [], 0
 
     def commit(self) -> None:
-        self._spill()
         fd, tmp = tempfile.mkstemp(dir=self.target.parent, prefix=f".{self.target.name}.", suffix=".tmp")
         try:
             with os.fdopen(fd, "wb") as dst:
-                files = [open(run, "rb") for run in self.runs]
-                try:
-                    dst.writelines(heapq.merge(*files, key=record_id_of_line))
-                finally:
-                    for fh in files:
-                        fh.close()
+                if not self.runs:  # everything fits in one run: no need to spill it
+                    dst.writelines(sorted(self.buffer, key=_id_key))
+                else:
+                    self._spill()
+                    files = [open(run, "rb") for run in self.runs]
+                    try:
+                        dst.writelines(heapq.merge(*files, key=_id_key))
+                    finally:
+                        for fh in files:
+                            fh.close()
                 dst.flush()
                 os.fsync(dst.fileno())
             os.replace(tmp, self.target)

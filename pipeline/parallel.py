@@ -6,9 +6,13 @@ Tasks carry paths and small values; they read their inputs and write their outpu
 Parquet partitions) themselves. With `engine="dask"` the cluster's workers must therefore see the same
 file system as the build and have this package installed. Without a scheduler address a local cluster
 of one single-threaded worker process per core is started (once per build, for every stage).
+
+Local worker processes are forked anew for each `map`, so they inherit what the parent has loaded by
+then (the segmenter, pyarrow): each would otherwise spend about half a second loading it again.
 """
 from __future__ import annotations
 
+import functools
 import itertools
 import os
 from collections import deque
@@ -23,7 +27,7 @@ class Workers:
             raise ValueError(f"unknown engine {engine!r} (use one of {', '.join(ENGINES)})")
         self.jobs = jobs or os.cpu_count() or 1
         self.engine, self.scheduler = engine, scheduler
-        self._pool = None  # a ProcessPoolExecutor or a dask Client, started on first need
+        self._client = None  # a dask Client, started on first need
         self._cluster = None
 
     def map(self, fn: Callable, items: Iterable, min_parallel: int = 2) -> Iterator:
@@ -36,47 +40,51 @@ class Workers:
         return self._map_parallel(fn, itertools.chain(head, items))
 
     def _map_parallel(self, fn: Callable, items: Iterator) -> Iterator:
-        submit, window = self._start()
-        pending: deque = deque()
-        for item in items:
-            pending.append(submit(fn, item))
-            if len(pending) >= window:
-                yield pending.popleft().result()
-        while pending:
-            yield pending.popleft().result()
-
-    def _start(self):
-        """(submit function, window) of the started engine."""
         if self.engine == "local":
-            if self._pool is None:
-                from concurrent.futures import ProcessPoolExecutor
+            from concurrent.futures import ProcessPoolExecutor
 
-                self._pool = ProcessPoolExecutor(max_workers=self.jobs)
-            return self._pool.submit, self.jobs * 4
-        if self._pool is None:
+            pool = ProcessPoolExecutor(max_workers=self.jobs)
+            try:
+                yield from _in_order(pool.submit, fn, items, window=self.jobs * 4)
+            finally:
+                pool.shutdown(cancel_futures=True)
+        else:
+            client = self._dask_client()
+            submit = functools.partial(client.submit, pure=False)
+            yield from _in_order(submit, fn, items, window=4 * (sum(client.nthreads().values()) or 1))
+
+    def _dask_client(self):
+        if self._client is None:
             from dask.distributed import Client, LocalCluster
 
             if self.scheduler:
-                self._pool = Client(self.scheduler)
+                self._client = Client(self.scheduler)
             else:
                 self._cluster = LocalCluster(n_workers=self.jobs, threads_per_worker=1, processes=True,
                                              dashboard_address=None)
-                self._pool = Client(self._cluster)
-        threads = sum(self._pool.nthreads().values()) or 1
-        return (lambda fn, item: self._pool.submit(fn, item, pure=False)), threads * 4
+                self._client = Client(self._cluster)
+        return self._client
 
     def close(self) -> None:
-        if self._pool is not None:
-            if self.engine == "local":
-                self._pool.shutdown(cancel_futures=True)
-            else:
-                self._pool.close()
+        if self._client is not None:
+            self._client.close()
         if self._cluster is not None:
             self._cluster.close()
-        self._pool = self._cluster = None
+        self._client = self._cluster = None
 
     def __enter__(self) -> Workers:
         return self
 
     def __exit__(self, *exc) -> None:
         self.close()
+
+
+def _in_order(submit: Callable, fn: Callable, items: Iterator, window: int) -> Iterator:
+    """Results of fn over items in order, with at most `window` submitted and not yet yielded."""
+    pending: deque = deque()
+    for item in items:
+        pending.append(submit(fn, item))
+        if len(pending) >= window:
+            yield pending.popleft().result()
+    while pending:
+        yield pending.popleft().result()

@@ -17,10 +17,11 @@ caches Segmenters by their settings.
 """
 from __future__ import annotations
 
+import array
 import bisect
-import contextlib
 import functools
 import hashlib
+import itertools
 import json
 import logging
 import os
@@ -510,9 +511,11 @@ class TokenStats:
 
 @dataclass(frozen=True)
 class _Part:
-    """One partition's task: its documents.jsonl lines, and where to read and write."""
+    """One partition's task: which lines of documents.jsonl (a byte range), and where to write."""
     number: int
-    lines: bytes
+    documents: Path
+    offset: int
+    size: int
     spec: Path
     spec_digest: str
     build_dir: Path
@@ -593,8 +596,6 @@ class _PartResult(NamedTuple):
     path: Path  # the partition's Parquet file (id, key, tokens_zh, tokens_en)
     documents: int
     segmented: int
-    lexicon_terms: int
-    rejected_terms: int
     digest: str  # of its ids and keys
 
 
@@ -604,7 +605,10 @@ def _segment_part(part: _Part) -> _PartResult:
     import pyarrow.parquet as pq
 
     segmenter = _segmenter_from_spec(part.spec, part.spec_digest)
-    records = [Record.from_dict(json.loads(line)) for line in part.lines.splitlines() if line.strip()]
+    with open(part.documents, "rb") as fh:
+        fh.seek(part.offset)
+        lines = fh.read(part.size).splitlines()
+    records = [Record.from_dict(json.loads(line)) for line in lines if line.strip()]
     previous = _previous_rows(part.build_dir, records[0].id, records[-1].id) if part.reuse and records else {}
     columns: dict[str, list] = {name: [] for name in PART_COLUMNS}
     digest = hashlib.sha256()
@@ -620,24 +624,43 @@ def _segment_part(part: _Part) -> _PartResult:
         for name, value in zip(columns, (record.id, key, zh, en)):
             columns[name].append(value)
         digest.update(f"{record.id}\0{key}\n".encode())
-    table = pa.Table.from_pydict(columns, schema=_part_schema())
+    table = pa.Table.from_arrays([_string_array(columns["id"]), _string_array(columns["key"]),
+                                  _string_list_array(columns["tokens_zh"]), _string_list_array(columns["tokens_en"])],
+                                 schema=_part_schema())
     path = part.parts_dir / f"{part.number:08d}.parquet"
-    pq.write_table(table, path, compression="zstd")
-    return _PartResult(path, len(records), segmented, len(segmenter.terms), len(segmenter.rejected), digest.hexdigest())
+    pq.write_table(table, path, compression="none")  # read back once, by the parent
+    return _PartResult(path, len(records), segmented, digest.hexdigest())
 
 
-def _partitions(lines: Iterable[bytes]) -> Iterator[bytes]:
-    """Consecutive lines grouped into blobs of about PART_BYTES."""
-    blob: list[bytes] = []
-    size = 0
-    for line in lines:
-        blob.append(line)
-        size += len(line)
-        if size >= PART_BYTES:
-            yield b"".join(blob)
-            blob, size = [], 0
-    if blob:
-        yield b"".join(blob)
+def _string_array(values: list[str]):
+    """An Arrow string array made from its buffers. (pa.array would import pandas, to check whether the
+    values are a pandas object: 0.2 s in every worker process, a tenth of a 2-worker segmentation.)"""
+    import pyarrow as pa
+
+    encoded = [value.encode() for value in values]
+    offsets = array.array("i", itertools.accumulate(map(len, encoded), initial=0))
+    return pa.StringArray.from_buffers(len(values), pa.py_buffer(offsets), pa.py_buffer(b"".join(encoded)))
+
+
+def _string_list_array(rows: list[list[str]]):
+    import pyarrow as pa
+
+    offsets = array.array("i", itertools.accumulate(map(len, rows), initial=0))
+    return pa.ListArray.from_arrays(pa.Array.from_buffers(pa.int32(), len(offsets), [None, pa.py_buffer(offsets)]),
+                                    _string_array([token for row in rows for token in row]))
+
+
+def _partitions(path: Path) -> Iterator[tuple[int, int]]:
+    """(offset, size) of consecutive runs of whole lines of `path`: PART_BYTES, and the rest of the
+    line where they end."""
+    size = path.stat().st_size
+    with open(path, "rb") as fh:
+        start = 0
+        while start < size:
+            fh.seek(min(start + PART_BYTES, size))
+            fh.readline()
+            yield start, fh.tell() - start
+            start = fh.tell()
 
 
 class _TokenFiles:
@@ -655,7 +678,7 @@ class _TokenFiles:
     def append(self, part: Path) -> None:
         import pyarrow.parquet as pq
 
-        table = pq.read_table(part)
+        table = pq.ParquetFile(part).read()  # (read_table would load pyarrow.dataset, and pandas with it)
         for path, writer in self.writers.items():
             writer.write_table(table.select(self.columns[path]))
         part.unlink()
@@ -690,45 +713,47 @@ def write_tokens(records: Iterable[Record] | None, build_dir: Path, lexicon_path
     from pipeline.parallel import Workers
 
     build_dir = Path(build_dir)
-    documents = build_dir / DOCUMENTS_FILE
-    if records is not None:
-        lines = [(r.to_json() + "\n").encode() for r in sorted(records, key=lambda r: r.id)]
-    elif not documents.exists():
-        raise FileNotFoundError(f"{documents}: no documents to segment")
-    if keywords is None:
-        rows = (json.loads(line) for line in lines) if records is not None else iter_records(documents)
-        keywords = {k for row in rows for k in (row["keywords_zh"] if isinstance(row, dict) else row.keywords_zh)}
-    spec, spec_digest = _write_spec(build_dir, lexicon_path, sorted(set(keywords)), options)
-    previous = _fingerprint_of(build_dir / TOKENS_FILE)
-    reuse = previous is not None and previous == _fingerprint_of(build_dir / TOKEN_CACHE_FILE)
-
-    stats = TokenStats()
-    for stale in spec.parent.glob(".tokens-parts.*"):  # left by a killed build
+    cache_dir = build_dir / TOKEN_CACHE_FILE.parent
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    for stale in cache_dir.glob(".tokens-parts.*"):  # left by a killed build
         shutil.rmtree(stale, ignore_errors=True)
-    parts_dir = Path(tempfile.mkdtemp(dir=spec.parent, prefix=".tokens-parts."))
+    parts_dir = Path(tempfile.mkdtemp(dir=cache_dir, prefix=".tokens-parts."))
     own_workers = workers is None
     workers = workers or Workers(jobs)
-    files = _TokenFiles(build_dir)
+    files = None
     try:
-        with open(documents, "rb") if records is None else contextlib.nullcontext(lines) as source:
-            tasks = (_Part(n, blob, spec, spec_digest, build_dir, parts_dir, reuse)
-                     for n, blob in enumerate(_partitions(source)))
-            fingerprint = hashlib.sha256()
-            for result in workers.map(_segment_part, tasks):
-                files.append(result.path)
-                stats.documents += result.documents
-                stats.segmented += result.segmented
-                stats.lexicon_terms, stats.rejected_terms = result.lexicon_terms, result.rejected_terms
-                fingerprint.update(result.digest.encode())
+        documents = build_dir / DOCUMENTS_FILE
+        if records is not None:  # written like the build's documents.jsonl: the workers read lines of it
+            documents = parts_dir / DOCUMENTS_FILE
+            documents.write_bytes(b"".join((r.to_json() + "\n").encode() for r in sorted(records, key=lambda r: r.id)))
+        elif not documents.exists():
+            raise FileNotFoundError(f"{documents}: no documents to segment")
+        if keywords is None:
+            keywords = {k for record in iter_records(documents) for k in record.keywords_zh}
+        spec, spec_digest = _write_spec(build_dir, lexicon_path, sorted(set(keywords)), options)
+        previous = _fingerprint_of(build_dir / TOKENS_FILE)
+        reuse = previous is not None and previous == _fingerprint_of(build_dir / TOKEN_CACHE_FILE)
+        # Built here, before local workers are forked, so that they inherit it (see parallel.Workers).
+        segmenter = _segmenter_from_spec(spec, spec_digest)
+        stats = TokenStats(lexicon_terms=len(segmenter.terms), rejected_terms=len(segmenter.rejected))
+
+        files = _TokenFiles(build_dir)
+        tasks = (_Part(n, documents, offset, size, spec, spec_digest, build_dir, parts_dir, reuse)
+                 for n, (offset, size) in enumerate(_partitions(documents)))
+        fingerprint = hashlib.sha256()
+        for result in workers.map(_segment_part, tasks):
+            files.append(result.path)
+            stats.documents += result.documents
+            stats.segmented += result.segmented
+            fingerprint.update(result.digest.encode())
         stats.reused = stats.documents - stats.segmented
         fingerprint = fingerprint.hexdigest().encode()
-        if reuse and previous == fingerprint:
-            files.discard()
-        else:
+        if not (reuse and previous == fingerprint):
             files.commit(fingerprint)
             stats.written = True
     finally:
-        files.discard()
+        if files is not None:
+            files.discard()
         if own_workers:
             workers.close()
         shutil.rmtree(parts_dir, ignore_errors=True)

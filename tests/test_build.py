@@ -128,6 +128,18 @@ def test_sorted_lines_merges_spilled_runs(tmp_path):
     assert [p.name for p in tmp_path.iterdir()] == ["documents.jsonl"]
 
 
+@pytest.mark.parametrize("run_bytes", [40, 2**20])  # spilled and merged; one run kept in memory
+def test_sorted_lines_sort_like_the_ids_whatever_their_script(tmp_path, run_bytes):
+    ids = ["b", "a中", "a", "é", "Z", "中文", "a-1", "𠀀", "ab"]
+    lines = [f'{{"id":"{i}","x":1}}\n'.encode() for i in ids]
+    writer = build_module._SortedLines(tmp_path / "documents.jsonl", run_bytes=run_bytes)
+    writer.extend(lines)
+    writer.commit()
+    writer.discard()
+    written = (tmp_path / "documents.jsonl").read_text(encoding="utf-8").splitlines()
+    assert [json.loads(line)["id"] for line in written] == sorted(ids)
+
+
 def test_duplicates_across_inputs_are_merged_with_provenance(raw, tmp_path):
     seed = (raw / "003_9b1384a9c2849d8b.txt").read_text(encoding="utf-8")
     (raw / "copy_of_003.txt").write_text(seed.replace("主站蜘蛛池模板", "主站蜘蛛池模板 "), encoding="utf-8")
