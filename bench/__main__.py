@@ -8,4 +8,5 @@ sys.path.insert(0, str(HERE))
 names = sys.argv[1:] or sorted(p.stem for p in HERE.glob("*.py") if p.stem not in ("__main__", "common"))
 for name in names:
     print(f"\n### bench/{name}.py", flush=True)
-    runpy.run_path(str(HERE / f"{name}.py"), run_name="__main__")
+    sys.argv = [str(HERE / f"{name}.py")]  # each script parses its own options: none given here
+    runpy.run_path(sys.argv[0], run_name="__main__")

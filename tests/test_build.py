@@ -80,6 +80,31 @@ def test_a_build_killed_half_way_leaves_the_previous_corpus(raw, tmp_path, monke
     assert not [p for p in out.iterdir() if p.name.endswith(".tmp")]
 
 
+def test_a_build_killed_during_segmentation_leaves_the_previous_tokens(raw, tmp_path, monkeypatch):
+    out = tmp_path / "build"
+    build(raw, out, jobs=1, progress=False)
+    before = (out / "tokens.parquet").read_bytes(), (out / "cache" / "tokens.parquet").read_bytes()
+    target = raw / "001_eee3230f3eb5a9d6.txt"
+    target.write_text(target.read_text(encoding="utf-8").replace("党建引领", "党建引领下"), encoding="utf-8")
+    monkeypatch.setattr(segment, "PART_BYTES", 4096)  # several partitions: the kill comes after the first
+    real = segment._segment_part
+    calls = []
+
+    def killed_after_one(part):
+        if calls:
+            raise KeyboardInterrupt("killed")
+        calls.append(part)
+        return real(part)
+
+    monkeypatch.setattr(segment, "_segment_part", killed_after_one)
+    with pytest.raises(KeyboardInterrupt):
+        build(raw, out, jobs=1, progress=False)
+    assert ((out / "tokens.parquet").read_bytes(), (out / "cache" / "tokens.parquet").read_bytes()) == before
+    assert not [p.name for p in [*out.iterdir(), *(out / "cache").iterdir()] if p.name.startswith(".")]
+    monkeypatch.setattr(segment, "_segment_part", real)
+    assert build(raw, out, jobs=1, progress=False).tokens.segmented == 1  # the next build finishes the job
+
+
 def test_removed_input_leaves_the_corpus(raw, tmp_path):
     out = tmp_path / "build"
     build(raw, out, jobs=1, progress=False)
