@@ -9,11 +9,10 @@ because wall-clock time on a machine shared with other jobs says more about the 
 from __future__ import annotations
 
 import dataclasses
-import statistics
 import time
 import tracemalloc
 
-from common import NSSF_CSV, machine, need
+from common import NSSF_CSV, machine, median_seconds, need
 
 from pipeline.dedup import merge_duplicates
 from pipeline.exports import ColumnMapping, read_export_file
@@ -27,15 +26,6 @@ def exact_keys_only(records) -> int:
         key = (r.title_zh, r.authors[0] if r.authors else "", r.year)
         seen.setdefault(key, r.id)
     return len(seen)
-
-
-def median_cpu_seconds(fn, repeats: int = 3) -> float:
-    times = []
-    for _ in range(repeats):
-        start = time.process_time()
-        fn()
-        times.append(time.process_time() - start)
-    return statistics.median(times)
 
 
 def traced(fn):
@@ -57,8 +47,8 @@ def main() -> None:
           flush=True)
     results = {}
     for label, recs in (("1x", records), ("2x", doubled)):
-        seconds = median_cpu_seconds(lambda: merge_duplicates(recs))
-        baseline = median_cpu_seconds(lambda: exact_keys_only(recs))
+        seconds = median_seconds(lambda: merge_duplicates(recs), clock=time.process_time)
+        baseline = median_seconds(lambda: exact_keys_only(recs), clock=time.process_time)
         (merged, groups), peak = traced(lambda: merge_duplicates(recs))
         results[label] = seconds
         print(f"- {label}: {len(recs):,} records -> {len(merged):,} ({len(groups):,} groups merged): "
