@@ -1,9 +1,14 @@
-"""Incremental, atomic corpus build: every file under the raw directory → `documents.jsonl`.
+"""Incremental, atomic corpus build: every file under the raw directory → `documents.jsonl` and
+`tokens.parquet`.
 
-The manifest maps each input's path to its content hash and record ids; each input's records are
-cached by that hash (and the ingest code's own hash), so an unchanged input is not re-processed.
-Every file is written to a temporary name and moved into place: a build killed half-way leaves
-the previous corpus intact.
+1. Ingest: each changed input becomes a cache entry, `cache/<content hash>-<ingest code version>.jsonl`
+   (a header with its counts, warnings and author keywords, then its records), made by the workers.
+2. The entries' records go to `documents.jsonl` sorted by id, through an external merge sort.
+3. Duplicates across inputs are merged (dedup.py).
+4. Segmentation (segment.write_tokens), in partitions, re-segmenting only what changed.
+The manifest maps each input's path to its content hash, cache entry and counts, so an unchanged input
+is not re-processed and a rebuild with nothing changed reads nothing else. Every file is written to a
+temporary name and moved into place: a build killed half-way leaves the previous corpus intact.
 """
 from __future__ import annotations
 
@@ -214,10 +219,10 @@ def build(raw: str | Path = "corpus/raw", out: str | Path = "corpus/build", jobs
                             keywords.update(json.loads(fh.readline())["keywords_zh"])
                 else:
                     with open(cache_dir / f"{key}.jsonl", "rb") as fh:
-                        entry = json.loads(fh.readline())
-                        lines = fh.readlines()
-                    documents.extend(lines)
-                    entry["records"] = len(lines)
+                        entry = {**json.loads(fh.readline()), "records": 0}
+                        while lines := fh.readlines(2**20):  # a MiB at a time: one input may be a big export
+                            documents.extend(lines)
+                            entry["records"] += len(lines)
                     keywords.update(entry["keywords_zh"])
                 summary.add(source, entry)
                 # The input's records themselves are its cache entry, cache/<cache>.jsonl.

@@ -634,7 +634,7 @@ def _segment_part(part: _Part) -> _PartResult:
 
 def _string_array(values: list[str]):
     """An Arrow string array made from its buffers. (pa.array would import pandas, to check whether the
-    values are a pandas object: 0.2 s in every worker process, a tenth of a 2-worker segmentation.)"""
+    values are a pandas object: 0.2 s in every worker process.)"""
     import pyarrow as pa
 
     encoded = [value.encode() for value in values]
@@ -729,7 +729,7 @@ def write_tokens(records: Iterable[Record] | None, build_dir: Path, lexicon_path
         elif not documents.exists():
             raise FileNotFoundError(f"{documents}: no documents to segment")
         if keywords is None:
-            keywords = {k for record in iter_records(documents) for k in record.keywords_zh}
+            keywords = _corpus_keywords(documents)
         spec, spec_digest = _write_spec(build_dir, lexicon_path, sorted(set(keywords)), options)
         previous = _fingerprint_of(build_dir / TOKENS_FILE)
         reuse = previous is not None and previous == _fingerprint_of(build_dir / TOKEN_CACHE_FILE)
@@ -764,5 +764,10 @@ def corpus_segmenter(corpus_dir: Path, **options) -> Segmenter:
     """The build's segmenter for a built corpus: the lexicon plus the corpus's author keywords (from
     its documents.jsonl; just the lexicon when there is none)."""
     documents = Path(corpus_dir) / DOCUMENTS_FILE
-    keywords = {k for r in iter_records(documents) for k in r.keywords_zh} if documents.exists() else set()
+    keywords = _corpus_keywords(documents) if documents.exists() else set()
     return get_segmenter(DEFAULT_LEXICON, sorted(keywords), **options)
+
+
+def _corpus_keywords(documents: Path) -> set[str]:
+    """Every author keyword (Chinese) of the records in a documents.jsonl."""
+    return {k for record in iter_records(documents) for k in record.keywords_zh}
