@@ -154,3 +154,14 @@ def test_normalize_title_is_the_title_key_dedup_uses():
     keys = _keys([Record(id=str(i), title_zh=t or None) for i, t in enumerate(titles)])
     assert keys.titles == [normalize_title(t) for t in titles]
     assert keys.titles[0] == "党建引领社区治理ii" and keys.titles[4] == "韧性城市"
+
+
+def test_minhash_signatures_depend_on_each_titles_bigram_set_only():
+    from pipeline import dedup
+
+    titles = ["党建引领社区治理研究", "甲乙甲乙甲乙甲乙", "韧性城市评价指标体系构建", "甲乙甲乙甲乙甲乙甲乙"]
+    together = list(dedup._minhash_signatures(titles, batch=3))  # neighbours and a batch boundary
+    alone = [next(dedup._minhash_signatures([title])) for title in titles]
+    assert all((t == a).all() for t, a in zip(together, alone))
+    assert (together[1] == together[3]).all()  # the same bigrams {甲乙, 乙甲}
+    assert (together[0] != together[2]).sum() > 50  # unrelated titles agree on few of the 60 values
