@@ -12,6 +12,7 @@ temporary name and moved into place: a build killed half-way leaves the previous
 """
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import heapq
 import json
@@ -24,10 +25,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import BinaryIO
 
 from pipeline.ingest import SIDECARS, IngestResult, ingest_file, iter_input_files
 from pipeline import segment
-from pipeline.parallel import Workers
+from pipeline.parallel import Workers, line_ranges, read_lines
 from pipeline.record import Record, record_id_of_line
 from pipeline.segment import TokenStats, write_tokens
 
@@ -37,6 +39,8 @@ MANIFEST = "manifest.json"
 CACHE = "cache"
 # What the manifest keeps of each input's cache-entry header, so a no-op rebuild need not open the cache.
 ENTRY_SUMMARY = ("records", "error", "warnings", "kinds", "spam_blocks", "converted_t2s")
+# Duplicate merging computes match keys in partitions of about this many bytes of documents.jsonl.
+DEDUP_PART_BYTES = 2**22
 # Bump when the cache entry's layout (_cache_entry) changes: every input is then re-ingested.
 ENTRY_FORMAT = "2"
 PACKAGE = Path(__file__).resolve().parent
@@ -111,13 +115,19 @@ def segmentation_version() -> str:
 
 
 def write_atomic(path: Path, data: bytes, durable: bool = True) -> None:
-    """Write under a temporary name, then move into place. `durable` also survives a power cut (fsync);
-    cache entries skip it: a lost one is only re-ingested."""
+    with atomic_file(path, durable) as fh:
+        fh.write(data)
+
+
+@contextlib.contextmanager
+def atomic_file(path: Path, durable: bool = True) -> Iterator[BinaryIO]:
+    """A file written under a temporary name and moved into place when the block ends without error.
+    `durable` also survives a power cut (fsync); cache entries skip it: a lost one is only re-ingested."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
+            yield fh
             if durable:
                 fh.flush()
                 os.fsync(fh.fileno())
@@ -232,7 +242,7 @@ def build(raw: str | Path = "corpus/raw", out: str | Path = "corpus/build", jobs
                 documents.commit()
                 _prune_cache(cache_dir, set(keys.values()))
                 if dedup:
-                    summary.duplicate_groups, summary.merged = merge_duplicate_lines(out / DOCUMENTS)
+                    summary.duplicate_groups, summary.merged = merge_duplicate_lines(out / DOCUMENTS, workers)
             else:
                 summary.duplicate_groups, summary.merged = previous.get("duplicates", [0, 0])
             summary.records -= summary.merged
@@ -246,44 +256,51 @@ def build(raw: str | Path = "corpus/raw", out: str | Path = "corpus/build", jobs
     return summary
 
 
-def merge_duplicate_lines(documents: Path) -> tuple[int, int]:
+def merge_duplicate_lines(documents: Path, workers: Workers | None = None) -> tuple[int, int]:
     """Merge duplicate records of a sorted documents.jsonl in place; returns (groups, records merged away).
 
-    Duplicates are found on light records (title, first author, year, DOI); only the members of a
-    group are read in full, and the merged record takes the place of its smallest member id."""
-    from pipeline.dedup import find_duplicates, merge_group
+    Duplicates are found on match keys (title, first author, year, DOI), which the workers compute
+    for partitions of the file; only the members of a group are read in full. The merged record
+    takes the place of its smallest member id, so the file stays sorted."""
+    from pipeline.dedup import MatchKeys, group_duplicates, merge_group
 
-    light = []
-    with open(documents, encoding="utf-8") as fh:
-        for line in fh:
-            data = json.loads(line)
-            light.append(Record(id=data["id"], title_zh=data["title_zh"], title_en=data["title_en"],
-                                authors=data["authors"][:1], year=data["year"], doi=data["doi"]))
-    groups = [[light[i].id for i in members] for members, _ in find_duplicates(light)]
-    del light
+    ids: list[str] = []
+    parts: list[MatchKeys] = []
+    tasks = ((documents, offset, size) for offset, size in line_ranges(documents, DEDUP_PART_BYTES))
+    for part_ids, part_keys in (workers or Workers(1)).map(_match_keys, tasks):
+        ids.extend(part_ids)
+        parts.append(part_keys)
+    keys = MatchKeys.concat(parts)
+    groups = [[ids[i] for i in members] for members, _ in group_duplicates(keys)]
+    del ids, parts, keys
     if not groups:
         return 0, 0
     group_of = {member: n for n, members in enumerate(groups) for member in members}
     members: dict[int, list[Record]] = {}
-    with open(documents, encoding="utf-8") as fh:
+    with open(documents, "rb") as fh:
         for line in fh:
             record_id = record_id_of_line(line)
             if record_id in group_of:
                 members.setdefault(group_of[record_id], []).append(Record.from_dict(json.loads(line)))
     merged = {min(r.id for r in group): merge_group(group) for group in members.values()}
-    sorted_lines = _SortedLines(documents)
-    try:
-        with open(documents, "rb") as fh:
-            for line in fh:
-                record_id = record_id_of_line(line)
-                if record_id in merged:
-                    sorted_lines.add((merged[record_id].to_json() + "\n").encode())
-                elif record_id not in group_of:
-                    sorted_lines.add(line)
-        sorted_lines.commit()
-    finally:
-        sorted_lines.discard()
+    with atomic_file(documents) as out, open(documents, "rb") as fh:
+        for line in fh:
+            record_id = record_id_of_line(line)
+            if record_id in merged:
+                out.write((merged[record_id].to_json() + "\n").encode())
+            elif record_id not in group_of:
+                out.write(line)
     return len(groups), sum(len(g) - 1 for g in groups)
+
+
+def _match_keys(task: tuple[Path, int, int]):
+    """(ids, MatchKeys) of one byte range of documents.jsonl (a worker task)."""
+    from pipeline.dedup import MatchKeys
+
+    rows = [json.loads(line) for line in read_lines(*task)]
+    light = [Record(id=row["id"], title_zh=row["title_zh"], title_en=row["title_en"], authors=row["authors"][:1],
+                    year=row["year"], doi=row["doi"]) for row in rows]
+    return [row["id"] for row in rows], MatchKeys.of(light)
 
 
 def _id_key(line: bytes) -> bytes:
@@ -319,25 +336,14 @@ class _SortedLines:
         self.buffer, self.size = [], 0
 
     def commit(self) -> None:
-        fd, tmp = tempfile.mkstemp(dir=self.target.parent, prefix=f".{self.target.name}.", suffix=".tmp")
-        try:
-            with os.fdopen(fd, "wb") as dst:
-                if not self.runs:  # everything fits in one run: no need to spill it
-                    dst.writelines(sorted(self.buffer, key=_id_key))
-                else:
-                    self._spill()
-                    files = [open(run, "rb") for run in self.runs]
-                    try:
-                        dst.writelines(heapq.merge(*files, key=_id_key))
-                    finally:
-                        for fh in files:
-                            fh.close()
-                dst.flush()
-                os.fsync(dst.fileno())
-            os.replace(tmp, self.target)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        with atomic_file(self.target) as dst:
+            if not self.runs:  # everything fits in one run: no need to spill it
+                dst.writelines(sorted(self.buffer, key=_id_key))
+                return
+            self._spill()
+            with contextlib.ExitStack() as stack:
+                files = [stack.enter_context(open(run, "rb")) for run in self.runs]
+                dst.writelines(heapq.merge(*files, key=_id_key))
 
     def discard(self) -> None:
         shutil.rmtree(self.tmpdir, ignore_errors=True)

@@ -16,9 +16,10 @@ metadata from the database page or export, body from the member with the longest
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pipeline import fields, normalize
 from pipeline.record import LIST_FIELDS, Record
@@ -62,18 +63,28 @@ def normalize_title(title: str | None) -> str:
 
 
 @dataclass
-class _Keys:
+class MatchKeys:
+    """What records are matched on, one list entry per record (columns, so that many are cheap)."""
     titles: list[str]
     first_authors: list[str]
     years: list[int | None]
     dois: list[str]
 
+    @classmethod
+    def of(cls, records: Sequence[Record]) -> MatchKeys:
+        """Only title_zh / title_en, the first author, year and DOI of each record are read."""
+        titles = _simplified_many([r.title_zh or r.title_en or "" for r in records])
+        authors = _simplified_many([r.authors[0] if r.authors else "" for r in records])
+        return cls(titles=[_fold(t) for t in titles], first_authors=[_fold(a) for a in authors],
+                   years=[r.year for r in records], dois=[_doi_key(r.doi) for r in records])
 
-def _keys(records: Sequence[Record]) -> _Keys:
-    titles = _simplified_many([r.title_zh or r.title_en or "" for r in records])
-    authors = _simplified_many([r.authors[0] if r.authors else "" for r in records])
-    return _Keys(titles=[_fold(t) for t in titles], first_authors=[_fold(a) for a in authors],
-                 years=[r.year for r in records], dois=[_doi_key(r.doi) for r in records])
+    @classmethod
+    def concat(cls, parts: Iterable[MatchKeys]) -> MatchKeys:
+        keys = cls([], [], [], [])
+        for part in parts:
+            for name in ("titles", "first_authors", "years", "dois"):
+                getattr(keys, name).extend(getattr(part, name))
+        return keys
 
 
 def _doi_key(doi: str | None) -> str:
@@ -85,7 +96,7 @@ class _Groups:
     """Union-find over record indices that also tracks each group's years and first authors, so that
     a chain of near-duplicates (2017 ~ no year ~ 2012) cannot join records that contradict each other."""
 
-    def __init__(self, keys: _Keys) -> None:
+    def __init__(self, keys: MatchKeys) -> None:
         n = len(keys.titles)
         self.parent = list(range(n))
         self.years = [{y} if y else set() for y in keys.years]
@@ -113,13 +124,35 @@ def _bigrams(title: str) -> set[str]:
     return {title[i:i + 2] for i in range(len(title) - 1)} or {title}
 
 
-def _same_numbers(keys: _Keys, i: int, j: int) -> bool:
+def _same_numbers(keys: MatchKeys, i: int, j: int) -> bool:
     return NUMBERS.findall(keys.titles[i]) == NUMBERS.findall(keys.titles[j])
 
 
+def _same_bucket_pairs(signatures) -> list[tuple[int, int]]:
+    """(j, i) with j < i for every two signatures equal in at least one band, sorted by i, then j."""
+    import numpy as np
+
+    n = len(signatures)
+    codes = [np.empty(0, dtype=np.int64)]  # a pair is coded as i * n + j, so that sorting codes sorts pairs
+    for band in range(BANDS):
+        rows = np.ascontiguousarray(signatures[:, band * ROWS:(band + 1) * ROWS]).view(f"V{4 * ROWS}").ravel()
+        order = np.argsort(rows, kind="stable").astype(np.int64)
+        ordered = rows[order]
+        starts = np.flatnonzero(np.r_[True, ordered[1:] != ordered[:-1]])
+        sizes = np.diff(np.r_[starts, n])
+        twins = starts[sizes == 2]  # the common case (a title and its copy), without a Python loop
+        first, second = order[twins], order[twins + 1]
+        codes.append(np.maximum(first, second) * n + np.minimum(first, second))
+        for start, size in zip(starts[sizes > 2].tolist(), sizes[sizes > 2].tolist()):
+            members = sorted(order[start:start + size].tolist())
+            codes.append(np.array([i * n + j for j, i in itertools.combinations(members, 2)], dtype=np.int64))
+    unique = np.unique(np.concatenate(codes))
+    return list(zip((unique % n).tolist(), (unique // n).tolist())) if n else []
+
+
 def _minhash_signatures(titles: list[str], batch: int = 2048):
-    """The MinHash signature (BANDS x ROWS uint32) of each title's character bigrams, a numpy batch of
-    titles at a time (the near-duplicate pass runs 2.6x faster than with datasketch, which hashes every
+    """The MinHash signatures (a row of BANDS x ROWS uint32 per title) of the titles' character bigrams,
+    a numpy batch of titles at a time (the near-duplicate pass runs 2.6x faster than with datasketch, which hashes every
     bigram in Python). A bigram is its two code points as one number (the same in every process, unlike
     hash()); the permutations come from a fixed seed."""
     import numpy as np
@@ -128,6 +161,7 @@ def _minhash_signatures(titles: list[str], batch: int = 2048):
     a = rng.randint(1, _MERSENNE_PRIME, size=(BANDS * ROWS, 1), dtype=np.uint64)
     b = rng.randint(0, _MERSENNE_PRIME, size=(BANDS * ROWS, 1), dtype=np.uint64)
     low32 = np.uint64(0xFFFFFFFF)
+    signatures = np.empty((len(titles), BANDS * ROWS), dtype=np.uint32)
     for start in range(0, len(titles), batch):
         chunk = titles[start:start + batch]  # folded titles: no "\0" in them, so it can separate them
         points = np.frombuffer("\0".join(chunk).encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
@@ -136,12 +170,17 @@ def _minhash_signatures(titles: list[str], batch: int = 2048):
         # (a*h + b) mod p in wrapping uint64 arithmetic, kept to 32 bits, as datasketch does.
         permuted = ((a * bigrams + b) % _MERSENNE_PRIME) & low32
         permuted[:, (points[:-1] == 0) | (points[1:] == 0)] = low32  # pairs across a separator never count
-        yield from np.minimum.reduceat(permuted, starts, axis=1).T.astype(np.uint32)
+        signatures[start:start + len(chunk)] = np.minimum.reduceat(permuted, starts, axis=1).T
+    return signatures
 
 
 def find_duplicates(records: Sequence[Record]) -> list[tuple[list[int], list[str]]]:
     """Groups of duplicate records as (sorted indices, reasons), in order of their first member."""
-    keys = _keys(records)
+    return group_duplicates(MatchKeys.of(records))
+
+
+def group_duplicates(keys: MatchKeys) -> list[tuple[list[int], list[str]]]:
+    """find_duplicates on the records' match keys (which the build computes in its worker processes)."""
     uf = _Groups(keys)
     reasons: dict[tuple[int, int], str] = {}
 
@@ -151,7 +190,7 @@ def find_duplicates(records: Sequence[Record]) -> list[tuple[list[int], list[str
             uf.union(i, j)
 
     seen: dict[object, int] = {}
-    for i in range(len(records)):
+    for i in range(len(keys.titles)):
         exact = []
         if keys.dois[i]:
             exact.append((("doi", keys.dois[i]), "doi"))
@@ -163,27 +202,23 @@ def find_duplicates(records: Sequence[Record]) -> list[tuple[list[int], list[str
             else:
                 seen[key] = i
 
-    # One streaming pass: each title is compared with the earlier ones that share one of its LSH
-    # buckets, then inserted; no shingle set is kept, so memory stays at the buckets.
+    # Near titles: each title is compared with the earlier ones that share one of its LSH buckets.
     candidates = [i for i, t in enumerate(keys.titles) if len(t) >= MIN_NEAR_TITLE]
-    buckets: list[dict[bytes, list[int]]] = [{} for _ in range(BANDS)]
-    for i, signature in zip(candidates, _minhash_signatures([keys.titles[i] for i in candidates])):
-        similar: set[int] = set()
-        for band, bucket in enumerate(buckets):
-            members_here = bucket.setdefault(signature[band * ROWS:(band + 1) * ROWS].tobytes(), [])
-            similar.update(members_here)
-            members_here.append(i)
-        shingles = _bigrams(keys.titles[i]) if similar else set()
-        for j in sorted(similar):
-            if uf.find(i) == uf.find(j):
-                continue
-            other = _bigrams(keys.titles[j])
-            if len(shingles & other) >= NEAR_SIMILARITY * len(shingles | other) and _same_numbers(keys, i, j) \
-                    and uf.consistent(i, j):
-                link(j, i, "near-title")
+    signatures = _minhash_signatures([keys.titles[i] for i in candidates])
+    current, shingles = -1, set()
+    for j, i in _same_bucket_pairs(signatures):
+        i, j = candidates[i], candidates[j]
+        if uf.find(i) == uf.find(j):
+            continue
+        if i != current:
+            current, shingles = i, _bigrams(keys.titles[i])
+        other = _bigrams(keys.titles[j])
+        if len(shingles & other) >= NEAR_SIMILARITY * len(shingles | other) and _same_numbers(keys, i, j) \
+                and uf.consistent(i, j):
+            link(j, i, "near-title")
 
     members: dict[int, list[int]] = {}
-    for i in range(len(records)):
+    for i in range(len(keys.titles)):
         members.setdefault(uf.find(i), []).append(i)
     why: dict[int, set[str]] = {}
     for (i, _), reason in reasons.items():
@@ -191,14 +226,16 @@ def find_duplicates(records: Sequence[Record]) -> list[tuple[list[int], list[str
     return [(members[root], sorted(why[root])) for root in sorted(members) if len(members[root]) > 1]
 
 
+# The fields merge_group takes from the best-ranked member that has them (the others are set apart).
+_MERGED_FIELDS = [f.name for f in dataclasses.fields(Record)
+                  if f.name not in ("id", "source", "source_kind", "body", "sources", "cleaning")]
+
+
 def merge_group(members: Sequence[Record]) -> Record:
     """One record from duplicates: each field from the best-ranked member that has it, the longest body."""
     ranked = sorted(members, key=lambda r: (SOURCE_RANK.get(r.source_kind, OTHER_RANK), r.id))
     merged = dataclasses.replace(ranked[0])
-    for f in dataclasses.fields(Record):
-        name = f.name
-        if name in ("id", "source", "source_kind", "body", "sources", "cleaning"):
-            continue
+    for name in _MERGED_FIELDS:
         if name == "indexing":
             merged.indexing = list(dict.fromkeys(x for r in ranked for x in r.indexing))
         elif name == "references":

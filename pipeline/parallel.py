@@ -17,6 +17,7 @@ import itertools
 import os
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
 
 ENGINES = ("local", "dask")
 
@@ -88,3 +89,22 @@ def _in_order(submit: Callable, fn: Callable, items: Iterator, window: int) -> I
             yield pending.popleft().result()
     while pending:
         yield pending.popleft().result()
+
+
+def line_ranges(path: Path, part_bytes: int) -> Iterator[tuple[int, int]]:
+    """(offset, size) of consecutive runs of whole lines of `path`: part_bytes, and the rest of the
+    line where they end. Tasks carry these, and read their lines themselves (read_lines)."""
+    size = path.stat().st_size
+    with open(path, "rb") as fh:
+        start = 0
+        while start < size:
+            fh.seek(min(start + part_bytes, size))
+            fh.readline()
+            yield start, fh.tell() - start
+            start = fh.tell()
+
+
+def read_lines(path: Path, offset: int, size: int) -> list[bytes]:
+    with open(path, "rb") as fh:
+        fh.seek(offset)
+        return fh.read(size).splitlines()

@@ -37,6 +37,7 @@ from pathlib import Path
 from ahocorasick_rs import AhoCorasick, MatchKind
 
 from pipeline.normalize import normalize_text
+from pipeline.parallel import Workers, line_ranges, read_lines
 from pipeline.record import Record, iter_records
 
 log = logging.getLogger(__name__)
@@ -605,9 +606,7 @@ def _segment_part(part: _Part) -> _PartResult:
     import pyarrow.parquet as pq
 
     segmenter = _segmenter_from_spec(part.spec, part.spec_digest)
-    with open(part.documents, "rb") as fh:
-        fh.seek(part.offset)
-        lines = fh.read(part.size).splitlines()
+    lines = read_lines(part.documents, part.offset, part.size)
     records = [Record.from_dict(json.loads(line)) for line in lines if line.strip()]
     previous = _previous_rows(part.build_dir, records[0].id, records[-1].id) if part.reuse and records else {}
     columns: dict[str, list] = {name: [] for name in PART_COLUMNS}
@@ -648,19 +647,6 @@ def _string_list_array(rows: list[list[str]]):
     offsets = array.array("i", itertools.accumulate(map(len, rows), initial=0))
     return pa.ListArray.from_arrays(pa.Array.from_buffers(pa.int32(), len(offsets), [None, pa.py_buffer(offsets)]),
                                     _string_array([token for row in rows for token in row]))
-
-
-def _partitions(path: Path) -> Iterator[tuple[int, int]]:
-    """(offset, size) of consecutive runs of whole lines of `path`: PART_BYTES, and the rest of the
-    line where they end."""
-    size = path.stat().st_size
-    with open(path, "rb") as fh:
-        start = 0
-        while start < size:
-            fh.seek(min(start + PART_BYTES, size))
-            fh.readline()
-            yield start, fh.tell() - start
-            start = fh.tell()
 
 
 class _TokenFiles:
@@ -710,8 +696,6 @@ def write_tokens(records: Iterable[Record] | None, build_dir: Path, lexicon_path
     processes), each written as a Parquet file, then concatenated: memory stays bounded. A record whose
     cache key (_cache_key) is unchanged reuses its previous tokens; when nothing changed at all, no
     file is written. The output is byte-identical for the same input, whatever the worker count."""
-    from pipeline.parallel import Workers
-
     build_dir = Path(build_dir)
     cache_dir = build_dir / TOKEN_CACHE_FILE.parent
     cache_dir.mkdir(parents=True, exist_ok=True)
@@ -739,7 +723,7 @@ def write_tokens(records: Iterable[Record] | None, build_dir: Path, lexicon_path
 
         files = _TokenFiles(build_dir)
         tasks = (_Part(n, documents, offset, size, spec, spec_digest, build_dir, parts_dir, reuse)
-                 for n, (offset, size) in enumerate(_partitions(documents)))
+                 for n, (offset, size) in enumerate(line_ranges(documents, PART_BYTES)))
         fingerprint = hashlib.sha256()
         for result in workers.map(_segment_part, tasks):
             files.append(result.path)

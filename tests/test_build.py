@@ -184,3 +184,21 @@ def test_duplicates_across_inputs_are_merged_with_provenance(raw, tmp_path):
     assert (again.reused, again.records, again.duplicate_groups, again.merged) == (6, 4, 1, 2)
     unmerged = build(raw, tmp_path / "nodedup", jobs=1, progress=False, dedup=False)
     assert summary.records == 4 and unmerged.records == 6 and unmerged.merged == 0
+
+
+def test_duplicate_merging_in_worker_partitions_equals_one_process(tmp_path, monkeypatch):
+    """Match keys are computed by the workers, a partition of documents.jsonl each; the groups and the
+    merged corpus must not depend on how the file was cut or how many workers there were."""
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    rows = [{"id": f"r{i:03d}", "title_zh": f"党建引领社区治理的第{i % 40}种路径研究", "authors": [f"作者{i % 40}"],
+             "year": 2020 + i % 40 // 20} for i in range(120)]  # each title three times: 40 groups of 3
+    for n in range(4):
+        (raw / f"part{n}.jsonl").write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows[n::4]),
+                                           encoding="utf-8")
+    whole = build(raw, tmp_path / "whole", jobs=1, progress=False)
+    monkeypatch.setattr(build_module, "DEDUP_PART_BYTES", 2000)  # many partitions, spread over 2 workers
+    parts = build(raw, tmp_path / "parts", jobs=2, progress=False)
+    assert (whole.duplicate_groups, whole.merged, whole.records) == (parts.duplicate_groups, parts.merged,
+                                                                    parts.records) == (40, 80, 40)
+    assert (tmp_path / "whole" / "documents.jsonl").read_bytes() == (tmp_path / "parts" / "documents.jsonl").read_bytes()

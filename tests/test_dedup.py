@@ -4,7 +4,7 @@ import json
 import random
 
 from pipeline.cli import main
-from pipeline.dedup import MIN_NEAR_TITLE, _keys, find_duplicates, merge_duplicates, normalize_title
+from pipeline.dedup import MIN_NEAR_TITLE, MatchKeys, find_duplicates, merge_duplicates, normalize_title
 from pipeline.exports import read_export
 from pipeline.record import Record
 
@@ -151,7 +151,7 @@ def test_doi_key_ignores_case_space_and_wrapping():
 
 def test_normalize_title_is_the_title_key_dedup_uses():
     titles = ["黨建引領：社區 治理（Ⅱ）", "Digital  Governance: A Review", "ＡＩ治理", "", "《韧性》——城市"]
-    keys = _keys([Record(id=str(i), title_zh=t or None) for i, t in enumerate(titles)])
+    keys = MatchKeys.of([Record(id=str(i), title_zh=t or None) for i, t in enumerate(titles)])
     assert keys.titles == [normalize_title(t) for t in titles]
     assert keys.titles[0] == "党建引领社区治理ii" and keys.titles[4] == "韧性城市"
 
@@ -160,8 +160,8 @@ def test_minhash_signatures_depend_on_each_titles_bigram_set_only():
     from pipeline import dedup
 
     titles = ["党建引领社区治理研究", "甲乙甲乙甲乙甲乙", "韧性城市评价指标体系构建", "甲乙甲乙甲乙甲乙甲乙"]
-    together = list(dedup._minhash_signatures(titles, batch=3))  # neighbours and a batch boundary
-    alone = [next(dedup._minhash_signatures([title])) for title in titles]
+    together = dedup._minhash_signatures(titles, batch=3)  # neighbours and a batch boundary
+    alone = [dedup._minhash_signatures([title])[0] for title in titles]
     assert all((t == a).all() for t, a in zip(together, alone))
     assert (together[1] == together[3]).all()  # the same bigrams {甲乙, 乙甲}
     assert (together[0] != together[2]).sum() > 50  # unrelated titles agree on few of the 60 values
