@@ -56,10 +56,12 @@ class AlignedTokens:
 
     @cached_property
     def _rows(self) -> np.ndarray | None:
-        """Each document's row in `tokens` (-1: none); None when the rows already line up."""
-        table = self.tokens.drop_duplicates("id")
-        rows = pd.Index(table["id"]).get_indexer(self.docs["id"])
-        if len(table) == len(self.tokens) == len(rows) and np.array_equal(rows, np.arange(len(rows))):
+        """Each document's row in `tokens` (-1: none; the first row of an id that occurs twice); None
+        when the rows already line up."""
+        first = np.flatnonzero(~self.tokens["id"].duplicated().to_numpy())
+        found = pd.Index(self.tokens["id"].to_numpy()[first]).get_indexer(self.docs["id"])
+        rows = np.where(found >= 0, first[found], -1)
+        if len(self.tokens) == len(rows) and np.array_equal(rows, np.arange(len(rows))):
             return None
         return rows
 

@@ -39,6 +39,13 @@ def test_tokens_line_up_with_the_documents(corpus):
         corpus.document_tokens("fr")
 
 
+def test_a_repeated_token_id_does_not_shift_later_documents(corpus):
+    """Two identical inputs give records with the same id: every document must keep its own tokens."""
+    repeated = pd.DataFrame([TOKENS[2], *TOKENS], columns=["id", "tokens_zh", "tokens_en"])  # "a" twice, first
+    aligned = Corpus(docs=corpus.docs, tokens=repeated, path=corpus.path).aligned_tokens
+    assert aligned.lists("zh") == [["韧性", "治理"], ["社区"], []]
+
+
 def test_each_call_gets_its_own_lists(corpus):
     first = corpus.document_tokens()
     first[0].append("改动")
