@@ -41,7 +41,7 @@ def test_tokens_line_up_with_the_documents(corpus):
 
 def test_a_repeated_token_id_does_not_shift_later_documents(corpus):
     """Two identical inputs give records with the same id: every document must keep its own tokens."""
-    repeated = pd.DataFrame([TOKENS[2], *TOKENS], columns=["id", "tokens_zh", "tokens_en"])  # "a" twice, first
+    repeated = pd.DataFrame([TOKENS[2], TOKENS[2], TOKENS[0], TOKENS[1]], columns=["id", "tokens_zh", "tokens_en"])
     aligned = Corpus(docs=corpus.docs, tokens=repeated, path=corpus.path).aligned_tokens
     assert aligned.lists("zh") == [["韧性", "治理"], ["社区"], []]
 
