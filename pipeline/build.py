@@ -203,7 +203,10 @@ def build(raw: str | Path = "corpus/raw", out: str | Path = "corpus/build", jobs
     files = list(iter_input_files([raw]))
     inputs = _fingerprints(files, previous.get("inputs", {}))
     keys = {source: _cache_key(info["sha256"]) for source, info in inputs.items()}
-    todo = [(source, cache_dir / f"{key}.jsonl") for source, key in keys.items()
+    first_with = {}  # cache key → the first input with that content (a page saved twice is one entry)
+    for source, key in keys.items():
+        first_with.setdefault(key, source)
+    todo = [(source, cache_dir / f"{key}.jsonl") for key, source in first_with.items()
             if not (cache_dir / f"{key}.jsonl").exists()]
 
     summary = BuildSummary(out=out, inputs=len(files), reused=len(files) - len(todo))
@@ -227,6 +230,9 @@ def build(raw: str | Path = "corpus/raw", out: str | Path = "corpus/build", jobs
                     if resegment:
                         with open(cache_dir / f"{key}.jsonl", "rb") as fh:
                             keywords.update(json.loads(fh.readline())["keywords_zh"])
+                elif first_with[key] != source:  # its records came with the first input of that content
+                    entry = {"error": None, "warnings": [f"same content as {first_with[key]}: not added again"],
+                             "kinds": {}, "spam_blocks": 0, "converted_t2s": 0, "records": 0}
                 else:
                     with open(cache_dir / f"{key}.jsonl", "rb") as fh:
                         entry = {**json.loads(fh.readline()), "records": 0}

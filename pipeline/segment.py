@@ -691,7 +691,8 @@ def write_tokens(records: Iterable[Record] | None, build_dir: Path, lexicon_path
     """Segment the records into build_dir/tokens.parquet (id, tokens_zh, tokens_en; sorted by id).
 
     `records=None` streams the build's documents.jsonl (sorted by id). The lexicon is `lexicon_path`
-    plus the corpus's author keywords (`keywords`; read from the records when not given). Partitions
+    plus the corpus's author keywords (`keywords`: the build gives those of every ingested record,
+    duplicates merged away included; read from the records when not given). Partitions
     of the documents are segmented by `workers` (a parallel.Workers; by default `jobs` local
     processes), each written as a Parquet file, then concatenated: memory stays bounded. A record whose
     cache key (_cache_key) is unchanged reuses its previous tokens; when nothing changed at all, no
@@ -745,10 +746,13 @@ def write_tokens(records: Iterable[Record] | None, build_dir: Path, lexicon_path
 
 
 def corpus_segmenter(corpus_dir: Path, **options) -> Segmenter:
-    """The build's segmenter for a built corpus: the lexicon plus the corpus's author keywords (from
-    its documents.jsonl; just the lexicon when there is none)."""
-    documents = Path(corpus_dir) / DOCUMENTS_FILE
-    keywords = _corpus_keywords(documents) if documents.exists() else set()
+    """The build's segmenter for a built corpus: the lexicon plus the author keywords the build
+    protected (its segmenter settings file; else those of its documents.jsonl; else none)."""
+    spec, documents = Path(corpus_dir) / SEGMENTER_SPEC_FILE, Path(corpus_dir) / DOCUMENTS_FILE
+    if spec.exists():  # the build's keywords include those of duplicates merged away
+        keywords = set(json.loads(spec.read_text(encoding="utf-8"))["keywords"])
+    else:
+        keywords = _corpus_keywords(documents) if documents.exists() else set()
     return get_segmenter(DEFAULT_LEXICON, sorted(keywords), **options)
 
 

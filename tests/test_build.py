@@ -186,6 +186,38 @@ def test_duplicates_across_inputs_are_merged_with_provenance(raw, tmp_path):
     assert summary.records == 4 and unmerged.records == 6 and unmerged.merged == 0
 
 
+def test_a_page_saved_twice_gives_its_records_once(raw, tmp_path):
+    seed = raw / "002_abf699afd1581f9d.txt"
+    for n in range(12):  # enough inputs for the workers; each copy would race for the same cache entry
+        (raw / f"zz_copy{n:02d}.txt").write_bytes(seed.read_bytes())
+    one = build(raw, tmp_path / "one", jobs=1, progress=False, dedup=False)
+    two = build(raw, tmp_path / "two", jobs=2, progress=False, dedup=False)
+    assert one.records == two.records == 4
+    assert (str(raw / "zz_copy03.txt"), f"same content as {seed}: not added again") in one.warnings
+    assert (tmp_path / "one" / "documents.jsonl").read_bytes() == (tmp_path / "two" / "documents.jsonl").read_bytes()
+    assert f'"source":"{seed}"' in (tmp_path / "two" / "documents.jsonl").read_text(encoding="utf-8")
+    again = build(raw, tmp_path / "two", jobs=2, progress=False, dedup=False)  # a no-op rebuild says the same
+    assert again.records == 4 and again.warnings == one.warnings
+
+
+def test_keywords_of_merged_away_duplicates_stay_protected_everywhere(tmp_path):
+    from pipeline.segment import corpus_segmenter
+
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    (raw / "a.jsonl").write_text('{"id": "x1", "title_zh": "协同赋能体推动社区治理", "doi": "10.1/x", "keywords_zh": '
+                                 '["社区治理"]}\n', encoding="utf-8")
+    (raw / "b.jsonl").write_text('{"id": "x2", "title_zh": "协同赋能体推动社区治理", "doi": "10.1/x", "keywords_zh": '
+                                 '["协同赋能体"]}\n', encoding="utf-8")
+    out = tmp_path / "build"
+    summary = build(raw, out, jobs=1, progress=False)
+    assert summary.merged == 1 and "协同赋能体" not in (out / "documents.jsonl").read_text(encoding="utf-8").split(
+        '"keywords_zh"')[1].split("]")[0]  # the merged record kept the first member's keywords
+    built = pq.read_table(out / "tokens.parquet").to_pydict()["tokens_zh"][0]
+    assert "协同赋能体" in built
+    assert "协同赋能体" in corpus_segmenter(out).tokens_zh("推进协同赋能体建设")  # what `pipeline segment` uses
+
+
 def test_duplicate_merging_in_worker_partitions_equals_one_process(tmp_path, monkeypatch):
     """Match keys are computed by the workers, a partition of documents.jsonl each; the groups and the
     merged corpus must not depend on how the file was cut or how many workers there were."""
