@@ -144,7 +144,8 @@ def _cache_key(content_hash: str) -> str:
 def _ingest_job(args: tuple[str, Path]) -> None:
     """Ingest one input into its cache entry (written by the worker: the parent only waits)."""
     source, entry = args
-    write_atomic(entry, _cache_entry(ingest_file(Path(source), source)), durable=False)
+    # Read by absolute path (a Dask worker may run in another directory); recorded as given.
+    write_atomic(entry, _cache_entry(ingest_file(Path(source).resolve(), source)), durable=False)
 
 
 def _fingerprints(files: list[Path], previous: dict) -> dict[str, dict]:
@@ -199,6 +200,7 @@ def build(raw: str | Path = "corpus/raw", out: str | Path = "corpus/build", jobs
     if not raw.is_dir():
         raise FileNotFoundError(f"{raw}: no such input directory")
     cache_dir = out / CACHE
+    _sweep_leftovers(out)
     previous = _load_manifest(out)
     files = list(iter_input_files([raw]))
     inputs = _fingerprints(files, previous.get("inputs", {}))
@@ -206,7 +208,7 @@ def build(raw: str | Path = "corpus/raw", out: str | Path = "corpus/build", jobs
     first_with = {}  # cache key → the first input with that content (a page saved twice is one entry)
     for source, key in keys.items():
         first_with.setdefault(key, source)
-    todo = [(source, cache_dir / f"{key}.jsonl") for key, source in first_with.items()
+    todo = [(source, cache_dir.resolve() / f"{key}.jsonl") for key, source in first_with.items()
             if not (cache_dir / f"{key}.jsonl").exists()]
 
     summary = BuildSummary(out=out, inputs=len(files), reused=len(files) - len(todo))
@@ -272,7 +274,7 @@ def merge_duplicate_lines(documents: Path, workers: Workers | None = None) -> tu
 
     ids: list[str] = []
     parts: list[MatchKeys] = []
-    tasks = ((documents, offset, size) for offset, size in line_ranges(documents, DEDUP_PART_BYTES))
+    tasks = ((documents.resolve(), offset, size) for offset, size in line_ranges(documents, DEDUP_PART_BYTES))
     for part_ids, part_keys in (workers or Workers(1)).map(_match_keys, tasks):
         ids.extend(part_ids)
         parts.append(part_keys)
@@ -303,7 +305,7 @@ def _match_keys(task: tuple[Path, int, int]):
     """(ids, MatchKeys) of one byte range of documents.jsonl (a worker task)."""
     from pipeline.dedup import MatchKeys
 
-    rows = [json.loads(line) for line in read_lines(*task)]
+    rows = [json.loads(line) for line in read_lines(*task) if line.strip()]
     light = [Record(id=row["id"], title_zh=row["title_zh"], title_en=row["title_en"], authors=row["authors"][:1],
                     year=row["year"], doi=row["doi"]) for row in rows]
     return [row["id"] for row in rows], MatchKeys.of(light)
@@ -324,9 +326,6 @@ class _SortedLines:
         self.buffer: list[bytes] = []
         self.size = 0
         self.runs: list[Path] = []
-
-    def add(self, line: bytes) -> None:
-        self.extend([line])
 
     def extend(self, lines: list[bytes]) -> None:
         self.buffer.extend(lines)
@@ -375,6 +374,17 @@ def _entries_in_order(keys: dict[str, str], todo: list[tuple[str, Path]], worker
         yield source, key
     if bar:
         bar.close()
+
+
+def _sweep_leftovers(out: Path) -> None:
+    """Remove what a killed build left: temporary files, sort runs, token partitions (every stage
+    writes under a dot-name and cleans up after itself, unless the process dies)."""
+    for pattern in (".*.tmp", f".{DOCUMENTS}.runs.*", f"{CACHE}/.*.tmp", f"{CACHE}/.tokens-parts.*"):
+        for path in out.glob(pattern):
+            if path.is_dir():
+                shutil.rmtree(path, ignore_errors=True)
+            else:
+                path.unlink(missing_ok=True)
 
 
 def _prune_cache(cache_dir: Path, keep: set[str]) -> None:

@@ -15,7 +15,9 @@ metadata from the database page or export, body from the member with the longest
 """
 from __future__ import annotations
 
+import collections
 import dataclasses
+import functools
 import itertools
 import re
 import unicodedata
@@ -99,8 +101,10 @@ class _Groups:
     def __init__(self, keys: MatchKeys) -> None:
         n = len(keys.titles)
         self.parent = list(range(n))
-        self.years = [{y} if y else set() for y in keys.years]
-        self.authors = [{a} if a else set() for a in keys.first_authors]
+        # One shared frozenset per distinct value (a set per record cost 400 bytes a record).
+        single = functools.lru_cache(maxsize=None)(lambda value: frozenset((value,)) if value else frozenset())
+        self.years = [single(y) for y in keys.years]
+        self.authors = [single(a) for a in keys.first_authors]
 
     def find(self, i: int) -> int:
         while self.parent[i] != i:
@@ -116,8 +120,8 @@ class _Groups:
         a, b = sorted((self.find(i), self.find(j)))
         if a != b:
             self.parent[b] = a
-            self.years[a] |= self.years[b]
-            self.authors[a] |= self.authors[b]
+            self.years[a] = self.years[a] | self.years[b]
+            self.authors[a] = self.authors[a] | self.authors[b]
 
 
 def _bigrams(title: str) -> set[str]:
@@ -152,9 +156,9 @@ def _same_bucket_pairs(signatures) -> list[tuple[int, int]]:
 
 def _minhash_signatures(titles: list[str], batch: int = 2048):
     """The MinHash signatures (a row of BANDS x ROWS uint32 per title) of the titles' character bigrams,
-    a numpy batch of titles at a time (the near-duplicate pass runs 2.6x faster than with datasketch, which hashes every
-    bigram in Python). A bigram is its two code points as one number (the same in every process, unlike
-    hash()); the permutations come from a fixed seed."""
+    a numpy batch of titles at a time (several times faster than datasketch, which hashes every bigram
+    in Python; see BENCHMARKS.md). A bigram is its two code points as one number (the same in every
+    process, unlike hash()); the permutations come from a fixed seed."""
     import numpy as np
 
     rng = np.random.RandomState(1)
@@ -217,13 +221,16 @@ def group_duplicates(keys: MatchKeys) -> list[tuple[list[int], list[str]]]:
                 and uf.consistent(i, j):
             link(j, i, "near-title")
 
-    members: dict[int, list[int]] = {}
-    for i in range(len(keys.titles)):
-        members.setdefault(uf.find(i), []).append(i)
+    roots = [uf.find(i) for i in range(len(keys.titles))]
+    shared = {root for root, count in collections.Counter(roots).items() if count > 1}
+    members: dict[int, list[int]] = {}  # only of groups: a list per record would cost more than the rest
+    for i, root in enumerate(roots):
+        if root in shared:
+            members.setdefault(root, []).append(i)
     why: dict[int, set[str]] = {}
     for (i, _), reason in reasons.items():
         why.setdefault(uf.find(i), set()).add(reason)
-    return [(members[root], sorted(why[root])) for root in sorted(members) if len(members[root]) > 1]
+    return [(members[root], sorted(why[root])) for root in sorted(members)]
 
 
 # The fields merge_group takes from the best-ranked member that has them (the others are set apart).

@@ -5,7 +5,7 @@ memory does not grow with the corpus and the output does not depend on the engin
 Tasks carry paths and small values; they read their inputs and write their outputs (cache entries,
 Parquet partitions) themselves. With `engine="dask"` the cluster's workers must therefore see the same
 file system as the build and have this package installed. Without a scheduler address a local cluster
-of one single-threaded worker process per core is started (once per build, for every stage).
+of `jobs` single-threaded worker processes (default: one per core) is started, once per build.
 
 Local worker processes are forked anew for each `map`, so they inherit what the parent has loaded by
 then (the segmenter, pyarrow): each would otherwise spend about half a second loading it again.
@@ -30,10 +30,12 @@ class Workers:
         self.engine, self.scheduler = engine, scheduler
         self._client = None  # a dask Client, started on first need
         self._cluster = None
+        self._pools: set = set()  # local process pools of maps not finished yet
 
     def map(self, fn: Callable, items: Iterable, min_parallel: int = 2) -> Iterator:
         """`fn(item)` for each item, in order. Fewer than `min_parallel` items run in this process
-        (starting workers would cost more than it saves); so does everything when jobs == 1."""
+        (starting workers would cost more than it saves); so does everything with the local engine
+        and jobs == 1."""
         items = iter(items)
         head = list(itertools.islice(items, min_parallel))
         if len(head) < min_parallel or (self.engine == "local" and self.jobs <= 1):
@@ -45,10 +47,12 @@ class Workers:
             from concurrent.futures import ProcessPoolExecutor
 
             pool = ProcessPoolExecutor(max_workers=self.jobs)
+            self._pools.add(pool)
             try:
                 yield from _in_order(pool.submit, fn, items, window=self.jobs * 4)
             finally:
                 pool.shutdown(cancel_futures=True)
+                self._pools.discard(pool)
         else:
             client = self._dask_client()
             submit = functools.partial(client.submit, pure=False)
@@ -67,6 +71,10 @@ class Workers:
         return self._client
 
     def close(self) -> None:
+        """Stop every worker, also those of a map left unfinished (the caller raised mid-way)."""
+        for pool in list(self._pools):
+            pool.shutdown(cancel_futures=True)
+        self._pools.clear()
         if self._client is not None:
             self._client.close()
         if self._cluster is not None:

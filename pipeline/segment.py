@@ -288,8 +288,9 @@ class Segmenter:
     def _ends_by_start(self, text: str) -> dict[int, list[int]]:
         """Every lexicon occurrence in `text`: start → ends (overlapping occurrences included). The
         last text's result is kept: the build scans a record's text for its cache key, then segments it."""
-        if self._last_scan[0] == text:
-            return self._last_scan[1]
+        last_text, last_ends = self._last_scan  # one read: a thread of a Dask worker may replace it
+        if last_text == text:
+            return last_ends
         ends: dict[int, list[int]] = {}
         if self._matcher is not None:
             for _, start, end in self._matcher.find_matches_as_indexes(text, overlapping=True):
@@ -697,11 +698,9 @@ def write_tokens(records: Iterable[Record] | None, build_dir: Path, lexicon_path
     processes), each written as a Parquet file, then concatenated: memory stays bounded. A record whose
     cache key (_cache_key) is unchanged reuses its previous tokens; when nothing changed at all, no
     file is written. The output is byte-identical for the same input, whatever the worker count."""
-    build_dir = Path(build_dir)
+    build_dir = Path(build_dir).resolve()  # tasks carry paths: a Dask worker may run elsewhere
     cache_dir = build_dir / TOKEN_CACHE_FILE.parent
     cache_dir.mkdir(parents=True, exist_ok=True)
-    for stale in cache_dir.glob(".tokens-parts.*"):  # left by a killed build
-        shutil.rmtree(stale, ignore_errors=True)
     parts_dir = Path(tempfile.mkdtemp(dir=cache_dir, prefix=".tokens-parts."))
     own_workers = workers is None
     workers = workers or Workers(jobs)

@@ -102,7 +102,14 @@ def test_a_build_killed_during_segmentation_leaves_the_previous_tokens(raw, tmp_
     assert ((out / "tokens.parquet").read_bytes(), (out / "cache" / "tokens.parquet").read_bytes()) == before
     assert not [p.name for p in [*out.iterdir(), *(out / "cache").iterdir()] if p.name.startswith(".")]
     monkeypatch.setattr(segment, "_segment_part", real)
+    # A build killed harder (no clean-up) leaves temporary files; the next build removes them.
+    leftovers = [out / ".documents.jsonl.runs.x1", out / "cache" / ".tokens-parts.x2"]
+    for folder in leftovers:
+        folder.mkdir()
+        (folder / "00000").write_bytes(b"partial")
+    (out / "cache" / ".0123-abcd.jsonl.x3.tmp").write_bytes(b"partial")
     assert build(raw, out, jobs=1, progress=False).tokens.segmented == 1  # the next build finishes the job
+    assert not [p.name for p in [*out.iterdir(), *(out / "cache").iterdir()] if p.name.startswith(".")]
 
 
 def test_removed_input_leaves_the_corpus(raw, tmp_path):
@@ -145,7 +152,7 @@ def test_sorted_lines_merges_spilled_runs(tmp_path):
     random.Random(7).shuffle(shuffled)
     writer = build_module._SortedLines(tmp_path / "documents.jsonl", run_bytes=1000)  # many small runs
     for line in shuffled:
-        writer.add(line)
+        writer.extend([line])
     writer.commit()
     writer.discard()
     assert len(writer.runs) > 10
