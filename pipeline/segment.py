@@ -522,7 +522,7 @@ class _Part:
     spec_digest: str
     build_dir: Path
     parts_dir: Path
-    reuse: bool  # whether the previous tokens.parquet and its keys are trustworthy
+    previous: bytes | None  # fingerprint of the previous tokens.parquet and keys, when they are trustworthy
 
 
 def _cache_key(segmenter: Segmenter, record: Record) -> str:
@@ -582,16 +582,25 @@ def _segmenter_from_spec(path: Path, digest: str) -> Segmenter:
     return get_segmenter(spec["lexicon"], spec["keywords"], **spec["options"])
 
 
-def _previous_rows(build_dir: Path, first: str, last: str) -> dict[str, tuple[str, list, list]]:
-    """id → (key, tokens_zh, tokens_en) of the previous run, for the ids between first and last."""
+@functools.lru_cache(maxsize=1)
+def _previous_files(build_dir: Path, fingerprint: bytes):
+    """The previous run's key and token files, opened once per worker process (not once per partition:
+    their footers grow with the corpus), and the first and last id of each row group."""
     import pyarrow.parquet as pq
 
-    where = [("id", ">=", first), ("id", "<=", last)]
-    keys = pq.read_table(build_dir / TOKEN_CACHE_FILE, filters=where).to_pydict()
-    tokens = pq.read_table(build_dir / TOKENS_FILE, filters=where).to_pydict()
-    if keys["id"] != tokens["id"]:
-        return {}
-    return dict(zip(keys["id"], zip(keys["key"], tokens["tokens_zh"], tokens["tokens_en"])))
+    keys, tokens = pq.ParquetFile(build_dir / TOKEN_CACHE_FILE), pq.ParquetFile(build_dir / TOKENS_FILE)
+    ranges = [keys.metadata.row_group(i).column(0).statistics for i in range(keys.num_row_groups)]
+    return keys, tokens, [r.min for r in ranges], [r.max for r in ranges]
+
+
+def _previous_rows(build_dir: Path, fingerprint: bytes, first: str, last: str) -> dict[str, tuple[str, list, list]]:
+    """id → (key, tokens_zh, tokens_en) of the previous run, for the ids between first and last. Both
+    files have the same row groups (written together, as their equal fingerprints prove), sorted by id."""
+    keys, tokens, lows, highs = _previous_files(build_dir, fingerprint)
+    groups = list(range(bisect.bisect_left(highs, first), bisect.bisect_right(lows, last)))
+    old = keys.read_row_groups(groups).to_pydict()
+    old_tokens = tokens.read_row_groups(groups, columns=["tokens_zh", "tokens_en"]).to_pydict()
+    return dict(zip(old["id"], zip(old["key"], old_tokens["tokens_zh"], old_tokens["tokens_en"])))
 
 
 class _PartResult(NamedTuple):
@@ -609,7 +618,8 @@ def _segment_part(part: _Part) -> _PartResult:
     segmenter = _segmenter_from_spec(part.spec, part.spec_digest)
     lines = read_lines(part.documents, part.offset, part.size)
     records = [Record.from_dict(json.loads(line)) for line in lines if line.strip()]
-    previous = _previous_rows(part.build_dir, records[0].id, records[-1].id) if part.reuse and records else {}
+    previous = _previous_rows(part.build_dir, part.previous, records[0].id, records[-1].id) \
+        if part.previous and records else {}
     columns: dict[str, list] = {name: [] for name in PART_COLUMNS}
     digest = hashlib.sha256()
     segmented = 0
@@ -722,7 +732,8 @@ def write_tokens(records: Iterable[Record] | None, build_dir: Path, lexicon_path
         stats = TokenStats(lexicon_terms=len(segmenter.terms), rejected_terms=len(segmenter.rejected))
 
         files = _TokenFiles(build_dir)
-        tasks = (_Part(n, documents, offset, size, spec, spec_digest, build_dir, parts_dir, reuse)
+        tasks = (_Part(n, documents, offset, size, spec, spec_digest, build_dir, parts_dir,
+                       previous if reuse else None)
                  for n, (offset, size) in enumerate(line_ranges(documents, PART_BYTES)))
         fingerprint = hashlib.sha256()
         for result in workers.map(_segment_part, tasks):
