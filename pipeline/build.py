@@ -30,7 +30,7 @@ from typing import BinaryIO
 from pipeline.ingest import SIDECARS, IngestResult, ingest_file, iter_input_files
 from pipeline import segment
 from pipeline.parallel import Workers, line_ranges, read_lines
-from pipeline.record import Record, record_id_of_line
+from pipeline.record import Record, record_id_bytes, record_id_of_line
 from pipeline.segment import TokenStats, write_tokens
 
 DOCUMENTS = "documents.jsonl"
@@ -311,11 +311,6 @@ def _match_keys(task: tuple[Path, int, int]):
     return [row["id"] for row in rows], MatchKeys.of(light)
 
 
-def _id_key(line: bytes) -> bytes:
-    """The id of a record line as bytes: UTF-8 keeps code point order, so lines sort as their ids do."""
-    return line[7:line.index(b'"', 7)]  # after '{"id":"'
-
-
 class _SortedLines:
     """Record lines in any order → `target` sorted by id, atomically, in bounded memory: runs of up to
     `run_bytes` are sorted in memory and spilled to temporary files, then merged."""
@@ -336,19 +331,19 @@ class _SortedLines:
     def _spill(self) -> None:
         run = self.tmpdir / f"{len(self.runs):05d}"
         with open(run, "wb") as fh:
-            fh.writelines(sorted(self.buffer, key=_id_key))
+            fh.writelines(sorted(self.buffer, key=record_id_bytes))
         self.runs.append(run)
         self.buffer, self.size = [], 0
 
     def commit(self) -> None:
         with atomic_file(self.target) as dst:
             if not self.runs:  # everything fits in one run: no need to spill it
-                dst.writelines(sorted(self.buffer, key=_id_key))
+                dst.writelines(sorted(self.buffer, key=record_id_bytes))
                 return
             self._spill()
             with contextlib.ExitStack() as stack:
                 files = [stack.enter_context(open(run, "rb")) for run in self.runs]
-                dst.writelines(heapq.merge(*files, key=_id_key))
+                dst.writelines(heapq.merge(*files, key=record_id_bytes))
 
     def discard(self) -> None:
         shutil.rmtree(self.tmpdir, ignore_errors=True)

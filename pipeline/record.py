@@ -140,10 +140,15 @@ def iter_records(path) -> Iterator[Record]:
 
 def record_id_of_line(line: bytes | str) -> str:
     """The id of a JSON line written by `Record.to_json`, read without parsing it (`{"id":"…"` is first)."""
-    start = 7  # len('{"id":"')
-    quote = b'"' if isinstance(line, bytes) else '"'
-    value = line[start:line.index(quote, start)]
-    return value.decode() if isinstance(value, bytes) else value
+    if isinstance(line, bytes):
+        return record_id_bytes(line).decode()
+    return line[7:line.index('"', 7)]
+
+
+def record_id_bytes(line: bytes) -> bytes:
+    """record_id_of_line, left as UTF-8 bytes (the build's sort key: no decoding per line). UTF-8 keeps
+    code point order, so lines sort as their ids do."""
+    return line[7:line.index(b'"', 7)]  # after '{"id":"'
 
 
 def _as_year(value: Any) -> int | None:
