@@ -57,7 +57,7 @@ def make_corpus(raw: Path, copies: int) -> int:
 
 BUILD = """
 import resource, sys, time
-from pipeline.build import build
+from pipeline.build.build import build
 start = time.perf_counter()
 summary = build(sys.argv[1], sys.argv[2], jobs=int(sys.argv[3]), progress=False, dedup=sys.argv[4] == "1",
                 engine=sys.argv[5])
@@ -85,7 +85,7 @@ def ceiling(raw: Path) -> float:
     import opencc
     import trafilatura
 
-    from pipeline.decode import decode_bytes
+    from pipeline.ingest.decode import decode_bytes
 
     t2s = opencc.OpenCC("t2s")
     jieba.initialize()

@@ -15,8 +15,8 @@ import time
 import lxml.html
 from common import machine, real_pages
 
-from pipeline.clean import is_spam_text, remove_hidden, strip_spam
-from pipeline.decode import decode_bytes
+from pipeline.ingest.clean import is_spam_text, remove_hidden, strip_spam
+from pipeline.ingest.decode import decode_bytes
 
 REPEATS = 5
 

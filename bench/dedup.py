@@ -14,8 +14,8 @@ import tracemalloc
 
 from common import NSSF_CSV, machine, median_seconds, need
 
-from pipeline.dedup import merge_duplicates
-from pipeline.exports import ColumnMapping, read_export_file
+from pipeline.build.dedup import merge_duplicates
+from pipeline.ingest.readers import ColumnMapping, read_export_file
 
 MAPPING = ["title_zh=项目名称", "year=立项时间", "authors=项目负责人", "affiliations=工作单位"]
 

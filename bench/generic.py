@@ -20,9 +20,9 @@ import lxml.html
 import trafilatura
 from common import EXTERNAL, machine, need, real_pages
 
-from pipeline.decode import decode_bytes
-from pipeline.evaluate import char_f1
-from pipeline.sites.generic import main_text, page_metadata
+from pipeline.ingest.decode import decode_bytes
+from pipeline.ingest.evaluate import char_f1
+from pipeline.ingest.sites.generic import main_text, page_metadata
 
 LABELLED = EXTERNAL / "chinese-web-content-extraction"
 HELD_OUT = EXTERNAL / "readability-zh-pages"

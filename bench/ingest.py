@@ -11,10 +11,10 @@ import time
 
 from common import EXTERNAL, ROOT, machine, median_seconds, real_pages
 
-from pipeline.decode import decode_bytes
-from pipeline.evaluate import char_f1
-from pipeline.ingest import ingest_file
-from pipeline.normalize import normalize_text
+from pipeline.ingest.decode import decode_bytes
+from pipeline.ingest.evaluate import char_f1
+from pipeline.ingest.files import ingest_file
+from pipeline.text.normalize import normalize_text
 
 
 def main() -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from common import machine, median_seconds, real_pages
 
-from pipeline.decode import decode_bytes
+from pipeline.ingest.decode import decode_bytes
 
 
 def main() -> None:

@@ -13,9 +13,9 @@ import time
 
 from common import EXTERNAL, ROOT, machine, median_seconds, need
 
-from pipeline.normalize import normalize_text
+from pipeline.text.normalize import normalize_text
 from pipeline.record import Record
-from pipeline.segment import Segmenter, record_text_zh
+from pipeline.text.segment import Segmenter, record_text_zh
 
 ROUNDS = 5
 
@@ -42,7 +42,7 @@ def interleaved_medians(runs: dict, rounds: int = ROUNDS) -> dict[str, float]:
 
 def english_text() -> str:
     """The English titles and abstracts of the seed pages (CSL has no English), repeated to ~1 MB."""
-    from pipeline.ingest import ingest_file
+    from pipeline.ingest.files import ingest_file
 
     records = [r for path in sorted((ROOT / "corpus" / "raw").glob("*.txt")) for r in ingest_file(path).records]
     text = "\n".join(filter(None, (f"{r.title_en or ''}\n{r.abstract_en or ''}" for r in records)))

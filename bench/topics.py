@@ -23,7 +23,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 from csl_corpus import CSL, csl_text, read_csl, write_csl_corpus  # noqa: E402
 
 from pipeline import cli  # noqa: E402
-from pipeline.topics import Options  # noqa: E402
+from pipeline.analysis.topics.topics import Options  # noqa: E402
 
 SEEDS = [0, 1, 2]
 

@@ -5,7 +5,7 @@
 Reports the corpus load time, the first query (which also builds the normalized text index), the
 median of later queries, and as the baseline measured in the same run a plain pandas
 `str.contains` count per year of two literal terms in the titles. Then the same corpus with a
-tokens.parquet (each distinct title segmented once by pipeline.segment): the 14 concepts of
+tokens.parquet (each distinct title segmented once by pipeline.text.segment): the 14 concepts of
 corpus/concepts.toml queried one trends call each, as a notebook loop does. About 2 minutes on a
 2-core machine.
 """
@@ -21,8 +21,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from common import NSSF_CSV, machine, median_seconds, need, nssf_projects  # noqa: E402
 
-from pipeline.concepts import load_concepts  # noqa: E402
-from pipeline.corpus import load_corpus  # noqa: E402
+from pipeline.analysis.concepts import load_concepts  # noqa: E402
+from pipeline.analysis.corpus import load_corpus  # noqa: E402
 
 TERMS = ["党建引领", "韧性", "共治"]
 DOCS = int(os.environ.get("BENCH_TRENDS_DOCS", 1_000_000))
@@ -39,7 +39,7 @@ def write_replicated_corpus(directory: Path, n_docs: int, tokens: bool = False) 
     if tokens:
         import pandas as pd
 
-        from pipeline.segment import segment_texts
+        from pipeline.text.segment import segment_texts
 
         segmented = segment_texts([title for title, _ in rows])
         pd.DataFrame({"id": [f"{i:08d}" for i in range(n_docs)],

@@ -26,7 +26,8 @@ Analysis in a notebook (the same functions the CLI commands call; results are ti
     result.topics, result.doc_topics, result.prevalence     # ... result.save(dir); pipeline.topics.report(dir)
 
 Concepts (a name with Chinese and English terms) come from corpus/concepts.toml: pipeline.load_concepts().
-The modules behind them: pipeline.concepts, .tokens, .trends, .keywords, .bursts, .network, .glossary, .plot.
+The code, one subpackage per stage (imports point from later stages to earlier ones only):
+pipeline.record (the record) → .text → .ingest (and .fetch) → .build → .analysis → .writers → .cli.
 """
 from pipeline.record import Record
 
@@ -35,24 +36,22 @@ from pipeline.record import Record
 _LAZY = {
     "build_corpus": "pipeline.build",
     "ingest_paths": "pipeline.ingest",
-    "segment_texts": "pipeline.segment",
+    "segment_texts": "pipeline.text.segment",
     "fetch_urls": "pipeline.fetch",
-    "read_export_file": "pipeline.exports",
-    "write_export": "pipeline.exports",
-    "merge_duplicates": "pipeline.dedup",
-    "load_corpus": "pipeline.corpus",
-    "Corpus": "pipeline.corpus",
-    "load_concepts": "pipeline.concepts",
-    "detect_bursts": "pipeline.bursts",
-    "cooccurrence": "pipeline.network",
-    "build_glossary": "pipeline.glossary",
-    "plot_trends": "pipeline.plot",
+    "read_export_file": "pipeline.ingest.readers",
+    "write_export": "pipeline.writers",
+    "merge_duplicates": "pipeline.build.dedup",
+    "load_corpus": "pipeline.analysis.corpus",
+    "Corpus": "pipeline.analysis.corpus",
+    "load_concepts": "pipeline.analysis.concepts",
+    "detect_bursts": "pipeline.analysis.bursts",
+    "cooccurrence": "pipeline.analysis.network",
+    "build_glossary": "pipeline.analysis.glossary",
+    "plot_trends": "pipeline.analysis.plot",
 }
 
-_RENAMED = {"build_corpus": "build"}  # `pipeline.build` is the module
-
-# Submodules reachable after a plain `import pipeline` (loaded on first use).
-_MODULES = ("topics",)
+# Subpackages reachable after a plain `import pipeline` (loaded on first use) under a short name.
+_MODULES = {"topics": "pipeline.analysis.topics"}
 
 __all__ = ["Record", *_LAZY, *_MODULES]
 
@@ -61,9 +60,9 @@ def __getattr__(name: str):
     if name in _LAZY:
         import importlib
 
-        return getattr(importlib.import_module(_LAZY[name]), _RENAMED.get(name, name))
+        return getattr(importlib.import_module(_LAZY[name]), name)
     if name in _MODULES:
         import importlib
 
-        return importlib.import_module(f"pipeline.{name}")
+        return importlib.import_module(_MODULES[name])
     raise AttributeError(f"module 'pipeline' has no attribute {name!r}")

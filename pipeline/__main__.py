@@ -1,7 +1,7 @@
 import os
 import sys
 
-from pipeline.cli import main
+from pipeline.cli.main import main
 
 try:
     sys.exit(main())

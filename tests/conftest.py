@@ -65,7 +65,7 @@ def nssf_corpus(tmp_path_factory) -> Path:
 
     import pandas as pd
 
-    from pipeline.build import build
+    from pipeline.build.build import build
 
     root = tmp_path_factory.mktemp("nssf")
     (root / "raw").mkdir()

@@ -2,7 +2,7 @@
 
 Records carry the title and the abstract (as the body too, like an abstract-only page) but not the author
 keywords, so our runs see the same text the baseline in bench/topics.py gives plain jieba.lcut. Tokens are
-made by the corpus build's own step (pipeline.segment.write_tokens)."""
+made by the corpus build's own step (pipeline.build.tokens.write_tokens)."""
 from __future__ import annotations
 
 import json
@@ -25,9 +25,9 @@ def csl_text(row: dict) -> str:
 
 def write_csl_corpus(folder: Path, limit: int | None = None) -> dict[str, str]:
     """Write documents.jsonl + tokens.parquet of the CSL records into `folder`; returns id → category."""
-    from pipeline.normalize import normalize_record
+    from pipeline.text.normalize import normalize_record
     from pipeline.record import Record
-    from pipeline.segment import write_tokens
+    from pipeline.build.tokens import write_tokens
 
     rows = read_csl(limit)
     folder.mkdir(parents=True, exist_ok=True)

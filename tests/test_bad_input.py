@@ -4,7 +4,7 @@ import subprocess
 import sys
 
 from conftest import ROOT
-from pipeline.ingest import ingest_file
+from pipeline.ingest.files import ingest_file
 
 GOOD = ROOT / "corpus" / "raw" / "003_9b1384a9c2849d8b.txt"
 PNG = (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4"
@@ -64,7 +64,7 @@ def test_record_lines_keep_ids_and_report_bad_lines(tmp_path):
 
 
 def test_cli_names_the_file_and_line_of_each_bad_json_line(tmp_path, capsys):
-    from pipeline import cli
+    import pipeline.cli.main as cli
 
     path = write(tmp_path, "records.jsonl", '{"title_zh": "韧性社区"}\n{"title_zh": \n'.encode())
     assert cli.main(["ingest", str(path)]) == 0

@@ -1,14 +1,15 @@
 """`make corpus`: incremental, atomic, deterministic."""
 import json
+import os
 import shutil
 
 import pyarrow.parquet as pq
 import pytest
 
-import pipeline.build as build_module
-import pipeline.segment as segment
+import pipeline.build.build as build_module
+import pipeline.build.tokens as token_store
 from conftest import ROOT
-from pipeline.build import build
+from pipeline.build.build import build
 
 
 @pytest.fixture
@@ -66,14 +67,14 @@ def test_a_build_killed_half_way_leaves_the_previous_corpus(raw, tmp_path, monke
     build(raw, out, jobs=1, progress=False)
     before = (out / "documents.jsonl").read_bytes()
     (raw / "003_9b1384a9c2849d8b.txt").write_text("新的页面\n" * 5, encoding="utf-8")
-    real_replace = build_module.os.replace
+    real_replace = os.replace
 
     def crash(src, dst):
         if str(dst).endswith("documents.jsonl"):
             raise KeyboardInterrupt("killed")
         real_replace(src, dst)
 
-    monkeypatch.setattr(build_module.os, "replace", crash)
+    monkeypatch.setattr(os, "replace", crash)
     with pytest.raises(KeyboardInterrupt):
         build(raw, out, jobs=1, progress=False)
     assert (out / "documents.jsonl").read_bytes() == before
@@ -86,8 +87,8 @@ def test_a_build_killed_during_segmentation_leaves_the_previous_tokens(raw, tmp_
     before = (out / "tokens.parquet").read_bytes(), (out / "cache" / "tokens.parquet").read_bytes()
     target = raw / "001_eee3230f3eb5a9d6.txt"
     target.write_text(target.read_text(encoding="utf-8").replace("党建引领", "党建引领下"), encoding="utf-8")
-    monkeypatch.setattr(segment, "PART_BYTES", 4096)  # several partitions: the kill comes after the first
-    real = segment._segment_part
+    monkeypatch.setattr(token_store, "PART_BYTES", 4096)  # several partitions: the kill comes after the first
+    real = token_store._segment_part
     calls = []
 
     def killed_after_one(part):
@@ -96,12 +97,12 @@ def test_a_build_killed_during_segmentation_leaves_the_previous_tokens(raw, tmp_
         calls.append(part)
         return real(part)
 
-    monkeypatch.setattr(segment, "_segment_part", killed_after_one)
+    monkeypatch.setattr(token_store, "_segment_part", killed_after_one)
     with pytest.raises(KeyboardInterrupt):
         build(raw, out, jobs=1, progress=False)
     assert ((out / "tokens.parquet").read_bytes(), (out / "cache" / "tokens.parquet").read_bytes()) == before
     assert not [p.name for p in [*out.iterdir(), *(out / "cache").iterdir()] if p.name.startswith(".")]
-    monkeypatch.setattr(segment, "_segment_part", real)
+    monkeypatch.setattr(token_store, "_segment_part", real)
     # A build killed harder (no clean-up) leaves temporary files; the next build removes them.
     leftovers = [out / ".documents.jsonl.runs.x1", out / "cache" / ".tokens-parts.x2"]
     for folder in leftovers:
@@ -124,7 +125,7 @@ def test_removed_input_leaves_the_corpus(raw, tmp_path):
 def test_dask_engine_gives_the_same_corpus(raw, tmp_path, monkeypatch):
     for i in range(10):  # enough inputs to spread over the workers
         (raw / f"extra{i}.jsonl").write_text(f'{{"title_zh": "标题{i}", "year": {2000 + i}}}\n', encoding="utf-8")
-    monkeypatch.setattr(segment, "PART_BYTES", 4096)  # several token partitions for the workers too
+    monkeypatch.setattr(token_store, "PART_BYTES", 4096)  # several token partitions for the workers too
     local = build(raw, tmp_path / "local", jobs=1, progress=False)
     distributed = build(raw, tmp_path / "dask", jobs=2, progress=False, engine="dask")
     assert local.records == distributed.records == 14
@@ -208,7 +209,7 @@ def test_a_page_saved_twice_gives_its_records_once(raw, tmp_path):
 
 
 def test_keywords_of_merged_away_duplicates_stay_protected_everywhere(tmp_path):
-    from pipeline.segment import corpus_segmenter
+    from pipeline.build.tokens import corpus_segmenter
 
     raw = tmp_path / "raw"
     raw.mkdir()

@@ -4,8 +4,8 @@ import math
 import pytest
 
 from conftest import write_corpus
-from pipeline.bursts import detect_bursts
-from pipeline.corpus import load_corpus
+from pipeline.analysis.bursts import detect_bursts
+from pipeline.analysis.corpus import load_corpus
 
 YEARS = list(range(2000, 2010))
 TOTALS = [100] * 10

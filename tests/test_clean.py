@@ -11,8 +11,8 @@ from pathlib import Path
 import lxml.html
 import pytest
 
-from pipeline.clean import clean_title, is_spam_text, remove_hidden, spam_score, strip_boilerplate, strip_spam
-from pipeline.decode import decode_bytes
+from pipeline.ingest.clean import clean_title, is_spam_text, remove_hidden, spam_score, strip_boilerplate, strip_spam
+from pipeline.ingest.decode import decode_bytes
 from bench.common import nssf_projects
 from tests.conftest import EXTERNAL, NSSF_CSV, SEEDS, need
 
@@ -327,8 +327,8 @@ def test_hidden_outbound_links_count_only_when_spam_like():
 def test_the_page_site_is_read_where_the_page_url_is(head):
     """One list of canonical-URL places (page.CANONICAL_URL_XPATHS), in one order, for both readers; the
     page's many links elsewhere do not outvote it."""
-    from pipeline.clean import _page_site
-    from pipeline.page import Page
+    from pipeline.ingest.clean import _page_site
+    from pipeline.ingest.page import Page
 
     text = f"<html><head>{head}</head><body>{'<a href=https://www.linked.net/1>1</a>' * 3}</body></html>"
     page = Page(source="x.html", raw=text.encode(), text=text, encoding="utf-8")

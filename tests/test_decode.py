@@ -2,8 +2,8 @@ import codecs
 
 import pytest
 
-from pipeline.decode import DecodeError, decode_bytes
-from pipeline.normalize import normalize_text, normalize_whitespace
+from pipeline.ingest.decode import DecodeError, decode_bytes
+from pipeline.text.normalize import normalize_text, normalize_whitespace
 
 
 def page(charset_tag, body):

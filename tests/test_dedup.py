@@ -3,9 +3,9 @@ when they are different papers."""
 import json
 import random
 
-from pipeline.cli import main
-from pipeline.dedup import MIN_NEAR_TITLE, MatchKeys, find_duplicates, merge_duplicates, normalize_title
-from pipeline.exports import read_export
+from pipeline.cli.main import main
+from pipeline.build.dedup import MIN_NEAR_TITLE, MatchKeys, find_duplicates, merge_duplicates, normalize_title
+from pipeline.ingest.readers import read_export
 from pipeline.record import Record
 
 TITLE = "党建引领社区治理的实践逻辑与路径优化"
@@ -157,7 +157,7 @@ def test_normalize_title_is_the_title_key_dedup_uses():
 
 
 def test_minhash_signatures_depend_on_each_titles_bigram_set_only():
-    from pipeline import dedup
+    from pipeline.build import dedup
 
     titles = ["党建引领社区治理研究", "甲乙甲乙甲乙甲乙", "韧性城市评价指标体系构建", "甲乙甲乙甲乙甲乙甲乙"]
     together = dedup._minhash_signatures(titles, batch=3)  # neighbours and a batch boundary

@@ -2,9 +2,10 @@
 import pytest
 
 from conftest import EXTERNAL, need
-from pipeline.cli import main
-from pipeline.exports import detect_format, read_export, read_export_file, write_export
-from pipeline.exports.wos import write_citespace
+from pipeline.cli.main import main
+from pipeline.ingest.readers import detect_format, read_export, read_export_file
+from pipeline.writers import write_export
+from pipeline.writers.citespace import write_citespace
 
 EXPORTS = EXTERNAL / "cnki-exports"
 

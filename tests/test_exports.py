@@ -8,7 +8,7 @@ import pytest
 
 from bench.common import nssf_projects
 from conftest import EXTERNAL, NSSF_CSV, need
-from pipeline.exports import ColumnMapping, ExportError, detect_format, read_export, read_export_file
+from pipeline.ingest.readers import ColumnMapping, ExportError, detect_format, read_export, read_export_file
 from pipeline.record import make_id
 
 EXPORTS = EXTERNAL / "cnki-exports"
@@ -309,7 +309,7 @@ def test_excel_and_json_lines_tables(tmp_path):
 
 
 def test_json_lines_table_skips_a_bad_line_and_names_it(tmp_path):
-    from pipeline.ingest import ingest_file
+    from pipeline.ingest.files import ingest_file
 
     lines = ['{"name": "韧性社区", "yr": 2018}', '{"name": "共治', '["not", "a", "row"]', '{"name": "党建引领"}']
     warnings = []

@@ -1,4 +1,4 @@
-from pipeline import fields
+from pipeline.ingest import fields
 
 
 def test_source_lines():

@@ -4,9 +4,9 @@ import lxml.html
 import pytest
 
 from conftest import EXTERNAL, need
-from pipeline.decode import decode_bytes
-from pipeline.evaluate import char_f1
-from pipeline.sites.generic import main_text, page_metadata
+from pipeline.ingest.decode import decode_bytes
+from pipeline.ingest.evaluate import char_f1
+from pipeline.ingest.sites.generic import main_text, page_metadata
 
 HAND_LABELLED = EXTERNAL / "chinese-web-content-extraction"
 
@@ -142,7 +142,7 @@ def test_article_in_a_container_named_both_share_and_article_is_kept():
 def test_text_blocks_end_where_page_lines_end():
     """One block-tag list (page.BLOCK_TAGS) for page lines and generic blocks: e-paper paragraphs in
     <founder-content> and captions are lines of their own in both."""
-    from pipeline.page import text_lines
+    from pipeline.ingest.page import text_lines
 
     paragraphs = ["社区治理需要多元主体协同参与，形成共建共治共享的治理格局，这是基层治理现代化的方向。",
                   "韧性社区建设要求在风险面前保持基本功能，并且在冲击之后迅速恢复，居民参与是其中的关键。"]

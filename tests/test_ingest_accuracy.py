@@ -2,9 +2,9 @@
 import statistics
 
 from conftest import EXTERNAL, need
-from pipeline.evaluate import char_f1
-from pipeline.ingest import ingest_file
-from pipeline.normalize import normalize_text
+from pipeline.ingest.evaluate import char_f1
+from pipeline.ingest.files import ingest_file
+from pipeline.text.normalize import normalize_text
 
 DATA = EXTERNAL / "chinese-web-content-extraction"
 

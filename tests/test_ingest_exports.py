@@ -5,7 +5,7 @@ import subprocess
 import sys
 
 from conftest import EXTERNAL, ROOT, need
-from pipeline.build import build
+from pipeline.build.build import build
 
 EXPORTS = EXTERNAL / "cnki-exports"
 EXPORT_FILES = {"mrhelper/demo_cnki_202101.txt": 20, "mrhelper/demo_wanfang_202101.NET": 20,

@@ -9,10 +9,10 @@ import pandas as pd
 import pytest
 
 from conftest import ROOT, write_corpus
-from pipeline.corpus import load_corpus
-from pipeline.glossary import aligned_pairs
-from pipeline.keywords import log_odds, pagerank
-from pipeline.tokens import fallback_tokens
+from pipeline.analysis.corpus import load_corpus
+from pipeline.analysis.glossary import aligned_pairs
+from pipeline.analysis.keywords import log_odds, pagerank
+from pipeline.analysis.tokens import fallback_tokens
 from test_trends import HAND_RECORDS
 
 

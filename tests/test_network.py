@@ -3,7 +3,7 @@ import networkx as nx
 import pytest
 
 from conftest import write_corpus
-from pipeline.corpus import load_corpus
+from pipeline.analysis.corpus import load_corpus
 from test_trends import HAND_RECORDS
 
 KEYWORD_DOCS = [["治理", "韧性", "社区"], ["治理", "韧性"], ["治理", "党建"], ["韧性", "社区"]]

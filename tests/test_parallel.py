@@ -1,7 +1,7 @@
-"""pipeline.parallel: ordered maps over local worker processes, and byte ranges of whole lines."""
+"""pipeline.build.workers: ordered maps over local worker processes, and byte ranges of whole lines."""
 import multiprocessing
 
-from pipeline.parallel import Workers, line_ranges, read_lines
+from pipeline.build.workers import Workers, line_ranges, read_lines
 
 
 def test_results_come_in_item_order_from_the_workers():

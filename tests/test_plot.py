@@ -10,8 +10,8 @@ import pytest  # noqa: E402
 from matplotlib.font_manager import FontProperties, findfont  # noqa: E402
 
 from conftest import write_corpus  # noqa: E402
-from pipeline.corpus import load_corpus  # noqa: E402
-from pipeline.plot import cjk_font_path, plot_trends  # noqa: E402
+from pipeline.analysis.corpus import load_corpus  # noqa: E402
+from pipeline.analysis.plot import cjk_font_path, plot_trends  # noqa: E402
 from test_trends import HAND_RECORDS  # noqa: E402
 
 GLYPH_WARNING = r"(?i)glyph|missing from font"

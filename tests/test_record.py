@@ -25,7 +25,7 @@ def test_make_id_is_stable_and_index_sensitive():
 
 def test_notebook_api_names_resolve():
     import pipeline
-    import pipeline.build  # noqa: F401  (a submodule import must not shadow the API names)
+    import pipeline.build.build  # noqa: F401  (a submodule import must not shadow the API names)
 
     assert pipeline.build_corpus.__name__ == "build"
     assert pipeline.segment_texts(["党建引领下的社区治理"]) == [["党建引领", "社区治理"]]

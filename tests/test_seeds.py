@@ -6,8 +6,8 @@ import sys
 import pytest
 
 from conftest import ROOT, SEEDS, need
-from pipeline.ingest import ingest_file
-from pipeline.normalize import normalize_text, to_simplified
+from pipeline.ingest.files import ingest_file
+from pipeline.text.normalize import normalize_text, to_simplified
 
 SEED_FILES = sorted((ROOT / "corpus" / "raw").glob("*.txt"))
 

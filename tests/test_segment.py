@@ -5,15 +5,18 @@ import logging
 import pyarrow.parquet as pq
 import pytest
 
-import pipeline.segment as segment
+import pipeline.build.tokens as token_store
+import pipeline.text.segment as segment
 from conftest import EXTERNAL, ROOT, SEEDS, need
-from pipeline.build import build
-from pipeline.cli import main
-from pipeline.corpus import load_corpus
-from pipeline.normalize import normalize_text
+from pipeline.build.build import build
+from pipeline.cli.main import main
+from pipeline.analysis.corpus import load_corpus
+from pipeline.text.normalize import normalize_text
 from pipeline.record import Record
-from pipeline.segment import (DEFAULT_LEXICON, Segmenter, fold_plural, get_segmenter, load_stopwords, read_lexicon,
-                              segment_texts, write_tokens)
+from pipeline.build.tokens import write_tokens
+from pipeline.text.english import fold_plural
+from pipeline.text.segment import Segmenter, get_segmenter, segment_texts
+from pipeline.text.wordlists import DEFAULT_LEXICON, load_stopwords, read_lexicon
 
 CSL = EXTERNAL / "csl" / "csl_benchmark_joined_dev_test.jsonl"
 LEXICON_TERMS = [term for term, _ in read_lexicon(DEFAULT_LEXICON)]
@@ -127,7 +130,7 @@ def test_global_term_inside_a_longer_word_is_not_cut_out():
 
 
 def test_generic_terms_are_rejected_with_a_warning(caplog):
-    with caplog.at_level(logging.WARNING, logger="pipeline.segment"):
+    with caplog.at_level(logging.WARNING, logger="pipeline.text.segment"):
         seg = Segmenter(lexicon=None, extra_terms=["治", "2020", "研究", "社区 治理", "协作型共治", "GIS"])
     assert seg.rejected == {"治": "single character", "2020": "no letters (number or punctuation)",
                             "研究": "stopword", "社区 治理": "contains whitespace"}
@@ -175,7 +178,7 @@ def test_same_input_same_tokens(csl_records, tmp_path):
 
     texts = [abstract for abstract, _ in csl_records[:200]]
     (tmp_path / "in.json").write_text(json.dumps(texts, ensure_ascii=False), encoding="utf-8")
-    script = ("import json, sys; from pipeline.segment import segment_texts; "
+    script = ("import json, sys; from pipeline.text.segment import segment_texts; "
               "print(json.dumps(segment_texts(json.load(open(sys.argv[1], encoding='utf-8'))), ensure_ascii=False))")
     other = subprocess.run([sys.executable, "-c", script, str(tmp_path / "in.json")], capture_output=True, text=True,
                            env={**os.environ, "PYTHONHASHSEED": "12345"}, check=True, cwd=ROOT)
@@ -205,7 +208,7 @@ def test_importing_the_stage_loads_no_segmenter_library():
     import subprocess
     import sys
 
-    code = ("import sys, pipeline.cli, pipeline.segment, pipeline.build; "
+    code = ("import sys, pipeline.cli.main, pipeline.text.segment, pipeline.build.build; "
             "print(sorted({'jieba', 'rjieba', 'gensim'} & set(sys.modules)))")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT)
     assert result.stdout.strip() == "[]"
@@ -311,7 +314,7 @@ def test_a_damaged_token_cache_only_costs_resegmentation(tmp_path, caplog):
     out = tmp_path / "damaged"
     write_tokens(_records(), out)
     (out / "cache" / "tokens.parquet").write_bytes(b"PAR1 truncated")
-    with caplog.at_level(logging.WARNING, logger="pipeline.segment"):
+    with caplog.at_level(logging.WARNING, logger="pipeline.text.segment"):
         stats = write_tokens(_records(), out)
     assert stats.segmented == 3 and "unreadable token cache" in caplog.text
     assert (out / "tokens.parquet").read_bytes() == (tmp_path / "good" / "tokens.parquet").read_bytes()
@@ -396,9 +399,9 @@ def test_lexicon_suggest_finds_collocations_the_lexicon_lacks(tmp_path, capsys):
 
 def test_parallel_segmentation_equals_single_process(tmp_path, monkeypatch):
     from pipeline.record import Record
-    from pipeline.segment import write_tokens
+    from pipeline.build.tokens import write_tokens
 
-    monkeypatch.setattr(segment, "PART_BYTES", 8192)  # many partitions, so that both workers get some
+    monkeypatch.setattr(token_store, "PART_BYTES", 8192)  # many partitions, so that both workers get some
     records = [Record(id=f"{i:04d}", title_zh=f"党建引领社区治理研究之{i}", keywords_zh=["党建引领", f"关键词{i % 7}"],
                       abstract_zh="协作型共治下的超大社区治理之道，五社联动构建韧性社区。" * 3, abstract_en="Resilient communities")
                for i in range(300)]
@@ -429,7 +432,7 @@ def test_a_record_is_scanned_once_for_its_cache_key_and_its_tokens():
 
     seg._matcher = CountingMatcher()
     record = Record(id="a", title_zh="党建引领下的社区治理", abstract_zh="五社联动与韧性社区", keywords_zh=["社区治理"])
-    segment._cache_key(seg, record)
+    token_store._cache_key(seg, record)
     zh, _ = seg.segment_record(record)
     assert "党建引领" in zh and "五社联动" in zh
     assert len(scanned) == 1

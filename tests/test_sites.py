@@ -2,7 +2,7 @@
 
 The pages follow the real structures collected in ../shared/docs/site-structures.md (selectors, labels,
 UI residue, encodings). Expected values are in the record's final form: simplified characters and the
-canonical punctuation of pipeline.normalize (full-width next to Chinese text).
+canonical punctuation of pipeline.text.normalize (full-width next to Chinese text).
 """
 from __future__ import annotations
 
@@ -12,12 +12,14 @@ from pathlib import Path
 import lxml.html
 import pytest
 
-from pipeline import fields, sites
-from pipeline.ingest import ingest_bytes
-from pipeline.normalize import to_simplified
-from pipeline.page import Page
+from pipeline.ingest import fields
+
+from pipeline.ingest import sites
+from pipeline.ingest.files import ingest_bytes
+from pipeline.text.normalize import to_simplified
+from pipeline.ingest.page import Page
 from pipeline.record import Record
-from pipeline.sites import common, generic
+from pipeline.ingest.sites import common, generic
 
 PAGES = Path(__file__).parent / "pages"
 
@@ -453,7 +455,7 @@ def test_only_bare_lists_of_links_or_spans_are_split():
 
 
 def test_wanfang_text_save_reads_tier_aliases():
-    from pipeline.sites import wanfang
+    from pipeline.ingest.sites import wanfang
 
     rec = wanfang._from_text(["首页|社区治理研究", "ISTIC PKU CSSCI", "ISSN:1008-5831"])
     assert rec.indexing == ["CSTPCD", "北大核心", "CSSCI"] and rec.issn == "1008-5831"

@@ -1,14 +1,14 @@
-"""The shared per-document views of a corpus: tokens (pipeline.tokens) and author keywords
-(pipeline.corpus.document_keywords), read in one place and reused by every analysis."""
+"""The shared per-document views of a corpus: tokens (pipeline.analysis.tokens) and author keywords
+(pipeline.analysis.corpus.document_keywords), read in one place and reused by every analysis."""
 import pandas as pd
 import pyarrow.compute
 import pytest
 
 from conftest import write_corpus
-from pipeline import topics
-from pipeline.bursts import _yearly_keyword_counts
-from pipeline.corpus import Corpus, document_keywords, load_corpus
-from pipeline.trends import periods
+from pipeline.analysis import topics
+from pipeline.analysis.bursts import _yearly_keyword_counts
+from pipeline.analysis.corpus import Corpus, document_keywords, load_corpus
+from pipeline.analysis.trends import periods
 
 RECORDS = [
     {"id": "a", "year": 2020, "title_zh": "韧性治理", "abstract_zh": "共同富裕"},
@@ -77,7 +77,7 @@ def test_token_counts_are_computed_once_per_corpus(corpus, monkeypatch):
                 calls.append(name)
             return getattr(pyarrow.compute, name)
 
-    monkeypatch.setattr("pipeline.tokens.pc", CountingCompute())
+    monkeypatch.setattr("pipeline.analysis.tokens.pc", CountingCompute())
     tables = [corpus.trends([term]) for term in ("韧性", "社区", "治理")]
     assert [t["tokens"].tolist() for t in tables] == [[2, 2]] * 3
     assert [t["token_occurrences"].tolist() for t in tables] == [[1, 0], [0, 1], [1, 0]]

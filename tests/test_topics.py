@@ -9,8 +9,9 @@ import pytest
 
 from conftest import need
 from csl_corpus import CSL, write_csl_corpus
-from pipeline import cli, topics
-from pipeline.corpus import load_corpus
+import pipeline.cli.main as cli
+from pipeline.analysis import topics
+from pipeline.analysis.corpus import load_corpus
 
 # Plain gensim LdaModel with default settings on plain jieba.lcut tokens reaches NMI 0.04-0.05 on these
 # 2,000 abstracts (bench/topics.py, BENCHMARKS.md); our defaults must clear this floor.

@@ -8,9 +8,9 @@ import pandas as pd
 import pytest
 
 from conftest import ROOT, nssf_titles, write_corpus
-from pipeline.concepts import Concept, load_concepts, resolve
-from pipeline.corpus import load_corpus
-from pipeline.trends import wilson_interval
+from pipeline.analysis.concepts import Concept, load_concepts, resolve
+from pipeline.analysis.corpus import load_corpus
+from pipeline.analysis.trends import wilson_interval
 
 HAND_RECORDS = [
     {"id": "r1", "year": 2018, "source_kind": "cnki", "journal": "社会学研究", "indexing": ["CSSCI"],
@@ -188,7 +188,7 @@ def test_help_shows_the_notebook_api():
 
 
 def test_a_token_counts_when_it_contains_a_term():
-    from pipeline.concepts import TextIndex
+    from pipeline.analysis.concepts import TextIndex
 
     docs = pd.DataFrame({"id": ["a", "b"], "title_zh": ["x", "y"]})
     tokens = pd.DataFrame({"id": ["a", "b"], "tokens_zh": [["韧性治理", "社区"], ["治理"]],

@@ -1,0 +1,13 @@
+"""Stage 3, analysis: the built corpus → tidy DataFrames, figures and reports.
+
+    corpus.py     the built corpus as DataFrames (load_corpus), the notebook's entry point
+    concepts.py   concepts (name + Chinese/English terms) and matching them against documents
+    tokens.py     tokens per document, aligned with the documents
+    trends.py     concept shares per period with Wilson intervals
+    keywords.py   TF-IDF, TextRank, author keywords, log-odds distinctive terms
+    bursts.py     Kleinberg bursts
+    network.py    co-occurrence networks
+    glossary.py   bilingual glossary from author keywords
+    plot.py       figures with a bundled CJK font
+    topics/       topic models (LDA, NMF), choosing K, topics over time, the HTML report
+"""

@@ -1,0 +1,128 @@
+"""The built corpus as pandas DataFrames: the entry point for notebooks and analysis commands."""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+
+import pandas as pd
+
+from pipeline.build.layout import DEFAULT_BUILD, DOCUMENTS, TOKENS
+from pipeline.record import FIELD_NAMES, LIST_FIELDS
+
+
+@dataclass
+class Corpus:
+    """`docs`: one row per record (the record's fields as columns).
+    `tokens`: one row per record with `id`, `tokens_zh`, `tokens_en` (lists), when segmented."""
+
+    docs: pd.DataFrame
+    tokens: pd.DataFrame | None = None
+    path: Path | None = None
+
+    def __len__(self) -> int:
+        return len(self.docs)
+
+    # What the analyses share, each built on first use and kept for the corpus's lifetime.
+    @cached_property
+    def text_index(self):
+        """Normalized field texts for concept matching."""
+        from pipeline.analysis.concepts import TextIndex
+
+        return TextIndex(self.docs, self.aligned_tokens)
+
+    @cached_property
+    def aligned_tokens(self):
+        """tokens.parquet lined up with `docs`: token lists, counts per document (pipeline.analysis.tokens)."""
+        from pipeline.analysis.tokens import AlignedTokens
+
+        return AlignedTokens(self.docs, self.tokens)
+
+    def document_tokens(self, which: str = "both", **options) -> list[list[str]]:
+        """Tokens per document (`which`: zh, en, both) from tokens.parquet, else segmented now
+        (pipeline.analysis.tokens.document_tokens)."""
+        from pipeline.analysis.tokens import document_tokens
+
+        return document_tokens(self, which, **options)
+
+    @cached_property
+    def author_keywords(self) -> list[frozenset[str]]:
+        """The author keywords that count for each document (see `document_keywords`)."""
+        return document_keywords(self.docs)
+
+    # Analyses (thin over pipeline.analysis.trends, .keywords, .bursts, .network, .glossary; see their help).
+    def trends(self, terms, by: str = "year", **options) -> pd.DataFrame:
+        """Concept × period table with docs, total, share and Wilson 95% interval (pipeline.analysis.trends.trends)."""
+        from pipeline.analysis.trends import trends
+
+        return trends(self, terms, by=by, **options)
+
+    def keywords(self, method: str = "tfidf", by: str | None = None, top: int = 20, **options) -> pd.DataFrame:
+        """Top terms per period: tfidf, textrank, author or logodds (pipeline.analysis.keywords.keywords)."""
+        from pipeline.analysis.keywords import keywords
+
+        return keywords(self, method=method, by=by, top=top, **options)
+
+    def bursts(self, terms=None, **options) -> pd.DataFrame:
+        """Kleinberg bursts of author keywords or given terms: term, strength, begin, end."""
+        from pipeline.analysis.bursts import bursts
+
+        return bursts(self, terms, **options)
+
+    def network(self, unit: str = "keywords", **options):
+        """Co-occurrence network of author keywords or concepts (pipeline.analysis.network.cooccurrence)."""
+        from pipeline.analysis.network import cooccurrence
+
+        return cooccurrence(self, unit=unit, **options)
+
+    def glossary(self, min_support: int = 1) -> pd.DataFrame:
+        """zh, en, support from records listing keywords_zh and keywords_en in the same count."""
+        if min_support not in self._glossaries:
+            from pipeline.analysis.glossary import build_glossary
+
+            self._glossaries[min_support] = build_glossary(self.docs, min_support)
+        return self._glossaries[min_support]
+
+    @cached_property
+    def _glossaries(self) -> dict:
+        return {}
+
+
+def document_keywords(docs: pd.DataFrame) -> list[frozenset[str]]:
+    """Author keywords per document, the one rule for keyword counts, bursts and networks: keywords_zh,
+    else keywords_en lower-cased; each stripped, empty ones dropped, a keyword listed twice counted once."""
+    missing = [None] * len(docs)
+    sets = []
+    for zh, en in zip(docs.get("keywords_zh", missing), docs.get("keywords_en", missing)):
+        listed = zh if zh is not None and len(zh) else [k.lower() for k in (en if en is not None else [])]
+        sets.append(frozenset(k.strip() for k in listed if k and k.strip()))
+    return sets
+
+
+def load_corpus(path: str | Path | None = None) -> Corpus:
+    """Load `documents.jsonl` (and `tokens.parquet` when present) from a built corpus directory."""
+    root = Path(path) if path is not None else DEFAULT_BUILD
+    docs_path = root / DOCUMENTS
+    if not docs_path.exists():
+        raise FileNotFoundError(f"{docs_path}: no built corpus here (run `make corpus` or `python -m pipeline build`)")
+    with open(docs_path, encoding="utf-8") as fh:
+        rows = [json.loads(line) for line in fh if line.strip()]
+    docs = pd.DataFrame(rows, columns=list(dict.fromkeys([*FIELD_NAMES, *(k for r in rows for k in r)])))
+    docs["year"] = docs["year"].astype("Int64")
+    for name in LIST_FIELDS:  # a list field missing from a line is [] (never NaN), as for records
+        missing = docs[name].isna().to_numpy()
+        if missing.any():
+            docs[name] = [[] if gap else value for gap, value in zip(missing, docs[name])]
+    tokens = pd.read_parquet(root / TOKENS) if (root / TOKENS).exists() else None
+    return Corpus(docs=docs, tokens=tokens, path=root)
+
+
+def load_records(path: str | Path | None = None) -> list:
+    """The built corpus's records as `Record` objects (for exporters and reviews that need every field)."""
+    from pipeline.record import iter_records
+
+    docs_path = (Path(path) if path is not None else DEFAULT_BUILD) / DOCUMENTS
+    if not docs_path.exists():
+        raise FileNotFoundError(f"{docs_path}: no built corpus here (run `make corpus` or `python -m pipeline build`)")
+    return list(iter_records(docs_path))

@@ -1,0 +1,107 @@
+"""Co-occurrence networks of author keywords or concepts, with documents as the unit.
+
+Two nodes are linked by the number of documents that have both (`weight`); `association` is the
+association strength of van Eck & Waltman (2009), weight · N / (docs_i · docs_j): 1 means they co-occur
+as often as chance would have it. Exports: GEXF (Gephi) and VOSviewer map + network files.
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+from itertools import combinations
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from pipeline.analysis.concepts import DEFAULT_FIELDS, concept_set, resolve_all
+
+UNITS = ("keywords", "concepts")
+
+
+@dataclass
+class Network:
+    nodes: pd.DataFrame  # node, docs
+    edges: pd.DataFrame  # source, target, weight, association
+    documents: int
+
+    def graph(self):
+        import networkx as nx
+
+        graph = nx.Graph()
+        for node, docs in zip(self.nodes["node"], self.nodes["docs"]):
+            graph.add_node(node, label=node, docs=int(docs))
+        for row in self.edges.itertuples(index=False):
+            graph.add_edge(row.source, row.target, weight=int(row.weight), association=float(row.association))
+        return graph
+
+    def centrality(self) -> pd.DataFrame:
+        """node, docs, degree (links), strength (co-occurrences), betweenness (normalized, unweighted)."""
+        import networkx as nx
+
+        graph = self.graph()
+        betweenness = nx.betweenness_centrality(graph)
+        table = pd.DataFrame({
+            "node": list(graph.nodes),
+            "docs": [graph.nodes[n]["docs"] for n in graph.nodes],
+            "degree": [graph.degree(n) for n in graph.nodes],
+            "strength": [int(graph.degree(n, weight="weight")) for n in graph.nodes],
+            "betweenness": [betweenness[n] for n in graph.nodes],
+        })
+        return table.sort_values(["strength", "docs", "node"], ascending=[False, False, True], ignore_index=True)
+
+    def to_gexf(self, path: str | Path) -> Path:
+        import networkx as nx
+
+        # networkx stamps today's date into <meta>; dropped so the same network gives the same file.
+        text = "\n".join(nx.generate_gexf(self.graph()))
+        text = re.sub(r' lastmodifieddate="[^"]*"', "", text)
+        Path(path).write_text(text + "\n", encoding="utf-8")
+        return Path(path)
+
+    def to_vosviewer(self, map_path: str | Path, network_path: str | Path) -> tuple[Path, Path]:
+        """VOSviewer map file (id, label, weight<Documents>) and network file (id, id, strength)."""
+        ids = {node: i + 1 for i, node in enumerate(self.nodes["node"])}
+        with open(map_path, "w", encoding="utf-8", newline="") as fh:
+            fh.write("id\tlabel\tweight<Documents>\n")
+            for node, docs in zip(self.nodes["node"], self.nodes["docs"]):
+                fh.write(f"{ids[node]}\t{node}\t{docs}\n")
+        with open(network_path, "w", encoding="utf-8", newline="") as fh:
+            for row in self.edges.itertuples(index=False):
+                fh.write(f"{ids[row.source]}\t{ids[row.target]}\t{row.weight}\n")
+        return Path(map_path), Path(network_path)
+
+
+def concept_sets(corpus, terms=None, fields=DEFAULT_FIELDS, concepts=None) -> list[set[str]]:
+    """Concepts (all in the concept file, or the given terms) found in each document."""
+    known = concept_set(concepts, corpus.path)
+    wanted = resolve_all(terms, known, corpus.glossary) if terms else list(known.values())
+    sets = [set() for _ in range(len(corpus.docs))]
+    for concept, found in zip(wanted, corpus.text_index.match(wanted, fields)):
+        for row in np.flatnonzero(found.docs):
+            sets[row].add(concept.name)
+    return sets
+
+
+def build_network(sets: list[set[str]], min_docs: int = 2, top: int | None = 100) -> Network:
+    """Network of the `top` most frequent items found in at least `min_docs` documents."""
+    frequency = Counter(item for items in sets for item in items)
+    ranked = sorted((item for item, n in frequency.items() if n >= min_docs), key=lambda i: (-frequency[i], i))
+    kept = set(ranked[:top] if top else ranked)
+    pairs = Counter(pair for items in sets for pair in combinations(sorted(items & kept), 2))
+    n_docs = len(sets)
+    nodes = pd.DataFrame({"node": [i for i in ranked if i in kept],
+                          "docs": [frequency[i] for i in ranked if i in kept]}, columns=["node", "docs"])
+    edges = pd.DataFrame([(a, b, n, n * n_docs / (frequency[a] * frequency[b])) for (a, b), n in sorted(pairs.items())],
+                         columns=["source", "target", "weight", "association"])
+    edges["weight"] = edges["weight"].astype("int64")
+    return Network(nodes=nodes, edges=edges, documents=n_docs)
+
+
+def cooccurrence(corpus, unit: str = "keywords", terms=None, min_docs: int = 2, top: int | None = 100,
+                 fields=DEFAULT_FIELDS, concepts=None) -> Network:
+    if unit not in UNITS:
+        raise ValueError(f"unit must be one of {', '.join(UNITS)}, not {unit!r}")
+    sets = corpus.author_keywords if unit == "keywords" else concept_sets(corpus, terms, fields, concepts)
+    return build_network(sets, min_docs=min_docs, top=top)

@@ -1,0 +1,123 @@
+"""Tokens per document, in the order of the corpus's documents: the one place that reads them.
+
+From `tokens.parquet` (`tokens_zh`, `tokens_en`) aligned with `corpus.docs` (a document without a tokens
+row has no tokens); when the corpus has no tokens.parquet, `document_tokens` segments the chosen fields'
+text on the spot. A corpus keeps its aligned tokens (`Corpus.aligned_tokens`), so token counts and the
+token vocabulary are computed once per corpus, not once per query.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import cached_property
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from pipeline.analysis.concepts import DEFAULT_FIELDS, TOKENS_FIELD
+
+# Which tokens.parquet columns make a document's tokens.
+TOKEN_COLUMNS = {"zh": ("tokens_zh",), "en": ("tokens_en",), "both": ("tokens_zh", "tokens_en")}
+# Used only by the fallback tokenizer (no segmentation available): title boilerplate, not content.
+FALLBACK_STOPWORDS = frozenset("研究 分析 探析 探讨 视角 基于 及其 对策 问题 the of and in on for to a an with by from as at is are".split())
+_TOKEN_RUN = re.compile(r"[\u3400-\u9fff]+|[a-z][a-z0-9\-]*[a-z0-9]")
+_LIST = pa.list_(pa.large_string())
+
+
+def fallback_tokens(text: str) -> list[str]:
+    """Tokens without a segmenter: Chinese character bigrams (a run of one character is kept whole)
+    and English words. Crude but dictionary-free; tokens.parquet or pipeline.text.segment replace it."""
+    tokens = []
+    for run in _TOKEN_RUN.findall(text):
+        if run.isascii() or len(run) == 1:
+            tokens.append(run)
+        else:
+            tokens.extend(run[i:i + 2] for i in range(len(run) - 1))
+    return [t for t in tokens if t not in FALLBACK_STOPWORDS]
+
+
+def token_columns(which: str) -> tuple[str, ...]:
+    """The tokens.parquet columns for `which` (zh, en, both)."""
+    if which not in TOKEN_COLUMNS:
+        raise ValueError(f"tokens must be one of {sorted(TOKEN_COLUMNS)}, not {which!r}")
+    return TOKEN_COLUMNS[which]
+
+
+@dataclass
+class AlignedTokens:
+    """tokens.parquet (`tokens`, None when the corpus is not segmented) lined up with `docs`: row i of
+    every column is document i's token list (null where the document has no tokens row)."""
+
+    docs: pd.DataFrame
+    tokens: pd.DataFrame | None
+    _columns: dict[str, pa.Array] = field(default_factory=dict, repr=False)
+
+    @cached_property
+    def _rows(self) -> np.ndarray | None:
+        """Each document's row in `tokens` (-1: none; the first row of an id that occurs twice); None
+        when the rows already line up."""
+        first = np.flatnonzero(~self.tokens["id"].duplicated().to_numpy())
+        found = pd.Index(self.tokens["id"].to_numpy()[first]).get_indexer(self.docs["id"])
+        rows = np.where(found >= 0, first[found], -1)
+        if len(self.tokens) == len(rows) and np.array_equal(rows, np.arange(len(rows))):
+            return None
+        return rows
+
+    def column(self, name: str) -> pa.Array:
+        """One token column as a list array, one list per document (null where there is none)."""
+        if name not in self._columns:
+            n = len(self.docs)
+            if self.tokens is None or name not in self.tokens:
+                lists = pa.nulls(n, _LIST)
+            else:
+                lists = pa.array(self.tokens[name], type=_LIST, from_pandas=True)
+                if self._rows is not None:
+                    rows = self._rows
+                    lists = lists.take(pa.array(rows, mask=rows < 0, type=pa.int64()))
+            self._columns[name] = lists
+        return self._columns[name]
+
+    def lists(self, which: str = "both") -> list[list[str]]:
+        """Each document's tokens as a new list (the columns of `which` one after the other)."""
+        per_column = [self.column(c).to_pylist() for c in token_columns(which)]
+        return [[word for values in parts if values for word in values] for parts in zip(*per_column)]
+
+    def flat(self, which: str = "both") -> tuple[pa.Array, np.ndarray]:
+        """Every token of every document, with the document's row per token."""
+        words, rows = [], []
+        for name in token_columns(which):
+            lists = self.column(name)
+            words.append(pc.list_flatten(lists))
+            rows.append(pc.list_parent_indices(lists).to_numpy())
+        return pa.chunked_array(words, type=pa.large_string()).combine_chunks(), np.concatenate(rows)
+
+    @cached_property
+    def counts(self) -> np.ndarray | None:
+        """Tokens per document (tokens_zh + tokens_en); None when the corpus is not segmented."""
+        if self.tokens is None:
+            return None
+        lengths = [pc.fill_null(pc.list_value_length(self.column(c)), 0).to_numpy() for c in TOKEN_COLUMNS["both"]]
+        counts = np.sum(lengths, axis=0, dtype=np.int64)
+        counts.flags.writeable = False  # shared by every query on the corpus
+        return counts
+
+
+def segment_fields(index, fields=DEFAULT_FIELDS) -> list[list[str]]:
+    """The fields' normalized text (a TextIndex) segmented now, per document: pipeline.text.segment when it
+    is installed, else the fallback tokenizer."""
+    texts = ["\n".join(parts) for parts in zip(*(index.texts(f) for f in fields if f != TOKENS_FIELD))]
+    try:
+        from pipeline.text.segment import segment_texts
+    except ImportError:
+        return [fallback_tokens(text) for text in texts]
+    return [list(tokens) for tokens in segment_texts(texts)]
+
+
+def document_tokens(corpus, which: str = "both", fields=DEFAULT_FIELDS) -> list[list[str]]:
+    """Tokens per document in corpus order: tokens.parquet's columns (`which`: zh, en, both) when the
+    corpus has it, else the given fields (both languages) segmented now."""
+    if corpus.tokens is not None:
+        return corpus.aligned_tokens.lists(which)
+    return segment_fields(corpus.text_index, fields)

@@ -1,0 +1,345 @@
+"""Incremental, atomic corpus build: every file under the raw directory → `documents.jsonl` and
+`tokens.parquet`.
+
+1. Ingest: each changed input becomes a cache entry, `cache/<content hash>-<ingest code version>.jsonl`
+   (a header with its counts, warnings and author keywords, then its records), made by the workers.
+2. The entries' records go to `documents.jsonl` sorted by id, through an external merge sort.
+3. Duplicates across inputs are merged (dedup.py).
+4. Segmentation (tokens.write_tokens), in partitions, re-segmenting only what changed.
+The manifest maps each input's path to its content hash, cache entry and counts, so an unchanged input
+is not re-processed and a rebuild with nothing changed reads nothing else. Every file is written to a
+temporary name and moved into place: a build killed half-way leaves the previous corpus intact.
+"""
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import heapq
+import json
+import shutil
+import sys
+import tempfile
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pipeline.build.layout import CACHE, DOCUMENTS, MANIFEST, TOKENS
+from pipeline.build.tokens import TokenStats, write_tokens
+from pipeline.build.workers import Workers, line_ranges, read_lines
+from pipeline.files import atomic_file, write_atomic
+from pipeline.ingest.files import SIDECARS, IngestResult, ingest_file, iter_input_files
+from pipeline.versions import code_version
+from pipeline.record import Record, record_id_bytes, record_id_of_line
+
+# What the manifest keeps of each input's cache-entry header, so a no-op rebuild need not open the cache.
+ENTRY_SUMMARY = ("records", "error", "warnings", "kinds", "spam_blocks", "converted_t2s")
+# Duplicate merging computes match keys in partitions of about this many bytes of documents.jsonl.
+DEDUP_PART_BYTES = 2**22
+# Bump when the cache entry's layout (_cache_entry) changes: every input is then re-ingested.
+ENTRY_FORMAT = "2"
+
+
+@dataclass
+class BuildSummary:
+    inputs: int = 0
+    reused: int = 0
+    records: int = 0
+    failures: list[tuple[str, str]] = field(default_factory=list)
+    warnings: list[tuple[str, str]] = field(default_factory=list)
+    spam_blocks: int = 0
+    converted_t2s: int = 0
+    kinds: Counter = field(default_factory=Counter)
+    duplicate_groups: int = 0
+    merged: int = 0
+    out: Path | None = None
+    tokens: TokenStats | None = None
+
+    def add(self, source: str, entry: dict) -> None:
+        """Count what one input gave (its cache-entry header, or its summary in the manifest)."""
+        if entry["error"]:
+            self.failures.append((source, entry["error"]))
+        self.warnings += [(source, w) for w in entry["warnings"]]
+        self.kinds.update(entry["kinds"])
+        self.spam_blocks += entry["spam_blocks"]
+        self.converted_t2s += entry["converted_t2s"]
+        self.records += entry["records"]
+
+    def report(self) -> str:
+        kinds = ", ".join(f"{k} {n}" for k, n in sorted(self.kinds.items()))
+        lines = [f"inputs: {self.inputs} ({self.inputs - self.reused} processed, {self.reused} unchanged)",
+                 f"records: {self.records}" + (f" (before merging: {kinds})" if kinds else ""),
+                 f"spam blocks removed: {self.spam_blocks}",
+                 f"duplicates merged: {self.merged + self.duplicate_groups} records into {self.duplicate_groups}"
+                 " (`python -m pipeline duplicates` lists them)",
+                 f"pages converted from traditional: {self.converted_t2s}",
+                 f"failures: {len(self.failures)}"]
+        lines += [f"  {source}: {reason}" for source, reason in self.failures]
+        lines += [f"  warning: {source}: {reason}" for source, reason in self.warnings]
+        if self.tokens:
+            lines.append(self.tokens.report())
+        if self.out:
+            lines.append(f"written: {self.out / DOCUMENTS}")
+        return "\n".join(lines)
+
+
+def ingest_code_version() -> str:
+    """What cached records depend on: the cache entry's layout and the ingest stage's code and data."""
+    return ENTRY_FORMAT + code_version('pipeline.ingest.files')
+
+
+def segmentation_version() -> str:
+    """What the tokens depend on besides the documents: the segmentation stage's code and word lists."""
+    return code_version("pipeline.build.tokens")
+
+
+def _cache_key(content_hash: str) -> str:
+    return f"{content_hash[:32]}-{ingest_code_version()}"
+
+
+def _ingest_job(args: tuple[str, Path]) -> None:
+    """Ingest one input into its cache entry (written by the worker: the parent only waits)."""
+    source, entry = args
+    # Read by absolute path (a Dask worker may run in another directory); recorded as given.
+    write_atomic(entry, _cache_entry(ingest_file(Path(source).resolve(), source)), durable=False)
+
+
+def _fingerprints(files: list[Path], previous: dict) -> dict[str, dict]:
+    """Content hash (page and sidecar), sizes and mtimes of each input; the hash is reused while the
+    sizes and mtimes are unchanged."""
+    out = {}
+    for path in files:
+        source = path.as_posix()
+        # Sidecars (a fetch's charset and final URL, a table's column mapping) change the records too.
+        parts = [path, *(path.with_name(path.name + suffix) for suffix in SIDECARS)]
+        stats = [(p.stat().st_size, p.stat().st_mtime_ns) if p.exists() else None for p in parts]
+        old = previous.get(source, {})
+        if old.get("stat") == [list(s) if s else None for s in stats] and old.get("sha256"):
+            digest = old["sha256"]
+        else:
+            hasher = hashlib.sha256()
+            for p in parts:
+                if p.exists():
+                    hasher.update(p.read_bytes())
+            digest = hasher.hexdigest()
+        out[source] = {"sha256": digest, "stat": [list(s) if s else None for s in stats]}
+    return out
+
+
+def _load_manifest(out: Path) -> dict:
+    try:
+        return json.loads((out / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
+def _cache_entry(result: IngestResult) -> bytes:
+    """An input's cached result: a header line (error, warnings, counts, author keywords), then one
+    record per line."""
+    header = {"error": result.error, "warnings": result.warnings,
+              "keywords_zh": sorted({k for r in result.records for k in r.keywords_zh}),
+              "kinds": dict(Counter(r.source_kind for r in result.records)),
+              "spam_blocks": sum(r.cleaning.get("spam_blocks", 0) for r in result.records),
+              "converted_t2s": sum(bool(r.cleaning.get("converted_t2s")) for r in result.records)}
+    lines = [json.dumps(header, ensure_ascii=False)] + [r.to_json() for r in result.records]
+    return ("\n".join(lines) + "\n").encode()
+
+
+def build(raw: str | Path = "corpus/raw", out: str | Path = "corpus/build", jobs: int | None = None,
+          progress: bool = True, engine: str = "local", scheduler: str | None = None,
+          dedup: bool = True) -> BuildSummary:
+    """Rebuild `out` from every input under `raw`, re-processing only what changed.
+
+    Records stream from the per-input cache to the output in bounded memory. With `dedup`, duplicates
+    across inputs (same DOI, same title + first author + year, near-identical titles) are merged."""
+    raw, out = Path(raw), Path(out)
+    if not raw.is_dir():
+        raise FileNotFoundError(f"{raw}: no such input directory")
+    cache_dir = out / CACHE
+    _sweep_leftovers(out)
+    previous = _load_manifest(out)
+    files = list(iter_input_files([raw]))
+    inputs = _fingerprints(files, previous.get("inputs", {}))
+    keys = {source: _cache_key(info["sha256"]) for source, info in inputs.items()}
+    first_with = {}  # cache key → the first input with that content (a page saved twice is one entry)
+    for source, key in keys.items():
+        first_with.setdefault(key, source)
+    todo = [(source, cache_dir.resolve() / f"{key}.jsonl") for key, source in first_with.items()
+            if not (cache_dir / f"{key}.jsonl").exists()]
+
+    summary = BuildSummary(out=out, inputs=len(files), reused=len(files) - len(todo))
+    unchanged = (not todo and (out / DOCUMENTS).exists() and previous.get("dedup", True) == dedup
+                 and {s: i.get("cache") for s, i in previous.get("inputs", {}).items()} == keys
+                 and all("kinds" in i for i in previous["inputs"].values()))
+    manifest = {"ingest_code": ingest_code_version(), "segmentation": segmentation_version(), "dedup": dedup,
+                "inputs": {}}
+    # Segment when the documents or the segmentation settings changed (a lexicon edit re-segments
+    # only the documents it touches; see tokens.write_tokens). A no-op rebuild touches nothing.
+    resegment = not (unchanged and previous.get("segmentation") == manifest["segmentation"]
+                     and (out / TOKENS).exists())
+    keywords: set[str] = set()  # every author keyword of the corpus: the segmenter protects them
+    out.mkdir(parents=True, exist_ok=True)
+    with Workers(jobs, engine, scheduler) as workers:
+        documents = None if unchanged else _SortedLines(out / DOCUMENTS)
+        try:
+            for source, key in _entries_in_order(keys, todo, workers, progress):
+                if documents is None:  # a no-op rebuild: what each input gave is in the previous manifest
+                    entry = previous["inputs"][source]
+                    if resegment:
+                        with open(cache_dir / f"{key}.jsonl", "rb") as fh:
+                            keywords.update(json.loads(fh.readline())["keywords_zh"])
+                elif first_with[key] != source:  # its records came with the first input of that content
+                    entry = {"error": None, "warnings": [f"same content as {first_with[key]}: not added again"],
+                             "kinds": {}, "spam_blocks": 0, "converted_t2s": 0, "records": 0}
+                else:
+                    with open(cache_dir / f"{key}.jsonl", "rb") as fh:
+                        entry = {**json.loads(fh.readline()), "records": 0}
+                        while lines := fh.readlines(2**20):  # a MiB at a time: one input may be a big export
+                            documents.extend(lines)
+                            entry["records"] += len(lines)
+                    keywords.update(entry["keywords_zh"])
+                summary.add(source, entry)
+                # The input's records themselves are its cache entry, cache/<cache>.jsonl.
+                manifest["inputs"][source] = {**inputs[source], "cache": key,
+                                              **{k: entry[k] for k in ENTRY_SUMMARY}}
+            if documents is not None:
+                documents.commit()
+                _prune_cache(cache_dir, set(keys.values()))
+                if dedup:
+                    summary.duplicate_groups, summary.merged = merge_duplicate_lines(out / DOCUMENTS, workers)
+            else:
+                summary.duplicate_groups, summary.merged = previous.get("duplicates", [0, 0])
+            summary.records -= summary.merged
+            manifest["duplicates"] = [summary.duplicate_groups, summary.merged]
+        finally:
+            if documents is not None:
+                documents.discard()
+        if resegment:
+            summary.tokens = write_tokens(None, out, keywords=keywords, workers=workers)
+            write_atomic(out / MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=1, sort_keys=True).encode())
+    return summary
+
+
+def merge_duplicate_lines(documents: Path, workers: Workers | None = None) -> tuple[int, int]:
+    """Merge duplicate records of a sorted documents.jsonl in place; returns (groups, records merged away).
+
+    Duplicates are found on match keys (title, first author, year, DOI), which the workers compute
+    for partitions of the file; only the members of a group are read in full. The merged record
+    takes the place of its smallest member id, so the file stays sorted."""
+    from pipeline.build.dedup import MatchKeys, group_duplicates, merge_group
+
+    ids: list[str] = []
+    parts: list[MatchKeys] = []
+    tasks = ((documents.resolve(), offset, size) for offset, size in line_ranges(documents, DEDUP_PART_BYTES))
+    for part_ids, part_keys in (workers or Workers(1)).map(_match_keys, tasks):
+        ids.extend(part_ids)
+        parts.append(part_keys)
+    keys = MatchKeys.concat(parts)
+    groups = [[ids[i] for i in members] for members, _ in group_duplicates(keys)]
+    del ids, parts, keys
+    if not groups:
+        return 0, 0
+    group_of = {member: n for n, members in enumerate(groups) for member in members}
+    members: dict[int, list[Record]] = {}
+    with open(documents, "rb") as fh:
+        for line in fh:
+            record_id = record_id_of_line(line)
+            if record_id in group_of:
+                members.setdefault(group_of[record_id], []).append(Record.from_dict(json.loads(line)))
+    merged = {min(r.id for r in group): merge_group(group) for group in members.values()}
+    with atomic_file(documents) as out, open(documents, "rb") as fh:
+        for line in fh:
+            record_id = record_id_of_line(line)
+            if record_id in merged:
+                out.write((merged[record_id].to_json() + "\n").encode())
+            elif record_id not in group_of:
+                out.write(line)
+    return len(groups), sum(len(g) - 1 for g in groups)
+
+
+def _match_keys(task: tuple[Path, int, int]):
+    """(ids, MatchKeys) of one byte range of documents.jsonl (a worker task)."""
+    from pipeline.build.dedup import MatchKeys
+
+    rows = [json.loads(line) for line in read_lines(*task) if line.strip()]
+    light = [Record(id=row["id"], title_zh=row["title_zh"], title_en=row["title_en"], authors=row["authors"][:1],
+                    year=row["year"], doi=row["doi"]) for row in rows]
+    return [row["id"] for row in rows], MatchKeys.of(light)
+
+
+class _SortedLines:
+    """Record lines in any order → `target` sorted by id, atomically, in bounded memory: runs of up to
+    `run_bytes` are sorted in memory and spilled to temporary files, then merged."""
+
+    def __init__(self, target: Path, run_bytes: int = 16 * 2**20):
+        self.target, self.run_bytes = target, run_bytes
+        self.tmpdir = Path(tempfile.mkdtemp(dir=target.parent, prefix=f".{target.name}.runs."))
+        self.buffer: list[bytes] = []
+        self.size = 0
+        self.runs: list[Path] = []
+
+    def extend(self, lines: list[bytes]) -> None:
+        self.buffer.extend(lines)
+        self.size += sum(map(len, lines))
+        if self.size >= self.run_bytes:
+            self._spill()
+
+    def _spill(self) -> None:
+        run = self.tmpdir / f"{len(self.runs):05d}"
+        with open(run, "wb") as fh:
+            fh.writelines(sorted(self.buffer, key=record_id_bytes))
+        self.runs.append(run)
+        self.buffer, self.size = [], 0
+
+    def commit(self) -> None:
+        with atomic_file(self.target) as dst:
+            if not self.runs:  # everything fits in one run: no need to spill it
+                dst.writelines(sorted(self.buffer, key=record_id_bytes))
+                return
+            self._spill()
+            with contextlib.ExitStack() as stack:
+                files = [stack.enter_context(open(run, "rb")) for run in self.runs]
+                dst.writelines(heapq.merge(*files, key=record_id_bytes))
+
+    def discard(self) -> None:
+        shutil.rmtree(self.tmpdir, ignore_errors=True)
+
+
+def _entries_in_order(keys: dict[str, str], todo: list[tuple[str, Path]], workers: Workers,
+                      progress: bool) -> Iterator[tuple[str, str]]:
+    """(input, cache key) in input order, each once its cache entry exists. The changed inputs are
+    ingested by the workers meanwhile, so the caller reads entries while the next ones are made."""
+    bar = None
+    if progress and len(todo) > 20:
+        from tqdm import tqdm
+
+        bar = tqdm(total=len(todo), unit="file", desc="ingest", file=sys.stderr)
+    # A handful of inputs is not worth starting workers for.
+    ingested = workers.map(_ingest_job, todo, min_parallel=9)
+    waiting = {source for source, _ in todo}
+    for source, key in keys.items():
+        if source in waiting:
+            next(ingested)
+            if bar:
+                bar.update()
+        yield source, key
+    if bar:
+        bar.close()
+
+
+def _sweep_leftovers(out: Path) -> None:
+    """Remove what a killed build left: temporary files, sort runs, token partitions (every stage
+    writes under a dot-name and cleans up after itself, unless the process dies)."""
+    for pattern in (".*.tmp", f".{DOCUMENTS}.runs.*", f"{CACHE}/.*.tmp", f"{CACHE}/.tokens-parts.*"):
+        for path in out.glob(pattern):
+            if path.is_dir():
+                shutil.rmtree(path, ignore_errors=True)
+            else:
+                path.unlink(missing_ok=True)
+
+
+def _prune_cache(cache_dir: Path, keep: set[str]) -> None:
+    if cache_dir.is_dir():
+        for entry in cache_dir.glob("*.jsonl"):
+            if entry.stem not in keep:
+                entry.unlink(missing_ok=True)

@@ -1,0 +1,304 @@
+"""Find records of the same document that reached the corpus more than once, and merge them.
+
+The same article often arrives as a CNKI abstract page, a mirror page with the full text (sometimes in
+traditional characters) and a line of a CNKI export. Two records are duplicates when
+
+- exact: they share a DOI, or the same normalized title + first author + year;
+- near: their titles are nearly the same (Jaccard similarity of character bigrams >= NEAR_SIMILARITY,
+  found with MinHash/LSH so the cost grows linearly with the corpus), they do not contradict each
+  other on first author or year, and they carry the same numbers (上/下, (一)/(二), 2019/2020 stay apart).
+
+Titles and names are compared after traditional -> simplified conversion (OpenCC t2s), NFKC and case
+folding, with punctuation and spaces removed. `merge_duplicates` merges each group into one record:
+metadata from the database page or export, body from the member with the longest body (the full text),
+`sources` listing every input that contributed, and the smallest member id as id.
+"""
+from __future__ import annotations
+
+import collections
+import dataclasses
+import functools
+import itertools
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pipeline.ingest import fields
+from pipeline.text import normalize
+from pipeline.record import LIST_FIELDS, Record
+
+NEAR_SIMILARITY = 0.8   # title bigram Jaccard needed for a near-duplicate
+# MinHash signatures of BANDS x ROWS values; two titles become candidates when one band is equal. A pair
+# at NEAR_SIMILARITY is a candidate with probability 1 - (1 - 0.8**5)**12 = 0.991 (at 0.9: 0.99998).
+BANDS, ROWS = 12, 5
+_MERSENNE_PRIME = (1 << 61) - 1
+MIN_NEAR_TITLE = 8      # shorter titles (卷首语, 编者按, …) only match exactly, with author and year
+# Who knows the metadata best: database pages, then exports, then other pages, mirrors last.
+SOURCE_RANK = {"cnki": 0, "wanfang": 0, "cqvip": 0, "export": 1, "newspaper": 2, "mirror": 4}
+OTHER_RANK = 3
+NUMBERS = re.compile(r"[0-9一二三四五六七八九十百上中下]+")
+NOT_WORD = re.compile(r"[\W_]+")
+
+
+@dataclass
+class DuplicateGroup:
+    """Records found to be one document: `id` is the merged record's id."""
+
+    id: str
+    member_ids: list[str]
+    sources: list[str]
+    reasons: list[str] = field(default_factory=list)  # "doi", "title+author+year", "near-title"
+    title: str | None = None
+
+
+def _simplified_many(texts: Sequence[str]) -> list[str]:
+    """OpenCC t2s over many short strings in one call (one conversion per string is much slower)."""
+    return normalize.to_simplified("\n".join(t.replace("\n", " ") for t in texts)).split("\n") if texts else []
+
+
+def _fold(text: str) -> str:
+    return NOT_WORD.sub("", unicodedata.normalize("NFKC", text).casefold())
+
+
+def normalize_title(title: str | None) -> str:
+    """Matching key of a title: simplified, NFKC, case-folded, without punctuation or spaces."""
+    return _fold(normalize.to_simplified(title or ""))
+
+
+@dataclass
+class MatchKeys:
+    """What records are matched on, one list entry per record (columns, so that many are cheap)."""
+    titles: list[str]
+    first_authors: list[str]
+    years: list[int | None]
+    dois: list[str]
+
+    @classmethod
+    def of(cls, records: Sequence[Record]) -> MatchKeys:
+        """Only title_zh / title_en, the first author, year and DOI of each record are read."""
+        titles = _simplified_many([r.title_zh or r.title_en or "" for r in records])
+        authors = _simplified_many([r.authors[0] if r.authors else "" for r in records])
+        return cls(titles=[_fold(t) for t in titles], first_authors=[_fold(a) for a in authors],
+                   years=[r.year for r in records], dois=[_doi_key(r.doi) for r in records])
+
+    @classmethod
+    def concat(cls, parts: Iterable[MatchKeys]) -> MatchKeys:
+        keys = cls([], [], [], [])
+        for part in parts:
+            for name in ("titles", "first_authors", "years", "dois"):
+                getattr(keys, name).extend(getattr(part, name))
+        return keys
+
+
+def _doi_key(doi: str | None) -> str:
+    """The DOI itself, whatever its wrapping (`https://doi.org/…`, `DOI:`) and letter case."""
+    return (fields.normalize_doi(doi) or doi or "").strip().lower()
+
+
+class _Groups:
+    """Union-find over record indices that also tracks each group's years and first authors, so that
+    a chain of near-duplicates (2017 ~ no year ~ 2012) cannot join records that contradict each other."""
+
+    def __init__(self, keys: MatchKeys) -> None:
+        n = len(keys.titles)
+        self.parent = list(range(n))
+        # One shared frozenset per distinct value (a set per record cost 400 bytes a record).
+        single = functools.lru_cache(maxsize=None)(lambda value: frozenset((value,)) if value else frozenset())
+        self.years = [single(y) for y in keys.years]
+        self.authors = [single(a) for a in keys.first_authors]
+
+    def find(self, i: int) -> int:
+        while self.parent[i] != i:
+            self.parent[i] = self.parent[self.parent[i]]
+            i = self.parent[i]
+        return i
+
+    def consistent(self, i: int, j: int) -> bool:
+        a, b = self.find(i), self.find(j)
+        return len(self.years[a] | self.years[b]) <= 1 and len(self.authors[a] | self.authors[b]) <= 1
+
+    def union(self, i: int, j: int) -> None:
+        a, b = sorted((self.find(i), self.find(j)))
+        if a != b:
+            self.parent[b] = a
+            self.years[a] = self.years[a] | self.years[b]
+            self.authors[a] = self.authors[a] | self.authors[b]
+
+
+def _bigrams(title: str) -> set[str]:
+    return {title[i:i + 2] for i in range(len(title) - 1)} or {title}
+
+
+def _same_numbers(keys: MatchKeys, i: int, j: int) -> bool:
+    return NUMBERS.findall(keys.titles[i]) == NUMBERS.findall(keys.titles[j])
+
+
+def _same_bucket_pairs(signatures) -> list[tuple[int, int]]:
+    """(j, i) with j < i for every two signatures equal in at least one band, sorted by i, then j."""
+    import numpy as np
+
+    n = len(signatures)
+    codes = [np.empty(0, dtype=np.int64)]  # a pair is coded as i * n + j, so that sorting codes sorts pairs
+    for band in range(BANDS):
+        rows = np.ascontiguousarray(signatures[:, band * ROWS:(band + 1) * ROWS]).view(f"V{4 * ROWS}").ravel()
+        order = np.argsort(rows, kind="stable").astype(np.int64)
+        ordered = rows[order]
+        starts = np.flatnonzero(np.r_[True, ordered[1:] != ordered[:-1]])
+        sizes = np.diff(np.r_[starts, n])
+        twins = starts[sizes == 2]  # the common case (a title and its copy), without a Python loop
+        first, second = order[twins], order[twins + 1]
+        codes.append(np.maximum(first, second) * n + np.minimum(first, second))
+        for start, size in zip(starts[sizes > 2].tolist(), sizes[sizes > 2].tolist()):
+            members = sorted(order[start:start + size].tolist())
+            codes.append(np.array([i * n + j for j, i in itertools.combinations(members, 2)], dtype=np.int64))
+    unique = np.unique(np.concatenate(codes))
+    return list(zip((unique % n).tolist(), (unique // n).tolist())) if n else []
+
+
+def _minhash_signatures(titles: list[str], batch: int = 2048):
+    """The MinHash signatures (a row of BANDS x ROWS uint32 per title) of the titles' character bigrams,
+    a numpy batch of titles at a time (several times faster than datasketch, which hashes every bigram
+    in Python; see BENCHMARKS.md). A bigram is its two code points as one number (the same in every
+    process, unlike hash()); the permutations come from a fixed seed."""
+    import numpy as np
+
+    rng = np.random.RandomState(1)
+    a = rng.randint(1, _MERSENNE_PRIME, size=(BANDS * ROWS, 1), dtype=np.uint64)
+    b = rng.randint(0, _MERSENNE_PRIME, size=(BANDS * ROWS, 1), dtype=np.uint64)
+    low32 = np.uint64(0xFFFFFFFF)
+    signatures = np.empty((len(titles), BANDS * ROWS), dtype=np.uint32)
+    for start in range(0, len(titles), batch):
+        chunk = titles[start:start + batch]  # folded titles: no "\0" in them, so it can separate them
+        points = np.frombuffer("\0".join(chunk).encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
+        bigrams = (points[:-1] << np.uint64(21)) | points[1:]  # code points take 21 bits
+        starts = np.cumsum([0] + [len(title) + 1 for title in chunk[:-1]])
+        # (a*h + b) mod p in wrapping uint64 arithmetic, kept to 32 bits, as datasketch does.
+        permuted = ((a * bigrams + b) % _MERSENNE_PRIME) & low32
+        permuted[:, (points[:-1] == 0) | (points[1:] == 0)] = low32  # pairs across a separator never count
+        signatures[start:start + len(chunk)] = np.minimum.reduceat(permuted, starts, axis=1).T
+    return signatures
+
+
+def find_duplicates(records: Sequence[Record]) -> list[tuple[list[int], list[str]]]:
+    """Groups of duplicate records as (sorted indices, reasons), in order of their first member."""
+    return group_duplicates(MatchKeys.of(records))
+
+
+def group_duplicates(keys: MatchKeys) -> list[tuple[list[int], list[str]]]:
+    """find_duplicates on the records' match keys (which the build computes in its worker processes)."""
+    uf = _Groups(keys)
+    reasons: dict[tuple[int, int], str] = {}
+
+    def link(i: int, j: int, reason: str) -> None:
+        if uf.find(i) != uf.find(j):
+            reasons[(i, j)] = reason
+            uf.union(i, j)
+
+    seen: dict[object, int] = {}
+    for i in range(len(keys.titles)):
+        exact = []
+        if keys.dois[i]:
+            exact.append((("doi", keys.dois[i]), "doi"))
+        if keys.titles[i] and keys.first_authors[i] and keys.years[i]:
+            exact.append((("tay", keys.titles[i], keys.first_authors[i], keys.years[i]), "title+author+year"))
+        for key, reason in exact:
+            if key in seen:
+                link(seen[key], i, reason)
+            else:
+                seen[key] = i
+
+    # Near titles: each title is compared with the earlier ones that share one of its LSH buckets.
+    candidates = [i for i, t in enumerate(keys.titles) if len(t) >= MIN_NEAR_TITLE]
+    signatures = _minhash_signatures([keys.titles[i] for i in candidates])
+    current, shingles = -1, set()
+    for j, i in _same_bucket_pairs(signatures):
+        i, j = candidates[i], candidates[j]
+        if uf.find(i) == uf.find(j):
+            continue
+        if i != current:
+            current, shingles = i, _bigrams(keys.titles[i])
+        other = _bigrams(keys.titles[j])
+        if len(shingles & other) >= NEAR_SIMILARITY * len(shingles | other) and _same_numbers(keys, i, j) \
+                and uf.consistent(i, j):
+            link(j, i, "near-title")
+
+    roots = [uf.find(i) for i in range(len(keys.titles))]
+    shared = {root for root, count in collections.Counter(roots).items() if count > 1}
+    members: dict[int, list[int]] = {}  # only of groups: a list per record would cost more than the rest
+    for i, root in enumerate(roots):
+        if root in shared:
+            members.setdefault(root, []).append(i)
+    why: dict[int, set[str]] = {}
+    for (i, _), reason in reasons.items():
+        why.setdefault(uf.find(i), set()).add(reason)
+    return [(members[root], sorted(why[root])) for root in sorted(members)]
+
+
+# The fields merge_group takes from the best-ranked member that has them (the others are set apart).
+_MERGED_FIELDS = [f.name for f in dataclasses.fields(Record)
+                  if f.name not in ("id", "source", "source_kind", "body", "sources", "cleaning")]
+
+
+def merge_group(members: Sequence[Record]) -> Record:
+    """One record from duplicates: each field from the best-ranked member that has it, the longest body."""
+    ranked = sorted(members, key=lambda r: (SOURCE_RANK.get(r.source_kind, OTHER_RANK), r.id))
+    merged = dataclasses.replace(ranked[0])
+    for name in _MERGED_FIELDS:
+        if name == "indexing":
+            merged.indexing = list(dict.fromkeys(x for r in ranked for x in r.indexing))
+        elif name == "references":
+            merged.references = list(max((r.references for r in ranked), key=len))
+        else:
+            value = next((getattr(r, name) for r in ranked if getattr(r, name) not in (None, "", [])), None)
+            setattr(merged, name, list(value or []) if name in LIST_FIELDS else value)
+    merged.body = max(ranked, key=lambda r: len(r.body or "")).body
+    merged.id = min(r.id for r in members)
+    merged.sources = sorted({s for r in members for s in (r.sources or [r.source])})
+    # Flattened, so that merging an already merged record (a later build) keeps every original id.
+    merged_ids = {i for r in members for i in r.cleaning.get("merged_ids", [r.id])}
+    merged.cleaning = {**ranked[0].cleaning, "merged_ids": sorted(merged_ids)}
+    return merged
+
+
+def merge_duplicates(records: Sequence[Record]) -> tuple[list[Record], list[DuplicateGroup]]:
+    """Records with each duplicate group merged into one (placed where its first member was), and the groups.
+
+    Records that are not duplicates come back unchanged except `sources`, which becomes `[source]`.
+    """
+    groups = find_duplicates(records)
+    first_of: dict[int, tuple[list[int], list[str]]] = {g[0][0]: g for g in groups}
+    grouped = {i for members, _ in groups for i in members}
+    out: list[Record] = []
+    found: list[DuplicateGroup] = []
+    for i, rec in enumerate(records):
+        if i in first_of:
+            members, reasons = first_of[i]
+            merged = merge_group([records[m] for m in members])
+            out.append(merged)
+            found.append(DuplicateGroup(merged.id, sorted(records[m].id for m in members), merged.sources,
+                                        reasons, merged.title_zh or merged.title_en))
+        elif i not in grouped:
+            out.append(dataclasses.replace(rec, sources=list(rec.sources or [rec.source])))
+    return out, found
+
+
+def review_groups(records: Sequence[Record]) -> list[DuplicateGroup]:
+    """For `pipeline duplicates`: groups already merged in a built corpus (records with several
+    `merged_ids`), then duplicate groups still present among the records."""
+    merged = [DuplicateGroup(r.id, list(r.cleaning["merged_ids"]), list(r.sources), ["merged"],
+                             r.title_zh or r.title_en)
+              for r in records if len(r.cleaning.get("merged_ids", [])) > 1]
+    found = [DuplicateGroup(min(records[i].id for i in members), sorted(records[i].id for i in members),
+                            sorted({records[i].source for i in members}), reasons,
+                            records[members[0]].title_zh or records[members[0]].title_en)
+             for members, reasons in find_duplicates(records)]
+    return merged + found
+
+
+def format_groups(groups: Sequence[DuplicateGroup]) -> str:
+    """Plain-text listing, one block per group, for review."""
+    if not groups:
+        return "no duplicate groups"
+    blocks = [f"{g.id}  {len(g.member_ids)} records  ({', '.join(g.reasons)})  {g.title or ''}\n"
+              + "".join(f"    {source}\n" for source in g.sources) for g in groups]
+    return "\n".join(blocks) + f"\n{len(groups)} groups"

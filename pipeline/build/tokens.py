@@ -1,0 +1,310 @@
+"""The token store: the build's documents.jsonl → tokens.parquet (id, tokens_zh, tokens_en; sorted by id),
+incrementally and in Parquet partitions segmented by the workers.
+
+A record is re-segmented only when its cache key (its text, the lexicon terms in it, the segmenter's
+version) changed; the others take their tokens from the previous tokens.parquet.
+"""
+from __future__ import annotations
+
+import array
+import bisect
+import functools
+import hashlib
+import itertools
+import json
+import logging
+import os
+import shutil
+import tempfile
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import NamedTuple
+
+from pipeline.build.layout import DOCUMENTS, SEGMENTER_SPEC, TOKEN_KEYS, TOKENS
+from pipeline.build.workers import Workers, line_ranges, read_lines
+from pipeline.files import write_atomic
+from pipeline.record import Record, iter_records
+from pipeline.text import segment
+from pipeline.text.segment import Segmenter, get_segmenter, record_text_zh
+from pipeline.text.wordlists import DEFAULT_LEXICON
+
+log = logging.getLogger(__name__)
+
+# Both Parquet files carry the digest of every (id, key) in their metadata: equal digests prove that
+# they come from the same run (a build killed between the two replacements is not trusted).
+FINGERPRINT = b"pipeline.tokens.fingerprint"
+# Documents are segmented in partitions of about this many bytes of documents.jsonl; each partition is
+# one row group of tokens.parquet. Fixed (not tied to the worker count) so the output is too.
+PART_BYTES = 1 << 19
+
+
+@dataclass
+class TokenStats:
+    documents: int = 0
+    segmented: int = 0  # segmented in this run
+    reused: int = 0  # taken from the previous run (text and relevant lexicon terms unchanged)
+    lexicon_terms: int = 0
+    rejected_terms: int = 0
+    written: bool = False  # False when nothing changed: the files were left untouched
+
+    def report(self) -> str:
+        return (f"tokens: {self.documents} documents ({self.segmented} segmented, {self.reused} from cache); "
+                f"lexicon {self.lexicon_terms} terms, {self.rejected_terms} rejected as too generic")
+
+
+@dataclass(frozen=True)
+class _Part:
+    """One partition's task: which lines of documents.jsonl (a byte range), and where to write."""
+    number: int
+    documents: Path
+    offset: int
+    size: int
+    spec: Path
+    spec_digest: str
+    build_dir: Path
+    parts_dir: Path
+    previous: bytes | None  # fingerprint of the previous tokens.parquet and keys, when they are trustworthy
+
+
+def _cache_key(segmenter: Segmenter, record: Record) -> str:
+    """What a record's tokens depend on: its text fields, the lexicon terms that occur in them, and
+    the segmenter's version (stopword lists, options). Adding a keyword to the corpus so re-segments
+    exactly the documents that contain it; a stopword change re-segments everything."""
+    fields = [record.title_zh, record.abstract_zh, record.keywords_zh, record.body,
+              record.title_en, record.abstract_en, record.keywords_en]
+    payload = json.dumps([segmenter.version, fields, segmenter.terms_in(record_text_zh(record))], ensure_ascii=False)
+    return hashlib.sha256(payload.encode()).hexdigest()
+
+
+# Columns of a partition, and which of them each written file keeps.
+PART_COLUMNS = ("id", "key", "tokens_zh", "tokens_en")
+FILE_COLUMNS = {TOKENS: ("id", "tokens_zh", "tokens_en"), TOKEN_KEYS: ("id", "key")}
+
+
+def _part_schema(columns: Iterable[str] = PART_COLUMNS):
+    import pyarrow as pa
+
+    types = {"id": pa.string(), "key": pa.string(), "tokens_zh": pa.list_(pa.string()),
+             "tokens_en": pa.list_(pa.string())}
+    return pa.schema([(name, types[name]) for name in columns])
+
+
+def _fingerprint_of(path: Path) -> bytes | None:
+    import pyarrow.parquet as pq
+
+    try:
+        return (pq.read_metadata(path).metadata or {}).get(FINGERPRINT)
+    except FileNotFoundError:
+        return None
+    except (OSError, ValueError) as exc:  # a damaged file only costs re-segmentation
+        log.warning("%s: unreadable token cache, re-segmenting (%s)", path, exc)
+        return None
+
+
+def _write_spec(build_dir: Path, lexicon_path: Path | None, keywords: list[str], options: dict) -> tuple[Path, str]:
+    """The segmenter's settings as a file the workers read (a task then carries only its path)."""
+    lexicon_digest = hashlib.sha256(Path(lexicon_path).read_bytes()).hexdigest() if lexicon_path else ""
+    spec = {"version": segment.SEGMENTER_VERSION, "lexicon": str(lexicon_path) if lexicon_path else None,
+            "lexicon_sha256": lexicon_digest, "keywords": keywords, "options": options}
+    data = json.dumps(spec, ensure_ascii=False, sort_keys=True).encode()
+    path = build_dir / SEGMENTER_SPEC
+    if not path.exists() or path.read_bytes() != data:
+        write_atomic(path, data)
+    return path, hashlib.sha256(data).hexdigest()
+
+
+@functools.lru_cache(maxsize=2)
+def _segmenter_from_spec(path: Path, digest: str) -> Segmenter:
+    """Once per worker process and spec (the digest makes an edited spec a new cache entry)."""
+    spec = json.loads(Path(path).read_text(encoding="utf-8"))
+    return get_segmenter(spec["lexicon"], spec["keywords"], **spec["options"])
+
+
+@functools.lru_cache(maxsize=1)
+def _previous_files(build_dir: Path, fingerprint: bytes):
+    """The previous run's key and token files, opened once per worker process (not once per partition:
+    their footers grow with the corpus), and the first and last id of each row group."""
+    import pyarrow.parquet as pq
+
+    keys, tokens = pq.ParquetFile(build_dir / TOKEN_KEYS), pq.ParquetFile(build_dir / TOKENS)
+    ranges = [keys.metadata.row_group(i).column(0).statistics for i in range(keys.num_row_groups)]
+    return keys, tokens, [r.min for r in ranges], [r.max for r in ranges]
+
+
+def _previous_rows(build_dir: Path, fingerprint: bytes, first: str, last: str) -> dict[str, tuple[str, list, list]]:
+    """id → (key, tokens_zh, tokens_en) of the previous run, for the ids between first and last. Both
+    files have the same row groups (written together, as their equal fingerprints prove), sorted by id."""
+    keys, tokens, lows, highs = _previous_files(build_dir, fingerprint)
+    groups = list(range(bisect.bisect_left(highs, first), bisect.bisect_right(lows, last)))
+    old = keys.read_row_groups(groups).to_pydict()
+    old_tokens = tokens.read_row_groups(groups, columns=["tokens_zh", "tokens_en"]).to_pydict()
+    return dict(zip(old["id"], zip(old["key"], old_tokens["tokens_zh"], old_tokens["tokens_en"])))
+
+
+class _PartResult(NamedTuple):
+    path: Path  # the partition's Parquet file (id, key, tokens_zh, tokens_en)
+    documents: int
+    segmented: int
+    digest: str  # of its ids and keys
+
+
+def _segment_part(part: _Part) -> _PartResult:
+    """Segment one partition into a Parquet file in parts_dir."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    segmenter = _segmenter_from_spec(part.spec, part.spec_digest)
+    lines = read_lines(part.documents, part.offset, part.size)
+    records = [Record.from_dict(json.loads(line)) for line in lines if line.strip()]
+    previous = _previous_rows(part.build_dir, part.previous, records[0].id, records[-1].id) \
+        if part.previous and records else {}
+    columns: dict[str, list] = {name: [] for name in PART_COLUMNS}
+    digest = hashlib.sha256()
+    segmented = 0
+    for record in records:
+        key = _cache_key(segmenter, record)
+        old = previous.get(record.id)
+        if old is not None and old[0] == key:
+            zh, en = old[1], old[2]
+        else:
+            zh, en = segmenter.segment_record(record)
+            segmented += 1
+        for name, value in zip(columns, (record.id, key, zh, en)):
+            columns[name].append(value)
+        digest.update(f"{record.id}\0{key}\n".encode())
+    table = pa.Table.from_arrays([_string_array(columns["id"]), _string_array(columns["key"]),
+                                  _string_list_array(columns["tokens_zh"]), _string_list_array(columns["tokens_en"])],
+                                 schema=_part_schema())
+    path = part.parts_dir / f"{part.number:08d}.parquet"
+    pq.write_table(table, path, compression="none")  # read back once, by the parent
+    return _PartResult(path, len(records), segmented, digest.hexdigest())
+
+
+def _string_array(values: list[str]):
+    """An Arrow string array made from its buffers. (pa.array would import pandas, to check whether the
+    values are a pandas object: 0.2 s in every worker process.)"""
+    import pyarrow as pa
+
+    encoded = [value.encode() for value in values]
+    offsets = array.array("i", itertools.accumulate(map(len, encoded), initial=0))
+    return pa.StringArray.from_buffers(len(values), pa.py_buffer(offsets), pa.py_buffer(b"".join(encoded)))
+
+
+def _string_list_array(rows: list[list[str]]):
+    import pyarrow as pa
+
+    offsets = array.array("i", itertools.accumulate(map(len, rows), initial=0))
+    return pa.ListArray.from_arrays(pa.Array.from_buffers(pa.int32(), len(offsets), [None, pa.py_buffer(offsets)]),
+                                    _string_array([token for row in rows for token in row]))
+
+
+class _TokenFiles:
+    """tokens.parquet and the key cache, written under temporary names from the partitions (one row
+    group each, appended in order as they arrive); `commit` moves both into place."""
+
+    def __init__(self, build_dir: Path):
+        import pyarrow.parquet as pq
+
+        self.columns = {build_dir / name: columns for name, columns in FILE_COLUMNS.items()}
+        self.temporary = {path: path.with_name(f".{path.name}.tmp") for path in self.columns}
+        self.writers = {path: pq.ParquetWriter(self.temporary[path], _part_schema(columns), compression="zstd")
+                        for path, columns in self.columns.items()}
+
+    def append(self, part: Path) -> None:
+        import pyarrow.parquet as pq
+
+        table = pq.ParquetFile(part).read()  # (read_table would load pyarrow.dataset, and pandas with it)
+        for path, writer in self.writers.items():
+            writer.write_table(table.select(self.columns[path]))
+        part.unlink()
+
+    def commit(self, fingerprint: bytes) -> None:
+        for writer in self.writers.values():
+            writer.add_key_value_metadata({FINGERPRINT: fingerprint})
+            writer.close()
+        for path, tmp in self.temporary.items():
+            with open(tmp, "rb+") as fh:
+                os.fsync(fh.fileno())
+            os.replace(tmp, path)
+
+    def discard(self) -> None:
+        for writer in self.writers.values():
+            if writer.is_open:
+                writer.close()
+        for tmp in self.temporary.values():
+            tmp.unlink(missing_ok=True)
+
+
+def write_tokens(records: Iterable[Record] | None, build_dir: Path, lexicon_path: Path | None = DEFAULT_LEXICON,
+                 jobs: int = 1, keywords: Iterable[str] | None = None, workers=None, **options) -> TokenStats:
+    """Segment the records into build_dir/tokens.parquet (id, tokens_zh, tokens_en; sorted by id).
+
+    `records=None` streams the build's documents.jsonl (sorted by id). The lexicon is `lexicon_path`
+    plus the corpus's author keywords (`keywords`: the build gives those of every ingested record,
+    duplicates merged away included; read from the records when not given). Partitions
+    of the documents are segmented by `workers` (a parallel.Workers; by default `jobs` local
+    processes), each written as a Parquet file, then concatenated: memory stays bounded. A record whose
+    cache key (_cache_key) is unchanged reuses its previous tokens; when nothing changed at all, no
+    file is written. The output is byte-identical for the same input, whatever the worker count."""
+    build_dir = Path(build_dir).resolve()  # tasks carry paths: a Dask worker may run elsewhere
+    cache_dir = build_dir / TOKEN_KEYS.parent
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    parts_dir = Path(tempfile.mkdtemp(dir=cache_dir, prefix=".tokens-parts."))
+    own_workers = workers is None
+    workers = workers or Workers(jobs)
+    files = None
+    try:
+        documents = build_dir / DOCUMENTS
+        if records is not None:  # written like the build's documents.jsonl: the workers read lines of it
+            documents = parts_dir / DOCUMENTS
+            documents.write_bytes(b"".join((r.to_json() + "\n").encode() for r in sorted(records, key=lambda r: r.id)))
+        elif not documents.exists():
+            raise FileNotFoundError(f"{documents}: no documents to segment")
+        if keywords is None:
+            keywords = _corpus_keywords(documents)
+        spec, spec_digest = _write_spec(build_dir, lexicon_path, sorted(set(keywords)), options)
+        previous = _fingerprint_of(build_dir / TOKENS)
+        reuse = previous is not None and previous == _fingerprint_of(build_dir / TOKEN_KEYS)
+        # Built here, before local workers are forked, so that they inherit it (see parallel.Workers).
+        segmenter = _segmenter_from_spec(spec, spec_digest)
+        stats = TokenStats(lexicon_terms=len(segmenter.terms), rejected_terms=len(segmenter.rejected))
+
+        files = _TokenFiles(build_dir)
+        tasks = (_Part(n, documents, offset, size, spec, spec_digest, build_dir, parts_dir,
+                       previous if reuse else None)
+                 for n, (offset, size) in enumerate(line_ranges(documents, PART_BYTES)))
+        fingerprint = hashlib.sha256()
+        for result in workers.map(_segment_part, tasks):
+            files.append(result.path)
+            stats.documents += result.documents
+            stats.segmented += result.segmented
+            fingerprint.update(result.digest.encode())
+        stats.reused = stats.documents - stats.segmented
+        fingerprint = fingerprint.hexdigest().encode()
+        if not (reuse and previous == fingerprint):
+            files.commit(fingerprint)
+            stats.written = True
+    finally:
+        if files is not None:
+            files.discard()
+        if own_workers:
+            workers.close()
+        shutil.rmtree(parts_dir, ignore_errors=True)
+    return stats
+
+
+def corpus_segmenter(corpus_dir: Path, **options) -> Segmenter:
+    """The build's segmenter for a built corpus: the lexicon plus the author keywords the build
+    protected (its segmenter settings file; else those of its documents.jsonl; else none)."""
+    spec, documents = Path(corpus_dir) / SEGMENTER_SPEC, Path(corpus_dir) / DOCUMENTS
+    if spec.exists():  # the build's keywords include those of duplicates merged away
+        keywords = set(json.loads(spec.read_text(encoding="utf-8"))["keywords"])
+    else:
+        keywords = _corpus_keywords(documents) if documents.exists() else set()
+    return get_segmenter(DEFAULT_LEXICON, sorted(keywords), **options)
+
+
+def _corpus_keywords(documents: Path) -> set[str]:
+    """Every author keyword (Chinese) of the records in a documents.jsonl."""
+    return {k for record in iter_records(documents) for k in record.keywords_zh}

@@ -1,0 +1,197 @@
+"""Ingest: one input file → records. Stages: read → decode → clean → extract (by page kind) → normalize.
+
+Bad input never stops the run: each file's problems come back as one clear reason in its result.
+"""
+from __future__ import annotations
+
+import json
+import os
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pipeline.ingest import clean
+
+from pipeline.ingest import fields
+
+from pipeline.ingest import sites
+from pipeline.ingest.decode import DecodeError, decode_bytes
+from pipeline.text.normalize import normalize_record
+from pipeline.ingest.page import ExtractionError, Page
+from pipeline.record import JSONLinesError, Record, make_id, read_json_lines
+
+MAX_BYTES = int(os.environ.get("PIPELINE_MAX_BYTES", 20 * 1024 * 1024))
+SIDECAR = ".meta.json"  # written by `pipeline fetch` beside each stored response
+MAPPING = ".map.toml"  # a column mapping for the table beside it (see pipeline.ingest.readers.table)
+SIDECARS = (SIDECAR, MAPPING)
+RECORD_KEYS = ("title_zh", "abstract_zh", "body")
+
+
+class InputError(ValueError):
+    """The input cannot be read as a document (too large, unreadable, not a record file)."""
+
+
+@dataclass
+class IngestResult:
+    source: str
+    records: list[Record] = field(default_factory=list)
+    error: str | None = None
+    warnings: list[str] = field(default_factory=list)
+
+
+def iter_input_files(paths: Iterable[Path]) -> Iterator[Path]:
+    """Files under the given paths, sorted, without hidden files and fetch sidecars."""
+    for path in paths:
+        path = Path(path)
+        if path.is_dir():
+            for child in sorted(p for p in path.rglob("*") if p.is_file()):
+                rel = child.relative_to(path)
+                if not any(part.startswith(".") for part in rel.parts) and not child.name.endswith(SIDECARS):
+                    yield child
+        else:
+            yield path
+
+
+def ingest_paths(paths: Iterable[Path], mapping=None) -> Iterator[IngestResult]:
+    for path in iter_input_files(paths):
+        yield ingest_file(path, mapping=mapping)
+
+
+def ingest_file(path: Path, source: str | None = None, mapping=None) -> IngestResult:
+    """Records of one input file. `mapping` (a ColumnMapping) reads a table's columns; without one, a
+    `FILE.map.toml` beside the file is used when present."""
+    source = source or str(path)
+    result = IngestResult(source)
+    try:
+        raw = path.read_bytes()
+        mapping_file = path.with_name(path.name + MAPPING)
+        if mapping is None and mapping_file.exists():
+            from pipeline.ingest.readers import ColumnMapping
+
+            mapping = ColumnMapping.from_file(mapping_file)
+    except OSError as exc:
+        result.error = f"cannot read file ({exc.strerror or exc})"
+        return result
+    except ValueError as exc:
+        result.error = f"bad column mapping {mapping_file.name}: {exc}"
+        return result
+    try:
+        result.records = ingest_bytes(raw, source, path.name, _sidecar(path), result.warnings, mapping)
+    except (DecodeError, ExtractionError, InputError) as exc:
+        result.error = str(exc)
+    return result
+
+
+def _sidecar(path: Path) -> dict:
+    meta_path = path.with_name(path.name + SIDECAR)
+    if not meta_path.exists():
+        return {}
+    try:
+        return json.loads(meta_path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
+def ingest_bytes(raw: bytes, source: str, name: str = "", meta: dict | None = None,
+                 warnings: list[str] | None = None, mapping=None) -> list[Record]:
+    meta = meta or {}
+    warnings = warnings if warnings is not None else []
+    if len(raw) > MAX_BYTES:
+        raise InputError(f"file too large ({len(raw) / 2**20:.1f} MiB > {MAX_BYTES / 2**20:.0f} MiB limit; "
+                         "set PIPELINE_MAX_BYTES to raise it)")
+    from pipeline.ingest import readers
+
+    if raw.startswith(readers.EXCEL_MAGIC):
+        return _export_records(lambda: readers.read_export_bytes(source, raw, mapping))
+    text, encoding = decode_bytes(raw, meta.get("charset"))
+    if name.endswith(".jsonl") and mapping is None:
+        return read_record_lines(text, raw, source, warnings)
+    # Database exports (Refworks, EndNote, NoteExpress, E-Study, WoS, RIS, tables) are known by content.
+    fmt = None if _HTML_START.match(text) else readers.detect_format(text) or ("table" if mapping else None)
+    if fmt:
+        return _export_records(lambda: readers.read_export(source, text, fmt, mapping, warnings))
+    page = Page(source=source, raw=raw, text=text, encoding=encoding, url=meta.get("final_url") or meta.get("url"))
+    if page.is_html and not re.search(r"</(html|body)\s*>", text[-4096:], re.I):
+        warnings.append("truncated HTML (no closing </body> or </html>): the record may be incomplete")
+    return [extract_page(page)]
+
+
+_HTML_START = re.compile(r"\s*<", re.S)
+
+
+def _export_records(read) -> list[Record]:
+    from pipeline.ingest.readers import ExportError
+
+    try:
+        records = read()
+    except ExportError as exc:
+        raise InputError(str(exc)) from exc
+    for rec in records:
+        finish_record(rec)
+    return records
+
+
+def extract_page(page: Page) -> Record:
+    """Clean, extract by page kind, normalize: the record of one page."""
+    spam_blocks = clean.remove_hidden(page.tree) if page.is_html else 0
+    text, removed = clean.strip_spam("\n".join(page.lines))
+    spam_blocks += removed
+    page.lines = text.split("\n")
+    site = sites.detect(page)
+    rec = site.extract(page)
+    rec.source, rec.source_kind = page.source, rec.source_kind or site.KIND
+    rec.url = rec.url or page.page_url
+    rec.id = rec.id or make_id(page.raw)
+    body, removed = clean.strip_spam(rec.body or "")
+    spam_blocks += removed
+    body_lines, boilerplate = clean.strip_boilerplate(body.split("\n"))
+    rec.body = "\n".join(body_lines)
+    title = clean.clean_title(rec.title_zh)
+    spam_blocks += bool(rec.title_zh) and title is None
+    rec.title_zh = title
+    rec.cleaning = {"spam_blocks": spam_blocks,
+                    "boilerplate_lines": boilerplate + rec.cleaning.get("boilerplate_lines", 0),
+                    "encoding": page.encoding}
+    finish_record(rec)
+    rec.cleaning["converted_t2s"] |= page.cleaning.get("converted_t2s", False)
+    if not (rec.title_zh or rec.title_en or rec.abstract_zh or rec.abstract_en or rec.body):
+        raise ExtractionError("nothing extractable: no title, abstract or body text found")
+    return rec
+
+
+def finish_record(rec: Record) -> None:
+    """The steps every record takes, whatever its origin: UI residue out, normalization, body fallback."""
+    rec.abstract_zh = fields.clean_abstract(rec.abstract_zh)
+    rec.abstract_en = fields.clean_abstract(rec.abstract_en)
+    if rec.title_zh and not fields.has_han(rec.title_zh) and not rec.title_en:
+        rec.title_zh, rec.title_en = None, rec.title_zh
+    rec.cleaning["converted_t2s"] = normalize_record(rec)
+    if not rec.body:
+        rec.body = rec.abstract_zh or rec.abstract_en or ""
+    rec.sources = rec.sources or [rec.source]
+
+
+def read_record_lines(text: str, raw: bytes, source: str, warnings: list[str]) -> list[Record]:
+    """A `.jsonl` file of ready-made records (field names as in the record). Keeps each record's `id`.
+
+    A bad line (not JSON, or an object with none of RECORD_KEYS) is skipped with a warning naming its
+    line; the rule of `read_json_lines`."""
+    try:
+        objects = read_json_lines(text, source, warnings)
+    except JSONLinesError as exc:
+        raise InputError(f"no records: {exc}") from exc
+    records = []
+    for number, data in objects:
+        if not any(data.get(k) for k in RECORD_KEYS):
+            warnings.append(f"line {number}: not a record (needs one of {', '.join(RECORD_KEYS)})")
+            continue
+        rec = Record.from_dict(data)
+        rec.id = rec.id or make_id(raw, number)
+        rec.source = rec.source or source
+        rec.source_kind = data.get("source_kind") or "jsonl"
+        finish_record(rec)
+        records.append(rec)
+    if not records:
+        raise InputError("no records: every line failed (" + "; ".join(warnings[:3]) + ")")
+    return records

@@ -1,0 +1,389 @@
+"""Segmentation: Chinese tokens (jieba + a guaranteed governance lexicon) and English tokens.
+
+How a Chinese text becomes tokens:
+1. Lexicon spans are protected first. A record's own author keywords are protected wherever they occur;
+   then an Aho-Corasick automaton finds the lexicon's terms leftmost-longest, and a match is kept as ONE
+   token unless it is part of a longer dictionary word there (`城市` inside `城市化`, `治理` inside
+   `综合治理`: not a whole word). jieba's frequencies and HMM never see protected spans, so they cannot
+   split them (plain jieba splits 党建引领, 五社联动, 村改居; even after `add_word` of every keyword it
+   still splits 5% of the CSL author keywords, see BENCHMARKS.md).
+2. The text between protected spans is cut by jieba's algorithm with HMM off. The engine is `rjieba`
+   (jieba in Rust, ~12x faster); tests/test_segment.py proves its tokens identical to `jieba.lcut(...,
+   HMM=False)` on the 2,000 CSL abstracts, and pure-Python jieba stays available (`engine="jieba"`).
+3. Stopwords (stopwords/*.txt), whitespace, punctuation and number-only tokens are dropped.
+
+The dictionary is loaded once per process: engines are module-level singletons, and `get_segmenter`
+caches Segmenters by their settings.
+"""
+from __future__ import annotations
+
+import bisect
+import functools
+import hashlib
+import json
+import logging
+import re
+import unicodedata
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+from ahocorasick_rs import AhoCorasick, MatchKind
+
+from pipeline.text.normalize import normalize_text
+from pipeline.text.english import fold_plural
+from pipeline.text.wordlists import DEFAULT_LEXICON, load_stopwords, read_lexicon, stopwords_version
+from pipeline.versions import code_version
+from pipeline.record import Record
+
+log = logging.getLogger(__name__)
+
+# Part-of-speech tags kept by the optional POS filter (nouns of every kind, verbs, verbal nouns).
+POS_KEEP = ("n", "v", "vn")
+# The segmentation code and stopword lists (not the lexicon: a lexicon change re-segments only the
+# records whose terms it touches): a change re-segments everything.
+SEGMENTER_VERSION = code_version("pipeline.text.segment", exclude=("lexicon.txt",))
+
+_SPACE = re.compile(r"\s")
+_EN_WORD = re.compile(r"[a-zà-öø-ÿ]+(?:-[a-zà-öø-ÿ]+)*")
+_ASCII_ALNUM = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
+# A dictionary word that extends a lexicon match by up to this many characters makes it "not whole".
+_MAX_EXTENSION = 3
+
+
+# ---------------------------------------------------------------------------------------------- #
+# Engines (loaded once per process)
+# ---------------------------------------------------------------------------------------------- #
+
+class _Engine:
+    """jieba's default dictionary and algorithm with HMM off: `cut(text)` and `has_word(word)`."""
+
+    def __init__(self, name: str):
+        self.name = name
+        if name == "rjieba":
+            import rjieba  # loads its dictionary once, at import
+
+            self.cut = functools.partial(rjieba.cut, hmm=False)
+            self.has_word = rjieba.has_word
+        elif name == "jieba":
+            import jieba
+
+            jieba.setLogLevel(logging.WARNING)
+            tokenizer = jieba.Tokenizer()
+            tokenizer.initialize()
+            freq = tokenizer.FREQ
+            self.cut = functools.partial(tokenizer.lcut, HMM=False)
+            self.has_word = lambda word: freq.get(word, 0) > 0
+        else:
+            raise ValueError(f"unknown segmentation engine {name!r} (use 'rjieba' or 'jieba')")
+
+
+@functools.lru_cache(maxsize=None)
+def get_engine(name: str = "rjieba") -> _Engine:
+    return _Engine(name)
+
+
+@functools.lru_cache(maxsize=1)
+def _posseg():
+    import jieba
+    import jieba.posseg
+
+    jieba.setLogLevel(logging.WARNING)
+    return jieba.posseg.POSTokenizer(jieba.Tokenizer())
+
+
+# ---------------------------------------------------------------------------------------------- #
+# Lexicon protection
+# ---------------------------------------------------------------------------------------------- #
+
+def _has_letter(text: str) -> bool:
+    """A letter of any script (Han characters included); digits, Ⅱ, ① and punctuation are not."""
+    return any(ch.isalpha() for ch in text)
+
+
+def rejection_reason(term: str, stopwords: frozenset[str]) -> str | None:
+    """Why a term is too generic to protect (None when it is fine)."""
+    if len(term) < 2:
+        return "single character"
+    if _SPACE.search(term):
+        return "contains whitespace"
+    if not _has_letter(term):
+        return "no letters (number or punctuation)"
+    if term.lower() in stopwords:
+        return "stopword"
+    return None
+
+
+class Segmenter:
+    """Tokenizer for one lexicon and stopword setting. Build it once and reuse it (see get_segmenter)."""
+
+    def __init__(
+        self,
+        lexicon: str | Path | None = DEFAULT_LEXICON,
+        extra_terms: Iterable[str] = (),
+        keep_stopwords: bool = False,
+        academic_stopwords: bool = True,
+        pos_filter: bool = False,
+        engine: str = "rjieba",
+    ):
+        self.keep_stopwords = keep_stopwords
+        self.pos_filter = pos_filter
+        self.stopwords = load_stopwords(academic_stopwords)
+        self._engine = get_engine(engine)
+        self.pos: dict[str, str] = {}  # POS given in the lexicon file, for the POS filter
+        candidates: list[str] = []
+        if lexicon is not None:
+            for term, pos in read_lexicon(Path(lexicon)):
+                candidates.append(term)
+                if pos:
+                    self.pos[normalize_text(term)] = pos
+        candidates.extend(extra_terms)
+        self.terms, self.rejected = self._accept(candidates)
+        # Aho-Corasick (in Rust): every occurrence of every term in one pass, whatever the lexicon size.
+        self._matcher = AhoCorasick(self.terms, matchkind=MatchKind.Standard) if self.terms else None
+        self._keep_memo: dict[str, bool] = {}
+        self._last_scan: tuple[str | None, dict[int, list[int]]] = (None, {})
+        # What tokens depend on besides the text and the lexicon terms in it (see write_tokens).
+        self.version = hashlib.sha256(json.dumps(
+            [SEGMENTER_VERSION, stopwords_version(academic_stopwords), keep_stopwords, pos_filter,
+             sorted(self.pos.items()) if pos_filter else []], ensure_ascii=False).encode()
+        ).hexdigest()[:16]
+
+    def accepted(self, terms: Iterable[str]) -> list[str]:
+        """The terms that are not too generic to protect (sorted, unique; no warning). Not normalized:
+        a record's keywords are matched against the record's own text, normalized alike or not."""
+        return sorted({t for t in terms if rejection_reason(t, self.stopwords) is None})
+
+    def _accept(self, candidates: Iterable[str]) -> tuple[tuple[str, ...], dict[str, str]]:
+        accepted: set[str] = set()
+        rejected: dict[str, str] = {}
+        for raw in candidates:
+            term = normalize_text(raw.strip())
+            reason = rejection_reason(term, self.stopwords)
+            if reason:
+                rejected[term] = reason
+            else:
+                accepted.add(term)
+        if rejected:
+            examples = ", ".join(f"{t!r} ({r})" for t, r in sorted(rejected.items())[:8])
+            log.warning("lexicon: %d term(s) too generic to protect, ignored: %s%s",
+                        len(rejected), examples, " …" if len(rejected) > 8 else "")
+        return tuple(sorted(accepted)), rejected
+
+    # -- Chinese ----------------------------------------------------------------------------- #
+
+    @staticmethod
+    def _ascii_whole(text: str, start: int, end: int) -> bool:
+        """False when the match is part of a longer run of ASCII letters/digits (CSR in CSRC)."""
+        if text[start] in _ASCII_ALNUM and start > 0 and text[start - 1] in _ASCII_ALNUM:
+            return False
+        return not (text[end - 1] in _ASCII_ALNUM and end < len(text) and text[end] in _ASCII_ALNUM)
+
+    def _is_whole(self, text: str, start: int, end: int) -> bool:
+        """False when the match is part of a longer dictionary word here (城市 in 城市化, 治理 in
+        综合治理) or of a longer ASCII run."""
+        if not self._ascii_whole(text, start, end):
+            return False
+        has_word = self._engine.has_word
+        for k in range(1, _MAX_EXTENSION + 1):
+            if end + k <= len(text) and has_word(text[start:end + k]):
+                return False
+            if start - k >= 0 and has_word(text[start - k:end]):
+                return False
+        return True
+
+    def protected_spans(self, text: str, own_terms: Iterable[str] = ()) -> list[tuple[int, int]]:
+        """(start, end) of the lexicon terms that come out as single tokens.
+
+        `own_terms` (a record's author keywords) go first: the author said the paper is about them, so
+        they are protected wherever they occur (only ASCII runs are not cut). The lexicon then protects
+        its terms leftmost-longest in the rest, where they are whole words."""
+        spans = self._own_spans(text, self.accepted(own_terms))
+        ends = self._ends_by_start(text)
+        if not ends:
+            return spans
+        starts = sorted(ends)
+        merged: list[tuple[int, int]] = []
+        gap_start = 0
+        for start, end in [*spans, (len(text), len(text))]:
+            merged.extend(self._scan(text, ends, starts, gap_start, start))
+            merged.append((start, end))
+            gap_start = end
+        merged.pop()  # the sentinel
+        return merged
+
+    def _own_spans(self, text: str, own: list[str]) -> list[tuple[int, int]]:
+        """Non-overlapping occurrences of the author keywords. Where two keywords overlap (行业结构 /
+        结构优化 in 行业结构优化) only one can be a token there, so first every keyword gets one
+        occurrence if it can (rarest, then longest first), then the remaining occurrences are taken
+        longest first."""
+        occurrences = {term: [i for i in _find_all(text, term) if self._ascii_whole(text, i, i + len(term))]
+                       for term in own}
+        taken = bytearray(len(text))  # 1 where a chosen occurrence lies
+        chosen: list[tuple[int, int]] = []
+
+        def take(term: str, first_only: bool) -> None:
+            for i in occurrences[term]:
+                if taken.find(1, i, i + len(term)) < 0:
+                    taken[i:i + len(term)] = b"\1" * len(term)
+                    chosen.append((i, i + len(term)))
+                    if first_only:
+                        return
+
+        for term in sorted(own, key=lambda t: (len(occurrences[t]), -len(t), t)):
+            take(term, first_only=True)
+        for term in sorted(own, key=lambda t: (-len(t), t)):
+            take(term, first_only=False)
+        return sorted(chosen)
+
+    def _ends_by_start(self, text: str) -> dict[int, list[int]]:
+        """Every lexicon occurrence in `text`: start → ends (overlapping occurrences included). The
+        last text's result is kept: the build scans a record's text for its cache key, then segments it."""
+        last_text, last_ends = self._last_scan  # one read: a thread of a Dask worker may replace it
+        if last_text == text:
+            return last_ends
+        ends: dict[int, list[int]] = {}
+        if self._matcher is not None:
+            for _, start, end in self._matcher.find_matches_as_indexes(text, overlapping=True):
+                ends.setdefault(start, []).append(end)
+        self._last_scan = (text, ends)
+        return ends
+
+    def _scan(self, text: str, ends: dict[int, list[int]], starts: list[int], lo: int,
+              hi: int) -> Iterator[tuple[int, int]]:
+        """Leftmost-longest lexicon terms inside text[lo:hi] that are whole words there."""
+        pos = lo
+        for start in starts[bisect.bisect_left(starts, lo):bisect.bisect_left(starts, hi)]:
+            if start < pos:
+                continue
+            end = max((e for e in ends[start] if e <= hi), default=None)
+            if end is not None and self._is_whole(text, start, end):
+                yield start, end
+                pos = end
+
+    def terms_in(self, text: str) -> list[str]:
+        """The lexicon terms that occur in `text` (sorted, unique). A text's tokens depend on the
+        lexicon only through these, which makes them a precise cache key."""
+        return sorted({text[start:end] for start, ends in self._ends_by_start(text).items() for end in ends})
+
+    def raw_tokens_zh(self, text: str, own_terms: Iterable[str] = ()) -> list[str]:
+        """Every token, stopwords and punctuation included (protected spans whole)."""
+        tokens: list[str] = []
+        pos = 0
+        cut = self._engine.cut
+        for start, end in self.protected_spans(text, own_terms):
+            if start > pos:
+                tokens.extend(cut(text[pos:start]))
+            tokens.append(text[start:end])
+            pos = end
+        if pos < len(text):
+            tokens.extend(cut(text[pos:]))
+        return tokens
+
+    def keeps(self, token: str) -> bool:
+        """Whether a token survives filtering: has a letter, and is not a stopword (unless kept)."""
+        kept = self._keep_memo.get(token)
+        if kept is None:
+            kept = _has_letter(token) and (self.keep_stopwords or token.lower() not in self.stopwords)
+            self._keep_memo[token] = kept
+        return kept
+
+    def tokens_zh(self, text: str | None, own_terms: Iterable[str] = ()) -> list[str]:
+        """Chinese tokens of `text`; `own_terms` are the record's author keywords (protected first)."""
+        if not text:
+            return []
+        if self.pos_filter:
+            return self._tokens_zh_pos(text, own_terms)
+        return [t for t in self.raw_tokens_zh(text, own_terms) if self.keeps(t)]
+
+    def _tokens_zh_pos(self, text: str, own_terms: Iterable[str]) -> list[str]:
+        """Like tokens_zh, keeping only nouns, verbs and verbal nouns (protected terms count as nouns
+        unless the lexicon gives a POS)."""
+        posseg = _posseg()
+        tokens: list[str] = []
+        pos = 0
+
+        def tagged_gap(gap: str) -> None:
+            for pair in posseg.lcut(gap, HMM=False):
+                if (pair.flag.startswith("n") or pair.flag in POS_KEEP) and self.keeps(pair.word):
+                    tokens.append(pair.word)
+
+        for start, end in self.protected_spans(text, own_terms):
+            if start > pos:
+                tagged_gap(text[pos:start])
+            term = text[start:end]
+            flag = self.pos.get(term, "n")
+            if (flag.startswith("n") or flag in POS_KEEP) and self.keeps(term):
+                tokens.append(term)
+            pos = end
+        if pos < len(text):
+            tagged_gap(text[pos:])
+        return tokens
+
+    # -- English ------------------------------------------------------------------------------ #
+
+    def tokens_en(self, text: str | None) -> list[str]:
+        """Lowercase words of letters (hyphenated terms kept whole), stopwords dropped, plurals folded."""
+        if not text:
+            return []
+        text = unicodedata.normalize("NFKC", text).lower()
+        tokens = []
+        for word in _EN_WORD.findall(text):
+            if len(word) < 2 or (not self.keep_stopwords and word in self.stopwords):
+                continue
+            tokens.append(fold_plural(word))
+        return tokens
+
+    # -- Records -------------------------------------------------------------------------------- #
+
+    def segment_record(self, record: Record) -> tuple[list[str], list[str]]:
+        zh = self.tokens_zh(record_text_zh(record), own_terms=record.keywords_zh)
+        return zh, self.tokens_en(record_text_en(record))
+
+
+def _find_all(text: str, term: str) -> Iterator[int]:
+    i = text.find(term)
+    while i >= 0:
+        yield i
+        i = text.find(term, i + 1)
+
+
+def record_text_zh(record: Record) -> str:
+    """title, abstract, keywords, body joined by newlines. The abstract is left out when the body
+    already contains it (abstract-only pages repeat it as the body), so it is not counted twice."""
+    parts = [record.title_zh or ""]
+    abstract = (record.abstract_zh or "").strip()
+    if abstract and abstract not in (record.body or ""):
+        parts.append(abstract)
+    parts.extend(record.keywords_zh)
+    parts.append(record.body or "")
+    return "\n".join(p for p in parts if p)
+
+
+def record_text_en(record: Record) -> str:
+    return "\n".join(p for p in [record.title_en or "", record.abstract_en or "", *record.keywords_en] if p)
+
+
+# ---------------------------------------------------------------------------------------------- #
+# Cached construction and the notebook function
+# ---------------------------------------------------------------------------------------------- #
+
+@functools.lru_cache(maxsize=8)
+def _cached_segmenter(lexicon: str | None, lexicon_digest: str, extra_terms: tuple[str, ...],
+                      options: tuple[tuple[str, object], ...]) -> Segmenter:
+    return Segmenter(lexicon=lexicon, extra_terms=extra_terms, **dict(options))
+
+
+def get_segmenter(lexicon: str | Path | None = DEFAULT_LEXICON, extra_terms: Iterable[str] = (),
+                  **options) -> Segmenter:
+    """A Segmenter for these settings, built once per process (the lexicon file's content is part of
+    the cache key, so an edited lexicon is picked up)."""
+    digest = hashlib.sha256(Path(lexicon).read_bytes()).hexdigest() if lexicon is not None else ""
+    return _cached_segmenter(str(lexicon) if lexicon is not None else None, digest,
+                             tuple(sorted(set(extra_terms))), tuple(sorted(options.items())))
+
+
+def segment_texts(texts: Iterable[str], **kw) -> list[list[str]]:
+    """Chinese tokens for each text, as the build makes them (notebook helper). Keyword arguments
+    are Segmenter's (lexicon, extra_terms, keep_stopwords, academic_stopwords, pos_filter)."""
+    segmenter = get_segmenter(**kw)
+    return [segmenter.tokens_zh(normalize_text(text)) for text in texts]
