@@ -368,7 +368,7 @@ def test_cli_fetch_exit_codes(server, tmp_path, capsys):
     assert f"{server.url_for('/gone.html')}: HTTP 404" in captured.out
     assert "ftp://127.0.0.1/x: not a valid http(s) URL: ftp://127.0.0.1/x" in captured.out
     assert "no contact in the User-Agent" in captured.err
-    assert main(["fetch", str(tmp_path / "absent.txt"), "--out", str(out), "-q"]) == 1
+    assert main(["fetch", str(tmp_path / "absent.txt"), "--out", str(out), "-q"]) == 2  # a user error
 
 
 CNKI_PAGE = """<html><head><title>党建引领基层治理的韧性研究 - 中国知网</title></head><body>

@@ -378,9 +378,10 @@ def test_cli_segment_empty_input_prints_nothing(tmp_path, capsys):
 def test_cli_segment_bad_input_names_the_file(tmp_path, capsys):
     binary = tmp_path / "x.bin"
     binary.write_bytes(bytes(range(256)) * 4)
-    assert main(["segment", str(binary)]) == 1
-    assert str(binary) in capsys.readouterr().err
-    assert main(["segment", str(tmp_path / "missing.txt")]) == 1
+    assert main(["segment", str(binary)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"error: {binary}") and err.count("\n") == 1
+    assert main(["segment", str(tmp_path / "missing.txt")]) == 2
     assert "missing.txt" in capsys.readouterr().err
 
 

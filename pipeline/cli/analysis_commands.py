@@ -1,0 +1,107 @@
+"""Commands over a built corpus: trends, keywords, bursts, network, glossary (tables on stdout)."""
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from pipeline.cli.common import CORPUS, TABLE_FORMAT, UserError, print_table
+
+TREND_TABLE_COLUMNS = {"doc_share": ["docs", "total", "share", "ci_low", "ci_high"],
+                       "count": ["docs", "total", "hits", "occurrences"],
+                       "per_10k": ["token_occurrences", "tokens", "per_10k"]}
+GROUPS = ["year", "source_kind", "journal", "indexing"]
+
+
+def cmd_trends(args: argparse.Namespace) -> int:
+    from pipeline.analysis.corpus import load_corpus
+
+    corpus = load_corpus(args.corpus)
+    if args.measure == "per_10k" and corpus.tokens is None:
+        raise UserError(f"{args.corpus}: per_10k needs tokens.parquet (a segmented corpus build)")
+    table = corpus.trends(args.terms, by=args.by, fields=args.fields, concepts=args.concepts)
+    if args.plot:
+        from pipeline.analysis.plot import plot_trends
+
+        plot_trends(table, measure=args.measure, path=args.plot)
+    shown = table if args.format != "table" else table[["concept", "period", *TREND_TABLE_COLUMNS[args.measure]]]
+    print_table(shown, args.format)
+    return 0
+
+
+def cmd_keywords(args: argparse.Namespace) -> int:
+    from pipeline.analysis.corpus import load_corpus
+
+    print_table(load_corpus(args.corpus).keywords(method=args.method, by=args.by, top=args.top), args.format)
+    return 0
+
+
+def cmd_bursts(args: argparse.Namespace) -> int:
+    from pipeline.analysis.corpus import load_corpus
+
+    corpus = load_corpus(args.corpus)
+    print_table(corpus.bursts(args.terms or None, min_docs=args.min_docs, fields=args.fields,
+                              concepts=args.concepts), args.format)
+    return 0
+
+
+def cmd_network(args: argparse.Namespace) -> int:
+    from pipeline.analysis.corpus import load_corpus
+
+    network = load_corpus(args.corpus).network(unit=args.unit, terms=args.terms or None, min_docs=args.min_docs,
+                                                fields=args.fields, top=args.top, concepts=args.concepts)
+    if args.gexf:
+        network.to_gexf(args.gexf)
+    if args.vosviewer:
+        network.to_vosviewer(*args.vosviewer)
+    print_table(network.centrality(), args.format)
+    return 0
+
+
+def cmd_glossary(args: argparse.Namespace) -> int:
+    from pipeline.analysis.corpus import load_corpus
+
+    print_table(load_corpus(args.corpus).glossary(min_support=args.min_support), args.format)
+    return 0
+
+
+def register(sub) -> None:
+    analysis = [CORPUS, TABLE_FORMAT]
+    matching = argparse.ArgumentParser(add_help=False)
+    matching.add_argument("--concepts", type=Path, default=None,
+                          help="concept file (default: the bundled corpus/concepts.toml)")
+    matching.add_argument("--fields", nargs="+", default=["title", "keywords", "abstract"],
+                          choices=["title", "keywords", "abstract", "body", "tokens"],
+                          help="record fields a term is matched in (default title keywords abstract)")
+
+    p = sub.add_parser("trends", parents=[*analysis, matching], help="concept or term trends by period")
+    p.add_argument("terms", nargs="+", metavar="TERM|CONCEPT", help="concept names (concepts.toml) or literal terms")
+    p.add_argument("--by", choices=GROUPS, default="year", help="period or group (default year)")
+    p.add_argument("--measure", choices=["doc_share", "count", "per_10k"], default="doc_share",
+                   help="share of documents (default), counts, or occurrences per 10,000 tokens")
+    p.add_argument("--plot", type=Path, help="also save a plot (PNG, SVG or PDF by extension)")
+    p.set_defaults(func=cmd_trends)
+
+    p = sub.add_parser("keywords", parents=analysis, help="top keywords per period")
+    p.add_argument("--method", choices=["tfidf", "textrank", "author", "logodds"], default="tfidf",
+                   help="logodds: terms distinguishing each period from the rest (Monroe et al. 2008)")
+    p.add_argument("--by", choices=GROUPS, default=None, help="keywords per group (default: the whole corpus)")
+    p.add_argument("--top", type=int, default=20, help="keywords per group (default 20)")
+    p.set_defaults(func=cmd_keywords)
+
+    p = sub.add_parser("bursts", parents=[*analysis, matching], help="Kleinberg bursts of keywords or terms")
+    p.add_argument("terms", nargs="*", metavar="TERM|CONCEPT", help="default: every author keyword")
+    p.add_argument("--min-docs", type=int, default=3, help="keywords listed by fewer documents are skipped")
+    p.set_defaults(func=cmd_bursts)
+
+    p = sub.add_parser("network", parents=[*analysis, matching], help="co-occurrence network and centrality")
+    p.add_argument("terms", nargs="*", metavar="TERM|CONCEPT", help="with --unit concepts: these only")
+    p.add_argument("--unit", choices=["keywords", "concepts"], default="keywords", help="what the nodes are")
+    p.add_argument("--min-docs", type=int, default=2, help="nodes in fewer documents are left out (default 2)")
+    p.add_argument("--top", type=int, default=100, help="keep the N most frequent nodes (default 100)")
+    p.add_argument("--gexf", type=Path, help="write the network for Gephi")
+    p.add_argument("--vosviewer", type=Path, nargs=2, metavar=("MAP", "NETWORK"), help="write VOSviewer files")
+    p.set_defaults(func=cmd_network)
+
+    p = sub.add_parser("glossary", parents=analysis, help="zh–en term pairs from bilingual author keywords")
+    p.add_argument("--min-support", type=int, default=1, help="pairs seen in fewer records are left out")
+    p.set_defaults(func=cmd_glossary)

@@ -1,0 +1,182 @@
+"""Commands that make the corpus: ingest, build, fetch, segment, lexicon, export, duplicates."""
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+from pathlib import Path
+
+from pipeline.build.layout import DEFAULT_BUILD, DEFAULT_RAW
+from pipeline.cli.common import CORPUS, JOBS, QUIET, UserError
+
+
+def cmd_ingest(args: argparse.Namespace) -> int:
+    from pipeline.ingest.files import ingest_paths
+
+    mapping = None
+    if args.map or args.map_config:
+        from pipeline.ingest.readers import ColumnMapping
+
+        try:
+            mapping = ColumnMapping.from_file(args.map_config) if args.map_config else ColumnMapping()
+            mapping = mapping.updated(ColumnMapping.from_args(args.map or []))
+        except (OSError, ValueError) as exc:
+            raise UserError(f"column mapping: {exc}") from None
+    out = open(args.output, "w", encoding="utf-8") if args.output else sys.stdout
+    failures = 0
+    try:
+        for result in ingest_paths(args.paths, mapping=mapping):
+            if result.error:
+                failures += 1
+                print(f"{result.source}: {result.error}", file=sys.stderr)
+            for warning in result.warnings:
+                print(f"{result.source}: warning: {warning}", file=sys.stderr)
+            for record in result.records:
+                out.write(record.to_json() + "\n")
+    finally:
+        if out is not sys.stdout:
+            out.close()
+    return 1 if failures else 0
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    from pipeline.build.build import build
+
+    summary = build(args.raw, args.out, jobs=args.jobs, progress=not args.quiet, engine=args.engine,
+                    scheduler=args.scheduler, dedup=not args.no_dedup)
+    print(summary.report())
+    return 1 if summary.failures else 0
+
+
+def cmd_fetch(args: argparse.Namespace) -> int:
+    from pipeline.fetch.fetcher import CONTACT_ENV, FetchOptions, fetch_urls, read_url_file, resolve_contact
+
+    try:
+        urls = read_url_file(args.urlfile)
+    except (OSError, UnicodeDecodeError) as e:
+        raise UserError(f"{args.urlfile}: cannot read the URL list: {e}") from None
+    if resolve_contact(args.contact) is None:
+        print(f"note: no contact in the User-Agent; set --contact or ${CONTACT_ENV} so site owners "
+              "can reach you instead of blocking you", file=sys.stderr)
+    options = FetchOptions(delay=args.delay, concurrency=args.concurrency, read_timeout=args.timeout,
+                           max_bytes=int(args.max_mb * 2**20), retries=args.retries, contact=args.contact,
+                           revalidate=args.revalidate, progress=not args.quiet)
+    summary = fetch_urls(urls, args.out, options)
+    print(summary.report())
+    return 0 if summary.ok else 1
+
+
+def cmd_segment(args: argparse.Namespace) -> int:
+    from pipeline.build.tokens import corpus_segmenter
+    from pipeline.ingest.decode import DecodeError, decode_bytes
+    from pipeline.text.normalize import normalize_text
+
+    name = "<stdin>" if args.file in (None, "-") else args.file
+    try:
+        raw = sys.stdin.buffer.read() if name == "<stdin>" else Path(name).read_bytes()
+        text = decode_bytes(raw)[0] if raw.strip() else raw.decode("ascii", errors="replace")
+    except (OSError, DecodeError) as exc:
+        raise UserError(f"{name}: {exc}") from None
+    segmenter = corpus_segmenter(args.corpus, keep_stopwords=args.keep_stopwords)
+    lines = text.split("\n") if text else []
+    if text.endswith("\n"):
+        lines.pop()
+    for line in lines:
+        line = normalize_text(line)
+        tokens = segmenter.tokens_zh(line) if re.search("[\u3400-\u9fff]", line) else segmenter.tokens_en(line)
+        print(" ".join(tokens))
+    return 0
+
+
+def cmd_lexicon_suggest(args: argparse.Namespace) -> int:
+    from pipeline.analysis.corpus import load_records
+    from pipeline.text.lexicon import suggest_terms
+
+    for term, count in suggest_terms(load_records(args.corpus), min_count=args.min_count):
+        print(f"{term}\t{count}")
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from pipeline.analysis.corpus import load_records
+    from pipeline.writers import write_export
+
+    records = load_records(args.corpus)
+    for path in write_export(records, args.format, args.out):
+        print(path)
+    print(f"{len(records)} records exported as {args.format}", file=sys.stderr)
+    return 0
+
+
+def cmd_duplicates(args: argparse.Namespace) -> int:
+    import dataclasses
+
+    from pipeline.analysis.corpus import load_records
+    from pipeline.build.dedup import format_groups, review_groups
+
+    groups = review_groups(load_records(args.corpus))
+    if args.format == "json":
+        for group in groups:
+            print(json.dumps(dataclasses.asdict(group), ensure_ascii=False))
+    else:
+        print(format_groups(groups))
+    return 0
+
+
+def register(sub) -> None:
+    p = sub.add_parser("ingest", help="extract records from saved pages, text saves, exports, .jsonl")
+    p.add_argument("paths", nargs="+", type=Path, help="files or directories (recursed)")
+    p.add_argument("--format", choices=["jsonl"], default="jsonl", help="output format (JSON Lines records)")
+    p.add_argument("-o", "--output", type=Path, help="write records here instead of stdout")
+    p.add_argument("--map", action="append", metavar="FIELD=COLUMN",
+                   help="read tables (CSV/Excel/JSON Lines) with this column for this record field (repeatable)")
+    p.add_argument("--map-config", type=Path, metavar="FILE", help="column mapping file (TOML or JSON)")
+    p.set_defaults(func=cmd_ingest)
+
+    p = sub.add_parser("build", parents=[JOBS, QUIET], help="rebuild the corpus incrementally (what `make corpus` runs)")
+    p.add_argument("--raw", type=Path, default=DEFAULT_RAW, help=f"input directory (default {DEFAULT_RAW})")
+    p.add_argument("--out", type=Path, default=DEFAULT_BUILD, help=f"output directory (default {DEFAULT_BUILD})")
+    p.add_argument("--engine", choices=["local", "dask"], default="local",
+                   help="local worker processes, or a Dask cluster")
+    p.add_argument("--scheduler", help="Dask scheduler address (default: start a local cluster)")
+    p.add_argument("--no-dedup", action="store_true", help="keep duplicates across inputs as separate records")
+    p.set_defaults(func=cmd_build)
+
+    p = sub.add_parser("fetch", parents=[QUIET], help="download article pages politely into the raw corpus")
+    p.add_argument("urlfile", type=Path, help="one URL per line (# comments and blank lines allowed)")
+    p.add_argument("--out", type=Path, default=DEFAULT_RAW, help=f"raw corpus directory (default {DEFAULT_RAW})")
+    p.add_argument("--delay", type=float, default=3.0, help="seconds between requests to one host (default 3)")
+    p.add_argument("--concurrency", type=int, default=4, help="hosts fetched at once (default 4)")
+    p.add_argument("--contact", help="e-mail or URL put in the User-Agent (default $PIPELINE_FETCH_CONTACT)")
+    p.add_argument("--revalidate", action="store_true",
+                   help="re-request stored pages with ETag/Last-Modified instead of skipping them")
+    p.add_argument("--timeout", type=float, default=30.0, help="read timeout in seconds (default 30)")
+    p.add_argument("--max-mb", type=float, default=20.0, help="largest response kept, in MiB (default 20)")
+    p.add_argument("--retries", type=int, default=3, help="retries on 429/5xx and connection errors (default 3)")
+    p.set_defaults(func=cmd_fetch)
+
+    p = sub.add_parser("segment", help="print the tokens of each input line, as the corpus build makes them")
+    p.add_argument("file", nargs="?", default="-", help="text file (default or '-': standard input)")
+    p.add_argument("--keep-stopwords", action="store_true", help="keep stopwords in the output")
+    p.add_argument("--corpus", type=Path, default=DEFAULT_BUILD,
+                   help=f"built corpus whose author keywords join the lexicon, as in the build (default {DEFAULT_BUILD})")
+    p.set_defaults(func=cmd_segment)
+
+    p = sub.add_parser("lexicon", help="lexicon tools")
+    lexicon = p.add_subparsers(dest="lexicon_command", required=True)
+    p = lexicon.add_parser("suggest", parents=[CORPUS],
+                           help="print frequent multiword collocations the lexicon lacks, with counts")
+    p.add_argument("--min-count", type=int, default=5, help="minimum occurrences (default 5)")
+    p.set_defaults(func=cmd_lexicon_suggest)
+
+    p = sub.add_parser("export", parents=[CORPUS],
+                       help="write the corpus for other tools: CiteSpace (WoS download_*.txt), CSV, RIS")
+    p.add_argument("--format", choices=["citespace", "csv", "ris"], required=True, help="output format")
+    p.add_argument("--out", type=Path, required=True, help="output directory")
+    p.set_defaults(func=cmd_export)
+
+    p = sub.add_parser("duplicates", parents=[CORPUS],
+                       help="list duplicate groups (merged at build, or still present) for review")
+    p.add_argument("--format", choices=["text", "json"], default="text", help="output: readable text or JSON Lines")
+    p.set_defaults(func=cmd_duplicates)
