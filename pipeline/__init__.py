@@ -7,6 +7,7 @@ Building the corpus (what `make corpus` and `python -m pipeline build|ingest|fet
         result.records, result.error
     pipeline.segment_texts(["党建引领下的社区治理"])          # [['党建引领', '社区治理']]
     pipeline.fetch_urls(urls, "corpus/raw")                  # polite download (robots.txt, delays)
+    pipeline.crawl([issue_or_edition_url], "corpus/raw")     # walk an e-paper edition / journal issue
     pipeline.read_export_file("download.txt")                # CNKI/Wanfang/CiteSpace exports → records
     pipeline.write_export(records, "citespace", "out/")      # back out: CiteSpace, CSV, RIS
     pipeline.merge_duplicates(records)                       # (merged records, duplicate groups)
@@ -38,6 +39,7 @@ _LAZY = {
     "ingest_paths": "pipeline.ingest",
     "segment_texts": "pipeline.text.segment",
     "fetch_urls": "pipeline.fetch",
+    "crawl": "pipeline.fetch.crawl",
     "read_export_file": "pipeline.ingest.readers",
     "write_export": "pipeline.writers",
     "merge_duplicates": "pipeline.build.dedup",

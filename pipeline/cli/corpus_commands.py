@@ -1,4 +1,4 @@
-"""Commands that make the corpus: ingest, build, fetch, segment, lexicon, export, duplicates."""
+"""Commands that make the corpus: ingest, build, fetch, crawl, segment, lexicon, export, duplicates."""
 from __future__ import annotations
 
 import argparse
@@ -49,22 +49,49 @@ def cmd_build(args: argparse.Namespace) -> int:
     return 1 if summary.failures else 0
 
 
+def _fetch_options(args: argparse.Namespace):
+    from pipeline.fetch.fetcher import CONTACT_ENV, FetchOptions, resolve_contact
+
+    if resolve_contact(args.contact) is None:
+        print(f"note: no contact in the User-Agent; set --contact or ${CONTACT_ENV} so site owners "
+              "can reach you instead of blocking you", file=sys.stderr)
+    return FetchOptions(delay=args.delay, read_timeout=args.timeout, max_bytes=int(args.max_mb * 2**20),
+                        retries=args.retries, contact=args.contact, revalidate=args.revalidate,
+                        progress=not args.quiet, **({"concurrency": args.concurrency} if "concurrency" in args else {}))
+
+
 def cmd_fetch(args: argparse.Namespace) -> int:
-    from pipeline.fetch.fetcher import CONTACT_ENV, FetchOptions, fetch_urls, read_url_file, resolve_contact
+    from pipeline.fetch.fetcher import fetch_urls, read_url_file
 
     try:
         urls = read_url_file(args.urlfile)
     except (OSError, UnicodeDecodeError) as e:
         raise UserError(f"{args.urlfile}: cannot read the URL list: {e}") from None
-    if resolve_contact(args.contact) is None:
-        print(f"note: no contact in the User-Agent; set --contact or ${CONTACT_ENV} so site owners "
-              "can reach you instead of blocking you", file=sys.stderr)
-    options = FetchOptions(delay=args.delay, concurrency=args.concurrency, read_timeout=args.timeout,
-                           max_bytes=int(args.max_mb * 2**20), retries=args.retries, contact=args.contact,
-                           revalidate=args.revalidate, progress=not args.quiet)
-    summary = fetch_urls(urls, args.out, options)
+    summary = fetch_urls(urls, args.out, _fetch_options(args))
     print(summary.report())
     return 0 if summary.ok else 1
+
+
+def cmd_crawl(args: argparse.Namespace) -> int:
+    from pipeline.fetch.crawl import CrawlError, crawl
+
+    try:
+        summary = crawl(args.start_urls, args.out, scope=args.scope, max_pages=args.max_pages,
+                        store_navigation=args.store_navigation, edition=args.edition, date_from=args.date_from,
+                        date_to=args.date_to, options=_fetch_options(args))
+    except CrawlError as e:
+        raise UserError(str(e)) from None
+    print(summary.report())
+    return 0 if summary.ok else 1
+
+
+def iso_date(value: str):
+    from datetime import date
+
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {value!r}") from None
 
 
 def cmd_segment(args: argparse.Namespace) -> int:
@@ -143,18 +170,37 @@ def register(sub) -> None:
     p.add_argument("--no-dedup", action="store_true", help="keep duplicates across inputs as separate records")
     p.set_defaults(func=cmd_build)
 
-    p = sub.add_parser("fetch", parents=[QUIET], help="download article pages politely into the raw corpus")
+    polite = argparse.ArgumentParser(add_help=False)  # what fetch and crawl share
+    polite.add_argument("--out", type=Path, default=DEFAULT_RAW, help=f"raw corpus directory (default {DEFAULT_RAW})")
+    polite.add_argument("--delay", type=float, default=3.0, help="seconds between requests to one host (default 3)")
+    polite.add_argument("--contact", help="e-mail or URL put in the User-Agent (default $PIPELINE_FETCH_CONTACT)")
+    polite.add_argument("--revalidate", action="store_true",
+                        help="re-request stored pages with ETag/Last-Modified instead of skipping them")
+    polite.add_argument("--timeout", type=float, default=30.0, help="read timeout in seconds (default 30)")
+    polite.add_argument("--max-mb", type=float, default=20.0, help="largest response kept, in MiB (default 20)")
+    polite.add_argument("--retries", type=int, default=3,
+                        help="retries on 429/5xx and connection errors (default 3)")
+
+    p = sub.add_parser("fetch", parents=[polite, QUIET], help="download article pages politely into the raw corpus")
     p.add_argument("urlfile", type=Path, help="one URL per line (# comments and blank lines allowed)")
-    p.add_argument("--out", type=Path, default=DEFAULT_RAW, help=f"raw corpus directory (default {DEFAULT_RAW})")
-    p.add_argument("--delay", type=float, default=3.0, help="seconds between requests to one host (default 3)")
     p.add_argument("--concurrency", type=int, default=4, help="hosts fetched at once (default 4)")
-    p.add_argument("--contact", help="e-mail or URL put in the User-Agent (default $PIPELINE_FETCH_CONTACT)")
-    p.add_argument("--revalidate", action="store_true",
-                   help="re-request stored pages with ETag/Last-Modified instead of skipping them")
-    p.add_argument("--timeout", type=float, default=30.0, help="read timeout in seconds (default 30)")
-    p.add_argument("--max-mb", type=float, default=20.0, help="largest response kept, in MiB (default 20)")
-    p.add_argument("--retries", type=int, default=3, help="retries on 429/5xx and connection errors (default 3)")
     p.set_defaults(func=cmd_fetch)
+
+    p = sub.add_parser("crawl", parents=[polite, QUIET],
+                       help="walk an e-paper edition, a journal issue or a section index politely")
+    p.add_argument("start_urls", nargs="*", metavar="START_URL", help="pages to start from")
+    p.add_argument("--scope", action="append", metavar="PREFIX",
+                   help="follow only URLs starting with PREFIX (repeatable; default: the start URL's host and "
+                        "directory, or a known structure's own)")
+    p.add_argument("--max-pages", type=int, default=200, help="most pages requested in this run (default 200)")
+    p.add_argument("--store-navigation", action="store_true",
+                   help="store navigation pages (版面, issue lists) in the corpus too, not only articles")
+    p.add_argument("--edition", metavar="URL_TEMPLATE",
+                   help="one start URL per day, e.g. http://paper.people.com.cn/rmrb/html/{date:%%Y-%%m/%%d}/"
+                        "nbs.D110000renmrb_01.htm")
+    p.add_argument("--from", dest="date_from", type=iso_date, metavar="DATE", help="first day (YYYY-MM-DD)")
+    p.add_argument("--to", dest="date_to", type=iso_date, metavar="DATE", help="last day (YYYY-MM-DD)")
+    p.set_defaults(func=cmd_crawl)
 
     p = sub.add_parser("segment", help="print the tokens of each input line, as the corpus build makes them")
     p.add_argument("file", nargs="?", default="-", help="text file (default or '-': standard input)")

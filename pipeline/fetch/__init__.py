@@ -1,7 +1,10 @@
 """Fetch: URLs → pages stored in the raw corpus (`<out>/<host>/…` with a `.meta.json` sidecar), politely
 (robots.txt, delays, retries, caps). Ingest reads what it stores; nothing here depends on later stages.
 
-    fetcher.py   the polite downloader (`python -m pipeline fetch URLFILE`)
+    fetcher.py       the polite downloader (`python -m pipeline fetch URLFILE`)
+    crawl.py         walks an e-paper edition, a journal issue or a section index through the same fetcher
+                     (`python -m pipeline crawl START_URL…`); in: start URLs or an edition template and dates
+    structures.toml  the known structures (which links are articles, which navigation) as data
 """
 from pipeline.fetch.fetcher import FetchOptions, FetchSummary, fetch_urls
 

@@ -24,6 +24,7 @@ import re
 import sys
 import threading
 import time
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -40,6 +41,8 @@ CONTACT_ENV = "PIPELINE_FETCH_CONTACT"
 USER_AGENT = "pipeline-corpus-fetch/0.1 (academic text-mining corpus"
 
 FETCHED, SKIPPED, DISALLOWED, ANTIBOT, FAILED = "fetched", "skipped", "disallowed", "anti-bot", "failed"
+OUT_OF_SCOPE = "out of scope"  # only when the caller limits where redirects may lead (crawl)
+SIDECAR_SUFFIX = ".meta.json"
 RETRY_STATUSES = {429, 500, 502, 503, 504}
 REDIRECT_STATUSES = {301, 302, 303, 307, 308}
 
@@ -93,9 +96,10 @@ class FetchOptions:
 @dataclass
 class FetchResult:
     url: str
-    outcome: str  # fetched, skipped, disallowed, anti-bot or failed
+    outcome: str  # fetched, skipped, disallowed, anti-bot, out of scope or failed
     reason: str | None = None
-    path: Path | None = None
+    path: Path | None = None  # the stored page (fetched now or before)
+    status: int | None = None  # the HTTP status of a failed response (404 …), None for other failures
 
 
 @dataclass
@@ -126,10 +130,11 @@ class FetchSummary:
 class FetchError(Exception):
     """Why a URL ends without a stored page; `outcome` says how it is counted."""
 
-    def __init__(self, reason: str, outcome: str = FAILED):
+    def __init__(self, reason: str, outcome: str = FAILED, status: int | None = None):
         super().__init__(reason)
         self.reason = reason
         self.outcome = outcome
+        self.status = status
 
 
 @dataclass
@@ -201,9 +206,18 @@ def _sidecars_with_prefix(names: list[str], prefix: str) -> list[str]:
     for name in names[bisect.bisect_left(names, prefix):]:
         if not name.startswith(prefix):
             break
-        if name.endswith(".meta.json"):
+        if name.endswith(SIDECAR_SUFFIX):
             out.append(name)
     return out
+
+
+def sidecar_of(page: Path) -> Path:
+    return page.with_name(page.name + SIDECAR_SUFFIX)
+
+
+def read_stored(page: Path) -> tuple[bytes, dict]:
+    """A stored page's bytes and its sidecar (URL, final URL, charset …); raises OSError or ValueError."""
+    return page.read_bytes(), json.loads(sidecar_of(page).read_text(encoding="utf-8"))
 
 
 def parse_content_type(value: str | None) -> tuple[str | None, str | None]:
@@ -265,7 +279,7 @@ def store(out: Path, url: str, response: Response) -> Path:
     """Save the body and its sidecar; returns the page path."""
     media, charset = parse_content_type(response.headers.get("content-type"))
     page = host_dir(out, url) / f"{url_key(url)}.{extension_for(media, response.body)}"
-    sidecar = page.with_name(page.name + ".meta.json")
+    sidecar = sidecar_of(page)
     meta = {
         "url": url,
         "final_url": response.url,
@@ -346,24 +360,29 @@ class Fetcher:
         self._listing: dict[str, list[str]] = {}  # host folder → sorted file names, listed once a run
         self._listing_lock = threading.Lock()
 
-    def fetch(self, url: str) -> FetchResult:
+    def fetch(self, url: str, *, out: Path | None = None,
+              within: Callable[[str], bool] | None = None) -> FetchResult:
+        """Fetch and store one URL under `out` (default: the fetcher's); a redirect to a URL for which
+        `within` is false is not followed (outcome out of scope)."""
+        out = Path(out) if out is not None else self.out
         try:
             check_scheme(url)
             headers = {}
             with self._listing_lock:
-                sidecar = find_sidecar(self.out, url, self._listing)
+                sidecar = find_sidecar(out, url, self._listing)
             if sidecar is not None:
+                page = sidecar.with_name(sidecar.name[:-len(SIDECAR_SUFFIX)])
                 if not self.options.revalidate:
-                    return FetchResult(url, SKIPPED, "already stored", sidecar.with_name(sidecar.name[:-10]))
+                    return FetchResult(url, SKIPPED, "already stored", page)
                 headers = self._conditional_headers(sidecar)
-            response = self._follow(url, headers)
+            response = self._follow(url, headers, within=within)
             if (wall := detect_antibot(response.body, response.url)) is not None:
                 raise FetchError(wall, ANTIBOT)
             if response.status == 304 and headers:
-                return FetchResult(url, SKIPPED, "not modified", sidecar.with_name(sidecar.name[:-10]))
+                return FetchResult(url, SKIPPED, "not modified", page)
             if not 200 <= response.status < 300:
-                raise FetchError(f"HTTP {response.status}")
-            page = store(self.out, url, response)
+                raise FetchError(f"HTTP {response.status}", status=response.status)
+            page = store(out, url, response)
             with self._listing_lock:  # a repeated URL later in the run is then skipped
                 names = _listed(page.parent, self._listing)
                 for name in (page.name, page.name + ".meta.json"):
@@ -371,7 +390,7 @@ class Fetcher:
                         bisect.insort(names, name)
             return FetchResult(url, FETCHED, None, page)
         except FetchError as e:
-            return FetchResult(url, e.outcome, e.reason)
+            return FetchResult(url, e.outcome, e.reason, status=e.status)
         except Exception as e:  # one odd URL or response must not end a long run
             return FetchResult(url, FAILED, f"unexpected error: {e!r}")
 
@@ -388,7 +407,8 @@ class Fetcher:
             headers["If-Modified-Since"] = meta["last_modified"]
         return headers
 
-    def _follow(self, url: str, headers: dict[str, str], check_robots: bool = True) -> Response:
+    def _follow(self, url: str, headers: dict[str, str], check_robots: bool = True,
+                within: Callable[[str], bool] | None = None) -> Response:
         """GET `url`, following redirects by hand so every hop is checked (scheme, robots, anti-bot, loops)."""
         chain = [url]
         while True:
@@ -405,6 +425,8 @@ class Fetcher:
             if ANTIBOT_PATH.search(urlsplit(target).path):
                 raise FetchError(f"redirected to verification page {target}", ANTIBOT)
             check_scheme(target)
+            if within is not None and not within(target):
+                raise FetchError(f"redirected out of scope to {target}", OUT_OF_SCOPE)
             if target in chain:
                 raise FetchError("redirect loop: " + " → ".join([*chain[chain.index(target):], target]))
             if len(chain) > self.options.max_redirects:
