@@ -12,7 +12,6 @@ from conftest import ROOT, write_corpus
 from pipeline.analysis.corpus import load_corpus
 from pipeline.analysis.glossary import aligned_pairs
 from pipeline.analysis.keywords import log_odds, pagerank
-from pipeline.analysis.tokens import fallback_tokens
 from test_trends import HAND_RECORDS
 
 
@@ -85,10 +84,6 @@ def test_keywords_work_from_documents_alone(tmp_path):
     assert corpus.tokens is None
     terms = set(corpus.keywords(method="tfidf", top=50)["term"])
     assert any("治理" in t for t in terms) and any("韧性" in t for t in terms)
-
-
-def test_fallback_tokens():
-    assert fallback_tokens("党建引领 community governance 研究") == ["党建", "建引", "引领", "community", "governance"]
 
 
 def test_glossary_aligns_equal_length_keyword_lists(tmp_path):

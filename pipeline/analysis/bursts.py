@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from pipeline.analysis.concepts import DEFAULT_FIELDS
-from pipeline.analysis.trends import periods
+from pipeline.analysis.trends import periods, trends
 
 BURST_COLUMNS = ["term", "strength", "begin", "end"]
 
@@ -92,7 +92,7 @@ def bursts(corpus, terms=None, s: float = 2.0, gamma: float = 1.0, min_docs: int
     split = periods(corpus.docs, "year")
     totals = np.bincount(split.codes, minlength=len(split.labels))
     if terms:
-        table = corpus.trends(terms, by="year", fields=fields, concepts=concepts)
+        table = trends(corpus, terms, by="year", fields=fields, concepts=concepts)
         matrix = table.pivot(index="concept", columns="period", values="docs")
     else:
         matrix = _yearly_keyword_counts(corpus.author_keywords, split.rows, split.codes, len(split.labels))

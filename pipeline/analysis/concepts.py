@@ -25,23 +25,11 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from pipeline.analysis.fields import DEFAULT_FIELDS, FIELD_COLUMNS, FIELDS, TOKENS_FIELD  # noqa: F401 (re-exported)
+from pipeline.analysis.tokens import AlignedTokens
 from pipeline.text.normalize import to_simplified
 from pipeline.record import LIST_FIELDS
 
-# Which record fields make up each matchable field (Chinese and English parts are searched together).
-FIELD_COLUMNS: dict[str, tuple[str, ...]] = {
-    "title": ("title_zh", "title_en"),
-    "keywords": ("keywords_zh", "keywords_en"),
-    "abstract": ("abstract_zh", "abstract_en"),
-    "body": ("body",),
-}
-# Body text is left out by default: full texts mention nearly everything somewhere, and abstract-only
-# records repeat the abstract there. Titles, author keywords and abstracts are what bibliometrics counts.
-DEFAULT_FIELDS: tuple[str, ...] = ("title", "keywords", "abstract")
-# The segmented tokens (tokens.parquet) as one more field: a token containing a term matches. Opt-in,
-# because the tokens cover whatever text the build segmented, whichever fields were asked for.
-TOKENS_FIELD = "tokens"
-FIELDS = (*FIELD_COLUMNS, TOKENS_FIELD)
 
 # Package data (an installed wheel has it); the repository's corpus/concepts.toml links to this file.
 DEFAULT_CONCEPTS = Path(__file__).resolve().parent / "data" / "concepts.toml"
@@ -209,7 +197,6 @@ class TextIndex:
     _fields: dict[str, FieldText] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
-        from pipeline.analysis.tokens import AlignedTokens  # pipeline.analysis.tokens builds on this module
 
         if not isinstance(self.tokens, AlignedTokens):
             self.tokens = AlignedTokens(self.docs, self.tokens)

@@ -2,12 +2,11 @@
 
 From `tokens.parquet` (`tokens_zh`, `tokens_en`) aligned with `corpus.docs` (a document without a tokens
 row has no tokens); when the corpus has no tokens.parquet, `document_tokens` segments the chosen fields'
-text on the spot. A corpus keeps its aligned tokens (`Corpus.aligned_tokens`), so token counts and the
-token vocabulary are computed once per corpus, not once per query.
+text on the spot (as the build would). A corpus keeps its aligned tokens (`Corpus.aligned_tokens`), so
+token counts and the token vocabulary are computed once per corpus, not once per query.
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -16,26 +15,11 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from pipeline.analysis.concepts import DEFAULT_FIELDS, TOKENS_FIELD
+from pipeline.analysis.fields import DEFAULT_FIELDS, TOKENS_FIELD
 
 # Which tokens.parquet columns make a document's tokens.
 TOKEN_COLUMNS = {"zh": ("tokens_zh",), "en": ("tokens_en",), "both": ("tokens_zh", "tokens_en")}
-# Used only by the fallback tokenizer (no segmentation available): title boilerplate, not content.
-FALLBACK_STOPWORDS = frozenset("研究 分析 探析 探讨 视角 基于 及其 对策 问题 the of and in on for to a an with by from as at is are".split())
-_TOKEN_RUN = re.compile(r"[\u3400-\u9fff]+|[a-z][a-z0-9\-]*[a-z0-9]")
 _LIST = pa.list_(pa.large_string())
-
-
-def fallback_tokens(text: str) -> list[str]:
-    """Tokens without a segmenter: Chinese character bigrams (a run of one character is kept whole)
-    and English words. Crude but dictionary-free; tokens.parquet or pipeline.text.segment replace it."""
-    tokens = []
-    for run in _TOKEN_RUN.findall(text):
-        if run.isascii() or len(run) == 1:
-            tokens.append(run)
-        else:
-            tokens.extend(run[i:i + 2] for i in range(len(run) - 1))
-    return [t for t in tokens if t not in FALLBACK_STOPWORDS]
 
 
 def token_columns(which: str) -> tuple[str, ...]:
@@ -105,13 +89,10 @@ class AlignedTokens:
 
 
 def segment_fields(index, fields=DEFAULT_FIELDS) -> list[list[str]]:
-    """The fields' normalized text (a TextIndex) segmented now, per document: pipeline.text.segment when it
-    is installed, else the fallback tokenizer."""
+    """The fields' normalized text (a TextIndex) segmented now, per document, as the build segments."""
+    from pipeline.text.segment import segment_texts
+
     texts = ["\n".join(parts) for parts in zip(*(index.texts(f) for f in fields if f != TOKENS_FIELD))]
-    try:
-        from pipeline.text.segment import segment_texts
-    except ImportError:
-        return [fallback_tokens(text) for text in texts]
     return [list(tokens) for tokens in segment_texts(texts)]
 
 
