@@ -20,6 +20,7 @@ from pipeline.ingest.decode import DecodeError, decode_bytes
 from pipeline.text.normalize import normalize_record
 from pipeline.ingest.page import ExtractionError, Page
 from pipeline.record import JSONLinesError, Record, make_id, read_json_lines
+from pipeline.ingest.sites.references import page_references
 
 MAX_BYTES = int(os.environ.get("PIPELINE_MAX_BYTES", 20 * 1024 * 1024))
 SIDECAR = ".meta.json"  # written by `pipeline fetch` beside each stored response
@@ -140,6 +141,7 @@ def extract_page(page: Page) -> Record:
     page.lines = text.split("\n")
     site = sites.detect(page)
     rec = site.extract(page)
+    rec.references = rec.references or page_references(page, site.KIND)
     rec.source, rec.source_kind = page.source, rec.source_kind or site.KIND
     rec.url = rec.url or page.page_url
     rec.id = rec.id or make_id(page.raw)
