@@ -5,7 +5,7 @@ from pathlib import Path
 from conftest import ROOT
 
 # Stage order: a module may import its own stage and earlier ones (function-level imports included).
-STAGES = ["record", "files", "versions", "text", "ingest", "fetch", "build", "analysis", "writers", "cli"]
+STAGES = ["record", "files", "versions", "text", "references", "ingest", "fetch", "build", "analysis", "writers", "cli"]
 SAME_LEVEL = {"fetch": "ingest"}  # fetch and ingest are independent: neither imports the other
 
 

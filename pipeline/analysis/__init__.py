@@ -7,6 +7,7 @@
     keywords.py   TF-IDF, TextRank, author keywords, log-odds distinctive terms
     bursts.py     Kleinberg bursts
     network.py    co-occurrence networks
+    citations.py  references table, most-cited works, reference bursts, co-citation/coupling units
     glossary.py   bilingual glossary from author keywords
     plot.py       figures with a bundled CJK font
     topics/       topic models (LDA, NMF), choosing K, topics over time, the HTML report

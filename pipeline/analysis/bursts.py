@@ -86,16 +86,19 @@ def _yearly_keyword_counts(keyword_sets: list[frozenset[str]], rows: np.ndarray,
 
 
 def bursts(corpus, terms=None, s: float = 2.0, gamma: float = 1.0, min_docs: int = 3,
-           fields=DEFAULT_FIELDS, concepts=None) -> pd.DataFrame:
+           fields=DEFAULT_FIELDS, concepts=None, sets: list[frozenset[str]] | None = None) -> pd.DataFrame:
     """Bursts of the given terms/concepts (matched as in trends), or of every author keyword listed by
-    at least `min_docs` documents. Returns term, strength, begin, end; strongest first within a begin year."""
+    at least `min_docs` documents; `sets` (one set of items per document, e.g. the cited works of
+    pipeline.analysis.citations) replaces the author keywords. Returns term, strength, begin, end;
+    strongest first within a begin year."""
     split = periods(corpus.docs, "year")
     totals = np.bincount(split.codes, minlength=len(split.labels))
     if terms:
         table = trends(corpus, terms, by="year", fields=fields, concepts=concepts)
         matrix = table.pivot(index="concept", columns="period", values="docs")
     else:
-        matrix = _yearly_keyword_counts(corpus.author_keywords, split.rows, split.codes, len(split.labels))
+        items = corpus.author_keywords if sets is None else sets
+        matrix = _yearly_keyword_counts(items, split.rows, split.codes, len(split.labels))
         matrix = matrix[matrix.sum(axis=1) >= min_docs] if len(matrix) else matrix
     if not len(matrix) or not len(split.labels):
         return pd.DataFrame(columns=BURST_COLUMNS)

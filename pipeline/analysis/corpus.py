@@ -76,6 +76,32 @@ class Corpus:
 
         return cooccurrence(self, unit=unit, **options)
 
+    @cached_property
+    def parsed_references(self) -> list[list[dict]]:
+        """Each document's references parsed, with their cited-work keys (pipeline.analysis.citations)."""
+        from pipeline.analysis.citations import parse_references
+
+        missing = [None] * len(self.docs)
+        return [parse_references(list(refs) if refs is not None else []) for refs in self.docs.get("references", missing)]
+
+    def references(self) -> pd.DataFrame:
+        """One row per reference: doc_id, rank, raw, authors, title, source, year, …, type, key."""
+        from pipeline.analysis.citations import reference_table
+
+        return reference_table(self)
+
+    def most_cited(self, top: int = 20) -> pd.DataFrame:
+        """The works cited by the most documents: key, citations, title, authors, year, source, type."""
+        from pipeline.analysis.citations import most_cited
+
+        return most_cited(self, top=top)
+
+    def reference_bursts(self, **options) -> pd.DataFrame:
+        """Kleinberg citation bursts of cited works: key, title, strength, begin, end."""
+        from pipeline.analysis.citations import reference_bursts
+
+        return reference_bursts(self, **options)
+
     def glossary(self, min_support: int = 1) -> pd.DataFrame:
         """zh, en, support from records listing keywords_zh and keywords_en in the same count."""
         if min_support not in self._glossaries:

@@ -49,7 +49,9 @@ def name_parts(name: str) -> tuple[str, str]:
     """(surname, given names or initials) of a Latin name; a Chinese name is its own surname part."""
     name = name.strip(" .")
     if re.search(r"[\u3400-\u9fff]", name):
-        return name, ""
+        # A translated Western name (`艾伯特·O.赫希曼`): the surname comes last.
+        parts = [p for p in re.split(r"[·.．•]", name) if p.strip()]
+        return (parts[-1], "".join(parts[:-1])) if len(parts) > 1 else (name, "")
     if "," in name:
         surname, _, given = name.partition(",")
         return surname.strip(), given.strip()

@@ -33,6 +33,8 @@ _YEAR = r"(?:19|20)\d{2}"
 _DOI = re.compile(r"(?:\bDOI\b[:\s]*)?\b(10\.\d{4,9}/[^\s,;，；\]]+)", re.I)
 _URL = re.compile(r"(?:\bURL[:\s]*)?https?://\S+|\bwww\.\S+", re.I)
 _TYPE_CODE = re.compile(r"\[\s*([A-Z]{1,2}(?:\s*/\s*OL)?)\s*\]")
+# `作者：《书名》，…` / `《书名》第31卷，…` / `…》2017年第3期`: 《》 followed by a comma, a volume, a year or the end.
+_FOOTNOTE = re.compile(r"[:：]\s*《|》\s*(?:[,，。;；]|第|\d|$)")
 _WOS = re.compile(rf"^(?P<author>[^,]{{1,80}}?),\s*(?P<year>{_YEAR})[a-z]?,\s*(?P<rest>.+)$")
 _APA = re.compile(rf"^(?P<authors>.+?)\s*\(\s*(?P<year>{_YEAR})[a-z]?(?:,[^)]*)?\)\s*[.,]?\s*(?P<rest>.*)$")
 _VOL_ISSUE_PAGES = re.compile(
@@ -76,7 +78,7 @@ def parse_reference(raw: str) -> dict:
     code = _TYPE_CODE.search(text)
     if code and code.start() > 0:
         fields = _gbt(text, code)
-    elif "《" in text:
+    elif _FOOTNOTE.search(text):
         fields = _footnote(text)
     elif m := _WOS.match(text):
         fields = _wos(m)
@@ -241,8 +243,12 @@ def _dotted(text: str) -> dict:
         parts.pop()
     if not parts:
         return fields
-    if len(parts) >= 2 and not _looks_like_authors(parts[0]) and _looks_like_authors(parts[1]):
-        parts[0], parts[1] = parts[1], parts[0]  # title first (CNKI's books)
+    if _spaced(text) or (len(parts) >= 2 and not _looks_like_authors(parts[0]) and _looks_like_authors(parts[1])):
+        # CNKI's list is title first: `题名. 作者. 出版者 . 1998`; a part set off by ` . ` is the source.
+        if len(parts) == 2 and year_at is not None and re.search(r"\s\.\s*\d", text):
+            parts = ["", parts[0], parts[1]]
+        else:
+            parts[0], parts[1] = (parts[1], parts[0]) if len(parts) >= 2 else (parts[0], "")
     if len(parts) == 1:
         fields["title"] = parts[0]
     elif len(parts) == 2 and year_at is not None and not _looks_like_authors(parts[0]):
@@ -258,12 +264,18 @@ def _dotted(text: str) -> dict:
 
 # ---------------------------------------------------------------- pieces
 
+def _spaced(text: str) -> bool:
+    """A list separated by `. ` (CNKI's rendering), not by bare dots (CSSCI, GB/T as CNKI prints it)."""
+    bare = re.findall(r"[^\sA-Z\d·]\.(?=[^\s\d])", text)
+    return len(re.findall(r"\.\s", text)) >= 2 or (bool(re.search(r"\.\s", text)) and not bare)
+
+
 def _split_dots(text: str) -> list[str]:
     """Split at the separating dots. A list that separates with `. ` keeps dots without a space (`拉尔夫.史密斯`,
     `5.0`); otherwise every dot separates except those of decimals and of an initial before a Chinese name
     (`艾伯特·O.赫希曼`) or before another initial."""
     text = text.strip()
-    if len(re.findall(r"\.\s", text)) >= 2 or re.search(r"\s\.\s", text):
+    if _spaced(text) or re.search(r"\s\.\s", text):
         pieces = re.split(r"\s*\.\s+|\s+\.\s*", text)
     else:
         pieces, start = [], 0
@@ -291,13 +303,13 @@ def _looks_like_authors(text: str, english: bool = False) -> bool:
 
 
 def _bare_name(name: str) -> str:
-    return formats()["re"]["role"].sub("", formats()["re"]["nationality"].sub("", name)).strip()
+    return formats()["re"]["role"].sub("", formats()["re"]["nationality"].sub("", name)).strip(" .")
 
 
 def _split_authors(text: str, english: bool = False, keep_roles: bool = False) -> list[str]:
     """Names in order; `等` / `et al.` and translators dropped, role words (主编, 著) and nationality marks
     (`[美]`) taken off each name."""
-    text = text.strip(" .,;")
+    text = re.sub(r"\s*[(（][A-Za-z][^)）]*[)）]", "", text.strip(" .,;"))  # 维特根斯坦（Wittgenstein,Ludwig）
     et_al = sorted(formats()["words"]["et_al"], key=len, reverse=True)
     text = re.sub(r"[,\s]*(?:" + "|".join(map(re.escape, et_al)) + r")\s*$", "", text, flags=re.I)
     if english or (re.search(r"&|\band\b", text) and not re.search(r"[\u4e00-\u9fff]", text)):
@@ -308,7 +320,7 @@ def _split_authors(text: str, english: bool = False, keep_roles: bool = False) -
     names = []
     for part in parts:
         part = part.strip(" .")
-        if not part or part.lower() in ("et al", "等"):
+        if not part or part.lower() in ("et al", "等") or formats()["re"]["role"].fullmatch(part):
             continue
         if not keep_roles:
             if formats()["re"]["translator"].search(part):
@@ -366,7 +378,8 @@ def _finish(out: dict, fields: dict) -> dict:
         value = fields.get(name)
         if value:
             value = formats()["re"]["edition"].sub("", value) if name == "title" else value
-            value = re.sub(r"^[《〈]|[》〉]$", "", value.strip(" .,;:/"))
+            value = re.sub(r"\s*[\[(（][上中下][\])）]$", "", value.strip(" .,;:/"))  # 《…》[下]: a part
+            value = re.sub(r"^[《〈]|[》〉]$", "", value)
             out[name] = normalize_punctuation(value.strip()) or None
     out["authors"] = [normalize_punctuation(a) for a in fields.get("authors") or []]
     out["year"] = fields.get("year")

@@ -9,6 +9,8 @@ from pipeline.files import write_atomic
 from pipeline.ingest.readers.common import page_range
 from pipeline.ingest.readers.wos import DOC_TYPE_DT, RECORDS_PER_FILE
 from pipeline.record import Record
+from pipeline.references import parse_reference
+from pipeline.references.keys import name_parts
 
 
 def format_record(rec: Record) -> str:
@@ -38,7 +40,7 @@ def format_record(rec: Record) -> str:
     put("AB", rec.abstract_zh or rec.abstract_en)
     put_list("C1", rec.affiliations)
     put("FU", rec.fund)
-    put_list("CR", rec.references)
+    put_list("CR", cited_references(rec.references))
     put("NR", len(rec.references))
     put("SN", rec.issn)
     put("PY", rec.year)
@@ -51,6 +53,37 @@ def format_record(rec: Record) -> str:
     put("UT", f"{rec.database or 'CORPUS'}:{rec.id}")
     lines.append("ER")
     return "\n".join(lines) + "\n"
+
+
+def cited_references(references: list[str]) -> list[str]:
+    """The `CR` lines of a record's references that have a year (CiteSpace places a cited reference by its
+    year and leaves out those without one) and an author, title or source to show."""
+    return [line for line in (cr_line(parse_reference(raw)) for raw in references) if line]
+
+
+def cr_line(ref: dict) -> str | None:
+    """A parsed reference in the WoS `CR` form CiteSpace reads: `Author, Year, Source, Vvolume, Ppage, DOI doi`.
+
+    Author: the first author, a Latin name as `Surname Initials` (`LeCun Y`), `[Anonymous]` when none.
+    Source: the journal (newspaper, proceedings); for books, theses and references without a source the
+    title, as WoS cites books. Parts that cannot be read are left out; commas inside a part become spaces."""
+    source = ref["title"] if ref["type"] in ("M", "D") or not ref["source"] else ref["source"]
+    if not ref["year"] or not source and not ref["authors"]:
+        return None
+    parts = [_cr_author(ref["authors"][0]) if ref["authors"] else "[Anonymous]"]
+    parts.append(str(ref["year"]))
+    parts += [source] if source else []
+    parts += [f"V{ref['volume']}"] if ref["volume"] else []
+    first_page = page_range(ref["pages"])[0]
+    parts += [f"P{first_page}"] if first_page else []
+    parts += [f"DOI {ref['doi']}"] if ref["doi"] else []
+    return ", ".join(" ".join(p.replace(",", " ").replace("，", " ").split()) for p in parts)
+
+
+def _cr_author(name: str) -> str:
+    surname, given = name_parts(name)
+    initials = "".join(w[0] for w in given.replace(".", " ").replace("-", " ").split() if w[:1].isalpha())
+    return " ".join(p for p in (surname, initials.upper()) if p)
 
 
 def write_citespace(records: list[Record], out_dir: Path, per_file: int = RECORDS_PER_FILE) -> list[Path]:

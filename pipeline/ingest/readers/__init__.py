@@ -2,7 +2,7 @@
 
 Readers (one module per format, detected by content, never by file name):
 `refworks` (CNKI Refworks), `endnote` (CNKI EndNote), `noteexpress` (CNKI and Wanfang NoteExpress),
-`estudy` (CNKI 知网研学/E-Study and 自定义), `wos` (Web-of-Science tags, what CiteSpace reads), `ris`,
+`estudy` (CNKI 知网研学/E-Study and 自定义), `cssci` (CSSCI `【来源篇名】` blocks with their cited references), `wos` (Web-of-Science tags, what CiteSpace reads), `ris`,
 `table` (CSV/TSV/Excel/JSON Lines through a column mapping, see `pipeline.ingest.readers.table`).
 
     fmt = detect_format(text)                 # None: not an export
@@ -14,7 +14,7 @@ from __future__ import annotations
 from pathlib import Path
 from types import ModuleType
 
-from pipeline.ingest.readers import endnote, estudy, noteexpress, refworks, ris, table, wos
+from pipeline.ingest.readers import cssci, endnote, estudy, noteexpress, refworks, ris, table, wos
 from pipeline.ingest.readers.common import ExportError, describe, to_record
 from pipeline.ingest.readers.table import ColumnMapping
 from pipeline.record import Record, make_ids
@@ -23,7 +23,7 @@ __all__ = ["ColumnMapping", "ExportError", "detect_format", "read_export", "read
 
 # Checked in this order against the first non-blank line; `table` last (it is the loosest).
 READERS: dict[str, ModuleType] = {
-    "noteexpress": noteexpress, "endnote": endnote, "refworks": refworks, "wos": wos, "ris": ris,
+    "cssci": cssci, "noteexpress": noteexpress, "endnote": endnote, "refworks": refworks, "wos": wos, "ris": ris,
     "estudy": estudy, "table": table,
 }
 EXCEL_MAGIC = b"PK\x03\x04"

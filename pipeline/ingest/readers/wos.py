@@ -42,6 +42,8 @@ def entries(text: str) -> list[Entry]:
     for entry in raw:
         # DT ("Article", "Dissertation") is more specific than PT ("J"): put it first.
         entry["DT"] = entry.get("DT", []) + entry.pop("PT", [])
+        # Each continuation line of CR is one cited reference.
+        entry["CR"] = [line.strip() for value in entry.get("CR", []) for line in value.split("\n") if line.strip()]
         out.append(apply_roles(entry, ROLES))
     return mark_truncated(out, text, "ER")
 
