@@ -195,7 +195,7 @@ def _wos(m: re.Match) -> dict:
             fields["volume"] = part[1:].strip()
         elif re.fullmatch(r"P\s*[A-Za-z]?\d[\w-]*", part) and "pages" not in fields:
             fields["pages"] = part[1:].strip()
-        elif re.fullmatch(r"(?:I|N)\s*\w+", part) and "issue" not in fields:
+        elif re.fullmatch(r"[IN]\s*\d[\w-]*", part) and "issue" not in fields:
             fields["issue"] = part[1:].strip()
         elif "source" not in fields:
             fields["source"] = part
