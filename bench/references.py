@@ -6,7 +6,7 @@ reference lists scraped by ref-cnki2citespace-encoder (42, every k-th entry of o
 ref_info.html). The strings are read from ../shared (never copied); the gold file holds the fields only.
 A field counts as right when it equals the label exactly (authors: the whole list in order).
 
-Keys: bench/data/references_keys.jsonl — 36 strings of 22 works, each labelled with its work; pairwise
+Keys: bench/data/references_keys.jsonl — 36 strings of 20 works, each labelled with its work; pairwise
 precision and recall of `work_key` (two strings share a key ⇔ same work?).
 
 Comparison: refparse (PyPI, `pip install refparse==0.5.0`, in the bench extra), its CSSCI parser on the

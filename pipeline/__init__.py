@@ -21,6 +21,8 @@ Analysis in a notebook (the same functions the CLI commands call; results are ti
     corpus.bursts()                                          # Kleinberg bursts: term, strength, begin, end
     net = corpus.network(unit="keywords")                    # or unit="concepts"; .centrality(), .to_gexf()
     corpus.glossary()                                        # zh, en, support from bilingual keywords
+    corpus.references(); corpus.most_cited(top=20)           # what the corpus cites (parsed, keyed)
+    corpus.reference_bursts()                                # Kleinberg citation bursts of cited works
     corpus.document_tokens("both")                           # token lists per document (tokens.parquet)
     pipeline.plot_trends(table, path="trends.png")          # Chinese labels without system fonts
     result = pipeline.topics.fit(corpus, k=20)              # LDA (or method="nmf", k_range=(5, 30));
