@@ -30,7 +30,7 @@ Analysis in a notebook (the same functions the CLI commands call; results are ti
 
 Concepts (a name with Chinese and English terms) come from corpus/concepts.toml: pipeline.load_concepts().
 The code, one subpackage per stage (imports point from later stages to earlier ones only):
-pipeline.record (the record) → .text → .ingest (and .fetch) → .build → .analysis → .writers → .cli.
+pipeline.record (the record) → .text → .references → .ingest (and .fetch) → .build → .analysis → .writers → .cli.
 """
 from pipeline.record import Record
 

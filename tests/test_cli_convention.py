@@ -9,7 +9,7 @@ from pipeline.cli.main import main, make_parser
 
 MISSING_CORPUS = [
     ["trends", "共治"], ["keywords"], ["bursts"], ["network"], ["glossary"], ["export", "--format", "csv", "--out", "x"],
-    ["duplicates"], ["lexicon", "suggest"], ["topics", "fit", "--out", "x"],
+    ["duplicates"], ["lexicon", "suggest"], ["topics", "fit", "--out", "x"], ["references"], ["references", "top"],
 ]
 
 

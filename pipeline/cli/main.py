@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import os
 
-from pipeline.cli import analysis_commands, corpus_commands, references, topics_commands
+from pipeline.cli import analysis_commands, corpus_commands, references_commands, topics_commands
 from pipeline.cli.common import USER_ERRORS, Parser, report_user_error
 
-COMMAND_MODULES = (corpus_commands, topics_commands, analysis_commands, references)
+COMMAND_MODULES = (corpus_commands, topics_commands, analysis_commands, references_commands)
 
 
 def make_parser() -> Parser:
