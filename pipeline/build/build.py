@@ -28,7 +28,7 @@ from pipeline.build.layout import CACHE, DOCUMENTS, MANIFEST, TOKENS
 from pipeline.build.tokens import TokenStats, write_tokens
 from pipeline.build.workers import Workers, line_ranges, read_lines
 from pipeline.files import atomic_file, write_atomic
-from pipeline.ingest.files import SIDECARS, IngestResult, ingest_file, iter_input_files
+from pipeline.ingest.files import EMPTY_BODY, SIDECARS, IngestResult, ingest_file, iter_input_files
 from pipeline.versions import code_version
 from pipeline.record import Record, record_id_bytes, record_id_of_line
 
@@ -59,7 +59,9 @@ class BuildSummary:
         """Count what one input gave (its cache-entry header, or its summary in the manifest)."""
         if entry["error"]:
             self.failures.append((source, entry["error"]))
-        self.warnings += [(source, w) for w in entry["warnings"]]
+        # A page that gave no text is a failure although its record (title, metadata) is kept.
+        self.failures += [(source, w) for w in entry["warnings"] if w.startswith(EMPTY_BODY)]
+        self.warnings += [(source, w) for w in entry["warnings"] if not w.startswith(EMPTY_BODY)]
         self.kinds.update(entry["kinds"])
         self.spam_blocks += entry["spam_blocks"]
         self.converted_t2s += entry["converted_t2s"]

@@ -247,6 +247,21 @@ def clean_title(title: str | None) -> str | None:
     return title[left:right].strip() or None
 
 
+# A tag in brackets before a title: `[诗婷露雅化妆品]江门七旬阿婆…`, `【资讯汇总】9月26日…`.
+TITLE_TAG = re.compile(r"^\s*[\[【〔](?P<tag>[^\]】〕]{1,30})[\]】〕]\s*(?=\S)")
+
+
+def strip_title_tag(title: str | None, hidden_texts: list[str]) -> str | None:
+    """A title without a bracketed tag that is injected SEO: one the page's hidden text also lists, or one
+    made of spam terms. A column tag the page shows (`【资讯汇总】`) stays."""
+    m = TITLE_TAG.match(title or "")
+    if not m:
+        return title
+    tag = m.group("tag").strip()
+    listed = any(tag in ITEM.findall(text) for text in hidden_texts)
+    return title[m.end():] if listed or is_spam_text(tag) else title
+
+
 # ---- site furniture ----
 
 @cache
@@ -257,10 +272,14 @@ def _boilerplate() -> re.Pattern:
     return re.compile("|".join(f"(?:{p})" for p in patterns))
 
 
+def is_furniture(line: str) -> bool:
+    """Whether a line is wholly site furniture (a button, a share bar, a copyright line)."""
+    return bool(line.strip()) and _boilerplate().fullmatch(line.strip()) is not None
+
+
 def strip_boilerplate(lines: list[str]) -> tuple[list[str], int]:
     """Drop lines that are wholly site furniture; return the kept lines and how many were dropped."""
-    furniture = _boilerplate()
-    kept = [line for line in lines if not (line.strip() and furniture.fullmatch(line.strip()))]
+    kept = [line for line in lines if not is_furniture(line)]
     return kept, len(lines) - len(kept)
 
 
@@ -378,14 +397,15 @@ def _looks_like_article(text: str) -> bool:
     return len(CJK.findall(text)) >= ARTICLE_MIN_CHARS and len(SENTENCE_MARKS.findall(text)) >= 3
 
 
-def remove_hidden(tree: html.HtmlElement) -> int:
+def remove_hidden(tree: html.HtmlElement, hidden_texts: list[str] | None = None) -> int:
     """Remove, in place, elements a reader never sees: hidden by inline style, by the `hidden` attribute,
     by a class/id rule of the page's own <style>, and <marquee> blocks.
 
     Hidden elements holding a real article (long prose, no spam: pages that reveal content by script) stay.
     Returns how many removed elements were spam blocks: spam-looking text, or links to other sites with a
     strong spam term in their text or a spam-farm domain. Other hidden outbound links (analytics badges,
-    menus of a portal's sister sites, share buttons) are removed but are not spam."""
+    menus of a portal's sister sites, share buttons) are removed but are not spam. The text of every removed
+    element is appended to `hidden_texts` when given (a title tag listed there was injected too)."""
     rules = _hidden_selectors(tree)
     candidates = _candidates(tree, rules)
     hidden = [element for element in candidates
@@ -399,6 +419,8 @@ def remove_hidden(tree: html.HtmlElement) -> int:
         if _looks_like_article(text) and not is_spam_text(text):
             continue
         removed.append((text, element.xpath(".//@href")))
+        if hidden_texts is not None:
+            hidden_texts.append(text)
         _move_out_readable(element)
         element.drop_tree()
     spam = [is_spam_text(text) for text, _ in removed]

@@ -40,6 +40,32 @@ def split_authors(text: str) -> list[str]:
     return names
 
 
+@lru_cache(maxsize=1)
+def _people_rules() -> tuple[re.Pattern, frozenset[str], int]:
+    from pipeline.ingest.sites import data  # the sites package imports this module
+
+    rules = data.values()["people"]
+    endings = "|".join(map(re.escape, sorted(rules["organization_endings"], key=len, reverse=True)))
+    return re.compile(rf"(?:{endings})$"), frozenset(n.lower() for n in rules["non_names"]), rules["max_han_name"]
+
+
+def is_person_name(name: str, site_names: tuple[str, ...] | list[str] = ()) -> bool:
+    """Whether an author value names a person, not the site or an organization: `网易`, `观察者网`,
+    `新浪财经-自媒体综合`, `104363` and a name the page gives itself (og:site_name, <title> suffix) are not."""
+    name = name.strip()
+    organization, non_names, max_han = _people_rules()
+    if not name or name.lower() in non_names or not re.search(r"[A-Za-z\u4e00-\u9fff]", name):
+        return False
+    if any(site and (name in site or site in name) for site in site_names):
+        return False
+    if has_han(name):
+        han = re.sub(r"[\s·•]", "", name)
+        if organization.search(han) or re.search(r"[-_|/@\d]", han):
+            return False
+        return "·" in name or "•" in name or len(han) <= max_han
+    return not re.search(r"[@/\d]|https?|www\.", name, re.I)
+
+
 _AFF_INDEX = re.compile(r"^\s*(?:\[\d+\]|［\d+］|\(\d+\)|（\d+）|\d+\s*[.、．:：]|\d+(?=[^\d\s]))\s*")
 # `,重庆 400044`, `,北京,100871`, ` 邮编：100871`, `,Yangling,712100`: a postcode and the city that introduces
 # it. The city follows a separator and does not end like an institution (学院, 系 …), so only it goes.
@@ -150,8 +176,30 @@ def parse_source_line(text: str) -> dict:
     return out
 
 
+@lru_cache(maxsize=1)
+def _journal_rules() -> tuple[re.Pattern, re.Pattern]:
+    from pipeline.ingest.sites import data  # the sites package imports this module
+
+    rules = data.values()["journal"]
+    suffixes = "|".join(map(re.escape, sorted(rules["epaper_suffixes"], key=len, reverse=True)))
+    endings = "|".join(map(re.escape, rules["newspaper_endings"]))
+    return re.compile(rules["appended_latin"]), re.compile(rf"(?<=(?:{endings}))\s*(?:{suffixes})$")
+
+
 def clean_journal(text: str) -> str:
-    return re.sub(r"^[《〈]|[》〉]$", "", text.strip(" ;；,，、")).strip()
+    """A journal or newspaper name without brackets, an appended romanization or English name
+    (`社会工作前沿 SHEHUI GONGZUO QIANYAN` → `社会工作前沿`) and an e-paper suffix (`南湖晚报数字报` → `南湖晚报`)."""
+    appended_latin, epaper = _journal_rules()
+    text = re.sub(r"^[《〈]|[》〉]$", "", text.strip(" ;；,，、")).strip()
+    if has_han(text):
+        text = appended_latin.sub("", text)
+    return epaper.sub("", text).strip()
+
+
+def parse_edition(text: str) -> str | None:
+    """A newspaper's page (版) number: `第05版`, `05版：理论`, `5` → `5`."""
+    m = re.search(r"第?\s*0*(\d{1,3})\s*版|^\s*0*(\d{1,3})\s*$", text)
+    return (m.group(1) or m.group(2)) if m else None
 
 
 # ---------------------------------------------------------------- keywords

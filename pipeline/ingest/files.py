@@ -16,6 +16,7 @@ from pipeline.ingest import clean
 from pipeline.ingest import fields
 
 from pipeline.ingest import sites
+from pipeline.ingest.sites import fallback
 from pipeline.ingest.decode import DecodeError, decode_bytes
 from pipeline.text.normalize import normalize_record
 from pipeline.ingest.page import ExtractionError, Page
@@ -27,6 +28,9 @@ SIDECAR = ".meta.json"  # written by `pipeline fetch` beside each stored respons
 MAPPING = ".map.toml"  # a column mapping for the table beside it (see pipeline.ingest.readers.table)
 SIDECARS = (SIDECAR, MAPPING)
 RECORD_KEYS = ("title_zh", "abstract_zh", "body")
+# A page whose record has a title but no text: kept, and listed among the build's failures.
+EMPTY_BODY = "empty body"
+EMPTY_BODY_WARNING = f"{EMPTY_BODY}: no main text or abstract found on the page (its text may be loaded by a script)"
 
 
 class InputError(ValueError):
@@ -115,7 +119,10 @@ def ingest_bytes(raw: bytes, source: str, name: str = "", meta: dict | None = No
     page = Page(source=source, raw=raw, text=text, encoding=encoding, url=meta.get("final_url") or meta.get("url"))
     if page.is_html and not re.search(r"</(html|body)\s*>", text[-4096:], re.I):
         warnings.append("truncated HTML (no closing </body> or </html>): the record may be incomplete")
-    return [extract_page(page)]
+    rec = extract_page(page)
+    if not rec.body.strip():
+        warnings.append(EMPTY_BODY_WARNING)
+    return [rec]
 
 
 _HTML_START = re.compile(r"\s*<", re.S)
@@ -135,7 +142,8 @@ def _export_records(read) -> list[Record]:
 
 def extract_page(page: Page) -> Record:
     """Clean, extract by page kind, normalize: the record of one page."""
-    spam_blocks = clean.remove_hidden(page.tree) if page.is_html else 0
+    hidden_texts: list[str] = []
+    spam_blocks = clean.remove_hidden(page.tree, hidden_texts) if page.is_html else 0
     text, removed = clean.strip_spam("\n".join(page.lines))
     spam_blocks += removed
     page.lines = text.split("\n")
@@ -144,17 +152,18 @@ def extract_page(page: Page) -> Record:
     rec.references = rec.references or page_references(page, site.KIND)
     rec.source, rec.source_kind = page.source, rec.source_kind or site.KIND
     rec.url = rec.url or page.page_url
+    fallback.complete(rec, page, site.KIND)
     rec.id = rec.id or make_id(page.raw)
     body, removed = clean.strip_spam(rec.body or "")
     spam_blocks += removed
     body_lines, boilerplate = clean.strip_boilerplate(body.split("\n"))
     rec.body = "\n".join(body_lines)
-    title = clean.clean_title(rec.title_zh)
+    title = clean.clean_title(clean.strip_title_tag(rec.title_zh, hidden_texts))
     spam_blocks += bool(rec.title_zh) and title is None
     rec.title_zh = title
     rec.cleaning = {"spam_blocks": spam_blocks,
                     "boilerplate_lines": boilerplate + rec.cleaning.get("boilerplate_lines", 0),
-                    "encoding": page.encoding}
+                    "encoding": page.encoding, "field_sources": rec.cleaning.get("field_sources", {})}
     finish_record(rec)
     rec.cleaning["converted_t2s"] |= page.cleaning.get("converted_t2s", False)
     if not (rec.title_zh or rec.title_en or rec.abstract_zh or rec.abstract_en or rec.body):

@@ -10,16 +10,18 @@ from lxml.cssselect import CSSSelector
 
 from pipeline.ingest import fields
 from pipeline.record import Record
-from pipeline.ingest.sites.labels import Sections, match_label, split_sections
+from pipeline.ingest.sites import data
+from pipeline.ingest.sites.labels import LABELS, Sections, match_label, split_sections
 
 _LATIN_LINE = re.compile(r"^[\x00-\x7f\u2018-\u201d\u00a0-\u00ff]+$")
-INSTITUTION_WORDS = re.compile(r"大学|学院|研究院|研究所|研究中心|党校|科学院|医院|委员会|办公室|政府|公司|中心|学校|"
-                               r"出版社|集团|University|College|Institute|School|Academy")
+_AFFILIATION = data.values()["affiliation"]
+INSTITUTION_WORDS = re.compile("|".join(map(re.escape, _AFFILIATION["institution_words"])))
 # Titles that follow the institution in an author note (`…学院博士研究生`, `…科学院副院长`).
-_AFFILIATION_BIO = re.compile(r"(?:(?:博士|硕士)?研究生|(?:常务)?副?(?:教授|研究员|院长|所长|校长|主任|书记|部长|馆长|主编)|"
-                              r"讲师|助理研究员|博士后|博士|硕士)$")
+_POSITION = re.compile(_AFFILIATION["position_titles"])
 # `（作者系…）`, `（作者为…）`, `作者单位：…` — a note on the author at the end of an article.
-AUTHOR_NOTE = re.compile(r"^[(（]?\s*作者(?:系|为|是|单位)")
+AUTHOR_NOTE = re.compile(_AFFILIATION["note_start"])
+_NOTE_LEAD = re.compile(_AFFILIATION["note_lead"])
+_NOTE_PEOPLE = re.compile(_AFFILIATION["note_people_separator"])
 
 
 def is_latin(line: str) -> bool:
@@ -63,27 +65,36 @@ def apply_sections(rec: Record, sec: Sections) -> None:
         rec.affiliations += [a for a in fields.split_affiliations(line) if a not in rec.affiliations]
 
 
-def affiliation_from_bio(text: str) -> str | None:
-    """The institution in an author note: `（作者系华东政法大学政府管理学院博士研究生）` or
-    `金泽龙（1995-），男，吉林长春人，吉林大学行政学院硕士研究生，研究方向：…` → the institution alone."""
-    m = re.search(r"作者(?:系|为|是|单位[:：]?|简介[:：]?)\s*(.+?)[)）]?$", text)
+def affiliations_from_bio(text: str) -> list[str]:
+    """Every institution in an author note, in order: `（作者系华东政法大学政府管理学院博士研究生）`,
+    `金泽龙（1995-），男，吉林长春人，吉林大学行政学院硕士研究生，研究方向：…`, or a note on several people
+    (`作者简介：张三，…大学…教授；李四，…学院讲师`) → the institutions alone."""
+    m = _NOTE_LEAD.search(text)
     if not m:
-        return None
-    clauses = [c.strip() for c in re.split(r"[,，;；。]", m.group(1))]
-    org = next((c for c in clauses if INSTITUTION_WORDS.search(c)), None)
-    if org is None:
-        return None
-    org = _AFFILIATION_BIO.sub("", org).strip()
-    return org or None
+        return []
+    out = []
+    for person in _NOTE_PEOPLE.split(text[m.end():]):
+        clauses = [c.strip() for c in re.split(r"[,，;；。、]", person)]
+        org = next((c for c in clauses if INSTITUTION_WORDS.search(c)), None)
+        if org is None:
+            continue
+        org = fields.clean_affiliation(_POSITION.sub("", org.strip(" （()）")).strip())
+        if org and org not in out:
+            out.append(org)
+    return out
+
+
+def affiliation_from_bio(text: str) -> str | None:
+    """The first institution of an author note (see affiliations_from_bio), or None."""
+    found = affiliations_from_bio(text)
+    return found[0] if found else None
 
 
 def take_author_note(rec: Record, line: str) -> bool:
-    """When the line is an author note, record its institution and return True (the line leaves the body)."""
+    """When the line is an author note, record its institutions and return True (the line leaves the body)."""
     if not AUTHOR_NOTE.match(line):
         return False
-    affiliation = affiliation_from_bio(line)
-    if affiliation and affiliation not in rec.affiliations:
-        rec.affiliations.append(affiliation)
+    rec.affiliations += [a for a in affiliations_from_bio(line) if a not in rec.affiliations]
     return True
 
 
@@ -187,27 +198,49 @@ def row_pairs(tree: lxml_html.HtmlElement, row_selector: str, name_selector: str
     return pairs
 
 
-# Row labels of detail pages that text saves do not use as section labels (those are in labels.py).
-ROW_LABELS = {
-    "页码": "pages", "页数": "page_count", "在线出版日期": "date", "出版日期": "date", "文献发表日期": "date",
-    "发表日期": "date", "年,卷(期)": "source", "年，卷(期)": "source", "期刊": "journal", "刊名": "journal",
-    "journal": "journal_en", "author": "authors_en", "authors": "authors_en",
-}
+# Row labels of detail pages beyond the section labels (labels.toml [rows]).
+ROW_LABELS: dict[str, str] = data.labels()["rows"]
+
+
+def row_field(name: str) -> str | None:
+    """The field a row label names (`题名：`, `Title`, `年，卷(期)`), from the row table or the section labels."""
+    label = re.sub(r"[\s:：]+", "", name)
+    kind = ROW_LABELS.get(label) or ROW_LABELS.get(label.lower())
+    if kind is None and (found := match_label(f"{label}：x")):
+        kind = found[0]
+    return kind
+
+
+def join_subtitle(title: str | None, subtitle: str | None) -> str | None:
+    """`主题——副题` (README: the subtitle is kept after `——`), whatever dash the page used."""
+    subtitle = (subtitle or "").strip().lstrip("—-－─ ")
+    if not title or not subtitle or subtitle in title:
+        return title or subtitle or None
+    return f"{title.rstrip()}——{subtitle}"
 
 
 def apply_rows(rec: Record, pairs: list[tuple[str, str]]) -> None:
     """Fill fields from (label, value) rows, keeping values already found."""
     section_lines = []
     for name, value in pairs:
-        label = re.sub(r"[\s:：]+", "", name)
-        kind = ROW_LABELS.get(label) or ROW_LABELS.get(label.lower())
-        if kind is None and (found := match_label(f"{label}：{value}")):
-            kind = found[0] if found[0] in ("authors", "source") else None
+        kind = row_field(name)
+        latin = is_latin(value)
         if kind in ("pages", "page_count"):
             rec.pages = rec.pages or fields.parse_pages(value, count_first=kind == "page_count")
+        elif kind == "edition":
+            rec.pages = rec.pages or fields.parse_edition(value)
         elif kind == "date" and not rec.date and (date := fields.parse_date(value)):
             rec.date, rec.year = date, rec.year or int(date[:4])
-        elif kind == "journal":
+        elif kind == "year" and rec.year is None and (m := re.search(r"(?:19|20)\d{2}", value)):
+            rec.year = int(m.group())
+        elif kind in ("title_zh", "title_en"):
+            if latin:
+                rec.title_en = rec.title_en or value
+            else:
+                rec.title_zh = rec.title_zh or value
+        elif kind == "subtitle" and not latin:
+            rec.title_zh = join_subtitle(rec.title_zh, value)
+        elif kind == "journal" or kind == "journal_en" and not latin:
             rec.indexing += [t for t in fields.find_indexing(value) if t not in rec.indexing]
             apply_source(rec, value)
             rec.journal = rec.journal or fields.clean_journal(fields.strip_indexing(value)) or None
@@ -217,8 +250,11 @@ def apply_rows(rec: Record, pairs: list[tuple[str, str]]) -> None:
             rec.journal_en = rec.journal_en or value
         elif kind in ("authors", "authors_en"):
             names = fields.split_authors(value)
-            target = rec.authors_en if kind == "authors_en" or is_latin(value) else rec.authors
+            target = rec.authors_en if latin else rec.authors
             target += [n for n in names if n not in target]
-        else:
-            section_lines.append(f"{label}：{value}")
+        elif kind in ("abstract_zh", "abstract_en", "keywords_zh", "keywords_en"):
+            twin = kind.replace("_zh", "_en") if latin else kind.replace("_en", "_zh")
+            section_lines.append(f"{LABELS[twin][0]}：{value}")
+        elif kind in LABELS:
+            section_lines.append(f"{LABELS[kind][0]}：{value}")
     apply_sections(rec, split_sections(section_lines, follow={}))

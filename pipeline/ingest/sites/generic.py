@@ -263,13 +263,24 @@ def _page_title(tree: lxml_html.HtmlElement, meta: dict) -> str | None:
         return " ".join((text or "").split())
     head_title = clean(tree.findtext(".//title"))
     headings = [clean(h.text_content()) for h in tree.iter("h1", "h2")]
-    for candidate in (clean(meta.get("og:title")), head_title):
+    og_title = clean(meta.get("og:title"))
+    if _is_truncation(og_title, [head_title, *headings]):
+        og_title = ""
+    for candidate in (og_title, head_title):
         parts = [p for p in TITLE_SEPARATOR.split(candidate) if p]
         if parts:
             title = max(parts[:2], key=len)
             # A heading that the title repeats is the article title without the site's decorations.
             return next((h for h in headings if h in title and len(h) >= 0.6 * len(title)), title)
     return next((h for h in headings if h), None)
+
+
+def _is_truncation(title: str, others: list[str]) -> bool:
+    """A meta title cut short by an unescaped quote in its attribute (`content="…龙湖集团"暗伤"曝露？"`): another
+    title of the page starts with it and goes on with more of the title, not with a site-name separator."""
+    return bool(title) and any(
+        other.startswith(title) and len(other) > len(title) and not TITLE_SEPARATOR.match(other[len(title):])
+        for other in others)
 
 
 def _body_text(tree: lxml_html.HtmlElement) -> str:

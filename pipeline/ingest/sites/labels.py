@@ -9,25 +9,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-# field → label words, in simplified characters. Order matters: a label that starts another (作者 in
-# 作者简介) comes after it, and longer words come first within a field.
-LABELS: dict[str, tuple[str, ...]] = {
-    "abstract_zh": ("内容摘要", "内容提要", "摘要", "提要"),
-    "keywords_zh": ("关键词", "关键字", "主题词"),
-    "abstract_en": ("Abstract",),
-    "keywords_en": ("Key words", "Keywords", "Key Words"),
-    "fund": ("基金项目", "基金资助", "项目基金", "资助项目", "基金"),
-    "affiliations": ("作者单位", "机构地区", "机构", "单位"),
-    "bio": ("作者简介",),
-    "source": ("出处", "出版物", "刊名", "来源"),
-    "clc": ("中图分类号", "分类号"),
-    "doc_code": ("文献标识码",),
-    "doi": ("DOI",),
-    "issn": ("ISSN",),
-    "references": ("参考文献", "注释", "References"),
-    "editor": ("责任编辑", "编辑"),
-    "authors": ("作者",),  # last: `作者简介` and `作者单位` must win over `作者`
-}
+from pipeline.ingest.sites import data
+
+# field → label words (labels.toml [sections]); order matters, see there.
+LABELS: dict[str, tuple[str, ...]] = {name: tuple(words) for name, words in data.labels()["sections"].items()}
 
 # Between the characters of a label, saves insert spaces, U+3000 and stray quotes: `摘" 要"`, `摘　要`.
 _GAP = r"[\s\"“”'‘’]*"

@@ -57,10 +57,25 @@ TEXT_MARKERS = re.compile(rf"^\S+报\s*(?:电子版|数字报)$|^↑\s*TOP$|{PAG
 HTML_MARKERS = "#ozoom, founder-content, .article-box .article p.sec, .lai b, div.text_c div.lai"
 
 
+# Founder's CMS also runs news portals (光明网's tech.gmw.cn): its metadata comment makes an e-paper only with
+# a printed paper's marks: paper fields in the comment, a 版 in its node name, or a newspaper in the <title>.
+ENP_PAPER_FIELDS = re.compile(r"<(?:paperid|paperarticleid|pagenum|pagename)>")
+TITLE_NEWSPAPER = re.compile(rf"^[\u4e00-\u9fff]{{2,8}}报$|{MASTHEAD.pattern}")
+
+
 def looks_like(page: Page) -> bool:
-    if page.is_html and (ENP_PROPERTY.search(page.text) or common.select(page.tree, HTML_MARKERS)):
+    if page.is_html and (common.select(page.tree, HTML_MARKERS) or _founder_e_paper(page)):
         return True
     return sum(bool(TEXT_MARKERS.search(line)) for line in page.lines) >= 2
+
+
+def _founder_e_paper(page: Page) -> bool:
+    m = ENP_PROPERTY.search(page.text)
+    if not m:
+        return False
+    title = " ".join((page.tree.findtext(".//title") or "").split())
+    return bool(ENP_PAPER_FIELDS.search(m.group(1)) or PAGE_NUMBER.search(_enp_properties(page.text).get("nodename", ""))
+                or any(TITLE_NEWSPAPER.match(part) for part in re.split(r"\s*[-_|]+\s*", title)))
 
 
 def extract(page: Page) -> Record:
