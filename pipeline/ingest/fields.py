@@ -123,6 +123,8 @@ SOURCE_PATTERNS = [
     re.compile(rf"{_YEAR}\s*[.,，]\s*(?P<volume>\d+)?\s*[(（]\s*(?P<issue>[\dA-Za-z]+)\s*[)）]"
                rf"(?:\s*[:：]\s*{_PAGES})?"),
     re.compile(rf"{_YEAR}\s*[(（]\s*(?P<issue>[\dA-Za-z]+)\s*[)）](?:\s*[:：]\s*{_PAGES})?"),
+    # a newspaper's dated source: CNKI `人民日报.2023-05-16`
+    re.compile(rf"{_YEAR}-\d{{1,2}}-\d{{1,2}}\b"),
 ]
 
 

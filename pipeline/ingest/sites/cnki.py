@@ -17,6 +17,7 @@ HOSTS = (r"(^|\.)cnki\.net$", r"(^|\.)cnki\.com\.cn$")
 # site-structures.md §a. Meta tags first where present (they survive redesigns), then the DOM.
 SELECTORS = {
     "title_zh": (".wx-tit > h1", "div.wxTitle > h2"),
+    "title_en": (".wx-tit > h1 > br + span", "div.wxTitle > h2 > br + span"),  # standards and theses
     "authors": ("h3.author#authorpart > span > a", "#authorpart > span", ".author span a", "#authorpart"),
     "affiliations": (".wx-tit > h3:nth-of-type(2) > span > a", ".wx-tit > h3:nth-of-type(2) > a",
                      ".wx-tit > h3:nth-of-type(2) > span", "div.orgn span"),
@@ -63,6 +64,8 @@ def _from_text(lines: list[str]) -> Record:
             rec.indexing = fields.find_indexing(line)
         elif rec.title_zh is None:
             rec.title_zh = line
+        elif (sub := common.SUBTITLE_LINE.match(line)) and not rec.authors:
+            rec.title_zh = common.join_subtitle(rec.title_zh, sub.group("subtitle"))
         elif re.match(r"^\d+\s*[.、．]", line) or common.INSTITUTION_WORDS.search(line):
             rec.affiliations += fields.split_affiliations(line)
         elif not rec.authors:
@@ -82,6 +85,9 @@ def _from_html(page: Page) -> Record:
     tree = page.tree
     rec = Record(source_kind=KIND)
     common.drop(tree, *TITLE_NOISE)
+    rec.title_en = common.first_text(tree, *SELECTORS["title_en"])
+    if rec.title_en:
+        common.drop(tree, *SELECTORS["title_en"])
     rec.title_zh = (common.meta(tree, "citation_title") or [None])[0] or common.first_text(tree, *SELECTORS["title_zh"])
     if not rec.title_zh and (title := tree.findtext(".//title")):
         rec.title_zh = re.sub(r"\s*[-_]\s*中国知网\s*$", "", title.strip()) or None

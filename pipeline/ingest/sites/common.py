@@ -22,6 +22,8 @@ _POSITION = re.compile(_AFFILIATION["position_titles"])
 AUTHOR_NOTE = re.compile(_AFFILIATION["note_start"])
 _NOTE_LEAD = re.compile(_AFFILIATION["note_lead"])
 _NOTE_PEOPLE = re.compile(_AFFILIATION["note_people_separator"])
+# A subtitle (副题) on the line below its title: `——浙江诸暨推进共建共治共享的实践`.
+SUBTITLE_LINE = re.compile(data.values()["title"]["subtitle_line"])
 
 
 def is_latin(line: str) -> bool:

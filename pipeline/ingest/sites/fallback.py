@@ -43,15 +43,16 @@ def _filled(rec: Record, name: str) -> bool:
 def complete(rec: Record, page: Page, kind: str) -> None:
     """Fill `rec`'s empty fields from the page's rows, meta tags and generic extraction; tidy its values."""
     rules = data.labels()["fallback"]
-    own_step = "generic" if kind == generic.KIND else "site"
     site_names = _site_names(page)
-    if own_step == "generic":  # the generic extractor reads `author` meta tags: they may name the site
-        rec.authors = _people(rec.authors, site_names)
-    sources = {name: own_step for name in FIELDS if _filled(rec, name)}
+    if kind == generic.KIND:  # no site rules: what the generic extractor found comes last
+        by_generic = Record(**_values(rec))
+        rec.title_zh, rec.authors, rec.date, rec.body = None, [], None, ""
+    else:
+        by_generic = None
+    sources = {name: "site" for name in FIELDS if _filled(rec, name)}
     steps = [("rows", lambda: _from_rows(page, rules["ignored_row_fields"])),
-             ("meta", lambda: _from_meta(page) if page.is_html else Record())]
-    if kind != generic.KIND:
-        steps.append(("generic", lambda: _from_generic(page, kind in rules["generic_body_kinds"])))
+             ("meta", lambda: _from_meta(page) if page.is_html else Record()),
+             ("generic", lambda: by_generic or _from_generic(page, kind in rules["generic_body_kinds"]))]
     for step, make in steps:
         if all(name in sources for name in FIELDS):
             break
@@ -63,8 +64,16 @@ def complete(rec: Record, page: Page, kind: str) -> None:
                 sources[name] = step
         if "date" in sources and rec.year is None and rec.date:
             rec.year = int(rec.date[:4])
+    # An abstract page has no main text: what a generic reading finds there (a source line) is shorter.
+    abstract = rec.abstract_zh or rec.abstract_en
+    if abstract and sources.get("body", "generic") == "generic" and len(rec.body) < len(abstract):
+        rec.body, sources["body"] = abstract, sources["abstract_zh" if rec.abstract_zh else "abstract_en"]
     tidy(rec)
     rec.cleaning["field_sources"] = {name: sources[name] for name in FIELDS if _filled(rec, name) and name in sources}
+
+
+def _values(rec: Record) -> dict:
+    return {name: getattr(rec, name) for name in FIELDS}
 
 
 def tidy(rec: Record) -> None:

@@ -68,6 +68,8 @@ def _from_lines(lines: list[str]) -> Record:
             rec.journal = SOURCE_LINE.match(line).group("journal").strip()
         elif rec.title_zh is None:
             rec.title_zh = line
+        elif (sub := common.SUBTITLE_LINE.match(line)) and rec.date is None:
+            rec.title_zh = common.join_subtitle(rec.title_zh, sub.group("subtitle"))
         else:
             break
         header_end = i + 1

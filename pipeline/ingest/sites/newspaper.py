@@ -12,7 +12,7 @@ from pipeline.ingest import fields
 from pipeline.ingest.page import Page, text_lines
 from pipeline.text.normalize import normalize_whitespace, to_simplified
 from pipeline.record import Record
-from pipeline.ingest.sites import common
+from pipeline.ingest.sites import common, data
 from pipeline.ingest.sites.labels import match_label
 
 KIND = "newspaper"
@@ -35,7 +35,6 @@ SELECTORS = {
 END_OF_ARTICLE = re.compile(r"^(?:上篇|下篇|上一篇|下一篇)\s*[:：]|^分享到|^↑\s*TOP$|^©|^版权所有|^返回(?:目录|顶部|版面)|"
                             r"^【?责任编辑|^\(?责编")
 LEADING_FURNITURE = re.compile(r"^(?:等待处理…*|加载中…*|正在加载…*|返回|首页|电子版|往期回顾|版面导航)$")
-AUTHOR_LINE = re.compile(r"^(?:作者|文|撰文|本报记者|记者|通讯员|□)\s*[□:：]?\s*(?P<who>.+)$")
 # The newspaper's name: a masthead line (`市场信息报电子版`), the citation (`《光明日报》`), a copyright line, or
 # the page title of an e-paper platform (`南湖晚报数字报刊平台`).
 NEWSPAPER_NAME = (re.compile(r"^(?P<name>\S+?报)\s*(?:电子版|数字报|数字报刊平台|数字报刊)$"),
@@ -82,15 +81,27 @@ def extract(page: Page) -> Record:
     return _from_html(page) if page.is_html else _from_text(page.lines)
 
 
+_BYLINE = data.values()["byline"]
+_LEADS = "|".join(map(re.escape, sorted(_BYLINE["lead_words"], key=len, reverse=True)))
+AUTHOR_LINE = re.compile(rf"^(?:{_LEADS}|□)\s*[□:：]?\s*(?P<who>.+)$")
+# `（作者单位：东江市委党校）`, `（作者系…）` inside a by-line.
+BYLINE_NOTE = re.compile(_BYLINE["affiliation_note"])
+HEADER_LINES = 4  # how far below the title a page's subtitle and by-line may sit
+
+
 def _split_byline(text: str) -> tuple[list[str], list[str]]:
-    """`作者 □ 贵州财经大学马克思主义学院 李晨曦` → (names, affiliations); `本报记者 陆健 刘习` → names."""
+    """`作者 □ 贵州财经大学马克思主义学院 李晨曦` → (names, affiliations); `本报记者 陆健 刘习` → names;
+    `作者：宁可为（作者单位：东江市委党校）` → (names, the noted institution)."""
+    noted = [fields.clean_affiliation(a) for m in BYLINE_NOTE.finditer(text)
+             for a in re.split(r"[;；、]", m.group("org")) if a.strip()]
+    text = BYLINE_NOTE.sub(" ", text)
     m = AUTHOR_LINE.match(text.strip())
     who = m.group("who") if m else text
     who = re.sub(r"^(?:本报记者|记者|通讯员)\s*", "", who.strip(" □"))
     parts = [p for p in re.split(r"[\s□]+", who) if p]
     names = [p for p in parts if re.fullmatch(r"[\u4e00-\u9fff·]{2,4}", p) and not common.INSTITUTION_WORDS.search(p)]
     orgs = [fields.clean_affiliation(p) for p in parts if common.INSTITUTION_WORDS.search(p)]
-    return names, orgs
+    return names, orgs + [a for a in noted if a not in orgs]
 
 
 def _from_text(lines: list[str]) -> Record:
@@ -119,9 +130,9 @@ def _from_text(lines: list[str]) -> Record:
             titles.append(line)
         dated_after_title = dated_after_title or (bool(titles) and line not in titles)
         body_start = i + 1
-    subtitle = titles.pop() if len(titles) > 1 and titles[-1].startswith("——") else None
+    subtitle = titles.pop() if len(titles) > 1 and common.SUBTITLE_LINE.match(titles[-1]) else None
     if titles:
-        rec.title_zh = f"{titles[-1]}——{subtitle.lstrip('—')}" if subtitle else titles[-1]
+        rec.title_zh = common.join_subtitle(titles[-1], subtitle)
     body = _take_notes(rec, article[body_start:])
     rec.body = "\n".join(body)
     return rec
@@ -167,8 +178,11 @@ def _from_html(page: Page) -> Record:
     enp = _enp_properties(page.text)
     title = common.first_text(tree, *SELECTORS["title_zh"]) or enp.get("title")
     subtitle = common.first_text(tree, *SELECTORS["subtitle"]) or enp.get("subtitle")
-    rec.title_zh = f"{title}——{subtitle.lstrip('—')}" if title and subtitle else title
-    byline = common.first_text(tree, *SELECTORS["byline"]) or enp.get("author")
+    below_title = _lines_below(page.lines, title)
+    subtitle = subtitle or next((m.group("subtitle") for line in below_title if (m := common.SUBTITLE_LINE.match(line))), None)
+    rec.title_zh = common.join_subtitle(title, subtitle)
+    byline = common.first_text(tree, *SELECTORS["byline"]) or enp.get("author") or next(
+        (line for line in below_title if AUTHOR_LINE.match(line)), None)
     if byline:
         rec.authors, rec.affiliations = _split_byline(re.sub(r"《.*$", "", byline))
     source = common.first_text(tree, *SELECTORS["source"]) or ""
@@ -177,7 +191,8 @@ def _from_html(page: Page) -> Record:
     date = fields.parse_date(source) or fields.parse_date(enp.get("date", "")) or _date_from_url(page.page_url)
     if date:
         rec.date, rec.year = date, int(date[:4])
-    rec.pages = _page_number(source) or _page_number(enp.get("nodename", "")) or _page_from_url(page.page_url)
+    rec.pages = _page_number(source) or _page_number(enp.get("nodename", "")) or _page_from_url(page.page_url) or next(
+        (_page_number(line) for line in page.lines if PAGE_HEADING.match(line)), None)
     rec.journal = rec.journal or _newspaper_name([tree.findtext(".//title") or "", *page.lines])
     body_el = next((found[0] for sel in SELECTORS["body"] if (found := common.select(tree, sel))), None)
     if body_el is None:
@@ -190,6 +205,14 @@ def _from_html(page: Page) -> Record:
     rec.authors = rec.authors or _reporters(body)
     rec.body = "\n".join(body)
     return rec
+
+
+def _lines_below(lines: list[str], title: str | None) -> list[str]:
+    """The few page lines below the title line (older Founder pages put the subtitle and by-line there)."""
+    if not title or title not in lines:
+        return []
+    start = lines.index(title) + 1
+    return lines[start:start + HEADER_LINES]
 
 
 def _enp_content(tree) -> lxml.html.HtmlElement | None:

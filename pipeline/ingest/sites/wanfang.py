@@ -17,8 +17,11 @@ HOSTS = (r"(^|\.)wanfangdata\.com(\.cn)?$", r"(^|\.)wanfang\w*\.cn$")
 # Current Vue page (site-structures.md §b), then the older `baseinfo-feild` page. Labelled rows carry
 # most fields; the selectors below are for what sits outside them.
 SELECTORS = {
-    "title_zh": (".detailTitleCN > span", ".detailTitleCN", ".baseinfo-feild h1"),
+    "title_zh": (".detailTitleCN > span", ".detailTitleCN", ".baseinfo-feild h1", ".baseinfo-feild .title"),
     "title_en": (".detailTitleEN > span", ".detailTitleEN", ".baseinfo-feild h2"),
+    # An English title inside the Chinese title's element (older pages): read, then dropped from the Chinese.
+    "title_en_inside": (".baseinfo-feild h1 > em", ".baseinfo-feild h1 > span.en", ".baseinfo-feild .title > em",
+                        ".baseinfo-feild .title > span"),
     "authors": (".author.detailTitle > .itemUrl > a", "a.test-detail-author"),
     "affiliations": ("a.test-detail-org",),
     "abstract_zh": (".summary > .item + *", ".baseinfo-feild .abstract"),
@@ -38,6 +41,7 @@ TITLE_NOISE = (".miner", ".minerLine", ".getMore", "span[title='查看全部']",
 TEXT_FURNITURE = re.compile(r"^(?:扫码查看|展开\s*>?|收起\s*<?|影响因子[:：].*|被引\s*\d*|下载\s*\d*|"
                             r"文摘阅读\s*\d*|在线阅读|下载全文|导出|收藏|分享)$")
 TEXT_MARKERS = re.compile(r"^首页\s*[|>]|^年\s*[,，]\s*卷\s*[(（]期[)）]|^影响因子[:：]")
+PERIODICAL_PAGE = re.compile(r"-期刊-|/periodical/|_type=perio", re.I)
 JOURNAL_WORDS = re.compile(r"学报|杂志|期刊|研究|论坛|评论|科学|管理|月刊|季刊|[(（].*版[)）]$")
 
 
@@ -115,8 +119,10 @@ def _from_html(page: Page) -> Record:
     tree = page.tree
     common.drop(tree, *TITLE_NOISE)
     rec = Record(source_kind=KIND)
+    rec.title_en = common.first_text(tree, *SELECTORS["title_en_inside"])
+    common.drop(tree, *SELECTORS["title_en_inside"])
     rec.title_zh = common.first_text(tree, *SELECTORS["title_zh"]) or (common.meta(tree, "citation_title") or [None])[0]
-    rec.title_en = common.first_text(tree, *SELECTORS["title_en"])
+    rec.title_en = rec.title_en or common.first_text(tree, *SELECTORS["title_en"])
     rec.authors = [a for t in common.all_texts(tree, *SELECTORS["authors"]) for a in fields.split_authors(t)]
     rec.affiliations = [a for t in common.all_texts(tree, *SELECTORS["affiliations"])
                         for a in fields.split_affiliations(t)]
@@ -134,8 +140,9 @@ def _from_html(page: Page) -> Record:
         common.apply_source(rec, source)
     if not rec.keywords_zh and (kw := common.meta(tree, "keywords")):
         terms = [t.strip() for t in re.split(r"[,，]", kw[0]) if t.strip()]
-        # Wanfang's meta keywords end with the journal name.
-        rec.journal = rec.journal or (terms[-1] if terms else None)
-        rec.keywords_zh = terms[:-1]
+        # A periodical page's meta keywords end with the journal name (a thesis page's do not).
+        if PERIODICAL_PAGE.search(f"{tree.findtext('.//title') or ''} {page.page_url or ''}"):
+            rec.journal, terms = rec.journal or (terms[-1] if terms else None), terms[:-1]
+        rec.keywords_zh = terms
     rec.body = rec.abstract_zh or ""
     return rec
