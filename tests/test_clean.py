@@ -327,7 +327,7 @@ def test_hidden_outbound_links_count_only_when_spam_like():
 def test_the_page_site_is_read_where_the_page_url_is(head):
     """One list of canonical-URL places (page.CANONICAL_URL_XPATHS), in one order, for both readers; the
     page's many links elsewhere do not outvote it."""
-    from pipeline.ingest.clean import _page_site
+    from pipeline.ingest.clean.hidden import _page_site
     from pipeline.ingest.page import Page
 
     text = f"<html><head>{head}</head><body>{'<a href=https://www.linked.net/1>1</a>' * 3}</body></html>"

@@ -14,7 +14,7 @@ from conftest import EXTERNAL, need
 from pipeline.build.build import BuildSummary
 from pipeline.ingest import fields
 from pipeline.ingest.files import EMPTY_BODY, ingest_bytes, ingest_file
-from pipeline.ingest.sites import common
+from pipeline.ingest.sites import assign
 
 PAGES = Path(__file__).parent / "pages"
 
@@ -214,8 +214,8 @@ def test_person_names(name, person):
 
 def test_every_affiliation_of_an_author_note():
     note = "作者简介：张三，男，江州大学社会学院副教授；李四，东江市委党校讲师。"
-    assert common.affiliations_from_bio(note) == ["江州大学社会学院", "东江市委党校"]
-    assert common.affiliations_from_bio("（作者系东江大学公共管理学院副教授；东江市委党校讲师）") == [
+    assert assign.affiliations_from_bio(note) == ["江州大学社会学院", "东江市委党校"]
+    assert assign.affiliations_from_bio("（作者系东江大学公共管理学院副教授；东江市委党校讲师）") == [
         "东江大学公共管理学院", "东江市委党校"]
 
 
@@ -225,7 +225,7 @@ def test_every_affiliation_of_an_author_note():
     ("主题", None, "主题"),
 ])
 def test_subtitles_are_joined_after_a_double_dash(title, subtitle, joined):
-    assert common.join_subtitle(title, subtitle) == joined
+    assert assign.join_subtitle(title, subtitle) == joined
 
 
 def test_subtitle_dashes_are_one_form_on_every_page_kind():

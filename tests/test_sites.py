@@ -19,7 +19,7 @@ from pipeline.ingest.files import ingest_bytes
 from pipeline.text.normalize import to_simplified
 from pipeline.ingest.page import Page
 from pipeline.record import Record
-from pipeline.ingest.sites import common, generic
+from pipeline.ingest.sites import assign, dom, generic
 
 PAGES = Path(__file__).parent / "pages"
 
@@ -430,7 +430,7 @@ def test_affiliation_postcodes_and_brackets(raw, clean):
     ("（作者系本报评论员）", None),
 ])
 def test_institution_from_author_note(note, institution):
-    assert common.affiliation_from_bio(note) == institution
+    assert assign.affiliation_from_bio(note) == institution
 
 
 def test_labelled_rows_and_list_values():
@@ -439,19 +439,19 @@ def test_labelled_rows_and_list_values():
         '<div class="r"><span class="k">出处：</span><div class="v"><a>《中国农村观察》</a> 2022年第5期</div></div>'
         '<div class="r">DOI：10.20074/j.cnki.11-3586/f.2022.05.006</div>'
         '<div class="r">下载量 215</div></div>')
-    assert common.row_pairs(tree, ".r", ".k", ".k + *") == [
+    assert dom.row_pairs(tree, ".r", ".k", ".k + *") == [
         ("关键词：", "乡村振兴; 村级组织"), ("出处：", "《中国农村观察》 2022年第5期"),
         ("DOI", "10.20074/j.cnki.11-3586/f.2022.05.006")]
     rec = Record()
-    common.apply_rows(rec, common.row_pairs(tree, ".r", ".k", ".k + *"))
+    assign.apply_rows(rec, dom.row_pairs(tree, ".r", ".k", ".k + *"))
     assert (rec.keywords_zh, rec.journal, rec.year, rec.issue, rec.doi) == (
         ["乡村振兴", "村级组织"], "中国农村观察", 2022, "5", "10.20074/j.cnki.11-3586/f.2022.05.006")
 
 
 def test_only_bare_lists_of_links_or_spans_are_split():
-    assert common.value_text(lxml.html.fromstring("<div><a>城市更新</a>；<a>社区参与</a></div>")) == "城市更新; 社区参与"
-    assert common.value_text(lxml.html.fromstring("<div><p>第一段。</p><p>第二段。</p></div>")) == "第一段。第二段。"
-    assert common.value_text(lxml.html.fromstring("<div>基于<a>韧性</a>框架</div>")) == "基于韧性框架"
+    assert dom.value_text(lxml.html.fromstring("<div><a>城市更新</a>；<a>社区参与</a></div>")) == "城市更新; 社区参与"
+    assert dom.value_text(lxml.html.fromstring("<div><p>第一段。</p><p>第二段。</p></div>")) == "第一段。第二段。"
+    assert dom.value_text(lxml.html.fromstring("<div>基于<a>韧性</a>框架</div>")) == "基于韧性框架"
 
 
 def test_wanfang_text_save_reads_tier_aliases():

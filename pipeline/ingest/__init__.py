@@ -4,7 +4,7 @@
     files.py     walking inputs, sidecars, one file → IngestResult(records, error, warnings)
     decode.py    bytes → text (BOM, declared charset, sniffing)
     page.py      a page being ingested: bytes, text, parsed tree, visible lines
-    clean.py     SEO spam, site furniture, hidden elements (word lists in data/)
+    clean/       SEO spam, site furniture, hidden elements (word lists in data/)
     fields.py    parsers of metadata values (authors, affiliations, pages, dates, keywords …)
     sites/       one extractor per page kind (CNKI, Wanfang, CQVIP, newspapers, mirrors, generic)
     readers/     database export formats (Refworks, EndNote, NoteExpress, E-Study, WoS, RIS, tables)

@@ -1,5 +1,10 @@
-"""One extractor per page kind. Each module has `KIND`, `HOSTS` (host patterns), `looks_like(page)`
-(page markers, for saves without a URL) and `extract(page) -> Record`; its site rules sit beside it."""
+"""One extractor per page kind: a Page in, a Record out. Each site module (cnki, wanfang, cqvip, newspaper,
+mirror, generic) has `KIND`, `HOSTS` (host patterns), `looks_like(page)` (page markers, for saves without a
+URL) and `extract(page) -> Record`; its selectors sit beside it as data.
+
+Shared by them: dom.py (reading the tree), labels.py + labels.toml (section labels), assign.py (labelled
+values → fields), fallback.py (fields the site rules missed: rows → meta tags → generic), references.py
+(reference lists), values.toml (value cleaners' patterns)."""
 from __future__ import annotations
 
 import re

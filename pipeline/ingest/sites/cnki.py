@@ -8,7 +8,7 @@ import re
 from pipeline.ingest import fields
 from pipeline.ingest.page import Page
 from pipeline.record import Record
-from pipeline.ingest.sites import common
+from pipeline.ingest.sites import assign, dom
 from pipeline.ingest.sites.labels import match_label, split_sections
 
 KIND = "cnki"
@@ -45,7 +45,7 @@ TEXT_PAGES = re.compile(r"页码[:：]\s*(\d[\d\s,，+~～-]*)")
 
 def looks_like(page: Page) -> bool:
     if page.is_html:
-        return bool(common.select(page.tree, "#paramdbcode, input#paramfilename, .wx-tit, div.wxTitle, #ChDivSummary"))
+        return bool(dom.select(page.tree, "#paramdbcode, input#paramfilename, .wx-tit, div.wxTitle, #ChDivSummary"))
     return sum(bool(TEXT_MARKERS.search(line)) for line in page.lines[:80]) >= 2
 
 
@@ -60,23 +60,23 @@ def _from_text(lines: list[str]) -> Record:
         if TEXT_FURNITURE.match(line) or line.startswith("http"):
             continue
         if TEXT_SOURCE_LINE.match(line) and rec.year is None:
-            common.apply_source(rec, line)
+            assign.apply_source(rec, line)
             rec.indexing = fields.find_indexing(line)
         elif rec.title_zh is None:
             rec.title_zh = line
-        elif (sub := common.SUBTITLE_LINE.match(line)) and not rec.authors:
-            rec.title_zh = common.join_subtitle(rec.title_zh, sub.group("subtitle"))
-        elif re.match(r"^\d+\s*[.、．]", line) or common.INSTITUTION_WORDS.search(line):
+        elif (sub := assign.SUBTITLE_LINE.match(line)) and not rec.authors:
+            rec.title_zh = assign.join_subtitle(rec.title_zh, sub.group("subtitle"))
+        elif re.match(r"^\d+\s*[.、．]", line) or assign.INSTITUTION_WORDS.search(line):
             rec.affiliations += fields.split_affiliations(line)
         elif not rec.authors:
             rec.authors = fields.split_authors(line)
     sec = split_sections(lines[first_label:], follow={"abstract_zh": 1, "keywords_zh": 1, "fund": 1})
-    common.apply_sections(rec, sec)
+    assign.apply_sections(rec, sec)
     for line in sec.rest:
         if m := TEXT_PAGES.search(line):
             rec.pages = rec.pages or fields.parse_pages(m.group(1))
         elif fields.parse_source_line(line)["year"] and rec.year is None:
-            common.apply_source(rec, line)
+            assign.apply_source(rec, line)
     rec.body = rec.abstract_zh or ""
     return rec
 
@@ -84,33 +84,33 @@ def _from_text(lines: list[str]) -> Record:
 def _from_html(page: Page) -> Record:
     tree = page.tree
     rec = Record(source_kind=KIND)
-    common.drop(tree, *TITLE_NOISE)
-    rec.title_en = common.first_text(tree, *SELECTORS["title_en"])
+    dom.drop(tree, *TITLE_NOISE)
+    rec.title_en = dom.first_text(tree, *SELECTORS["title_en"])
     if rec.title_en:
-        common.drop(tree, *SELECTORS["title_en"])
-    rec.title_zh = (common.meta(tree, "citation_title") or [None])[0] or common.first_text(tree, *SELECTORS["title_zh"])
+        dom.drop(tree, *SELECTORS["title_en"])
+    rec.title_zh = (dom.meta(tree, "citation_title") or [None])[0] or dom.first_text(tree, *SELECTORS["title_zh"])
     if not rec.title_zh and (title := tree.findtext(".//title")):
         rec.title_zh = re.sub(r"\s*[-_]\s*中国知网\s*$", "", title.strip()) or None
-    authors = common.meta(tree, "citation_author") or common.all_texts(tree, *SELECTORS["authors"])
+    authors = dom.meta(tree, "citation_author") or dom.all_texts(tree, *SELECTORS["authors"])
     rec.authors = [a for t in authors for a in fields.split_authors(t)]
-    rec.affiliations = [a for t in common.all_texts(tree, *SELECTORS["affiliations"]) for a in fields.split_affiliations(t)]
-    source = common.first_text(tree, *SELECTORS["source"])
+    rec.affiliations = [a for t in dom.all_texts(tree, *SELECTORS["affiliations"]) for a in fields.split_affiliations(t)]
+    source = dom.first_text(tree, *SELECTORS["source"])
     if source:
-        common.apply_source(rec, source)
-    rec.journal = rec.journal or (common.meta(tree, "citation_journal_title") or [None])[0]
-    hidden = common.select(tree, HIDDEN_ABSTRACT)
-    abstract = (hidden[0].get("value") if hidden else None) or common.first_text(tree, *SELECTORS["abstract_zh"]) or (
-        common.meta(tree, "citation_abstract", "DC.Description") or [None])[0]
+        assign.apply_source(rec, source)
+    rec.journal = rec.journal or (dom.meta(tree, "citation_journal_title") or [None])[0]
+    hidden = dom.select(tree, HIDDEN_ABSTRACT)
+    abstract = (hidden[0].get("value") if hidden else None) or dom.first_text(tree, *SELECTORS["abstract_zh"]) or (
+        dom.meta(tree, "citation_abstract", "DC.Description") or [None])[0]
     rec.abstract_zh = fields.clean_abstract(abstract)
-    rec.keywords_zh = [k for t in common.all_texts(tree, *SELECTORS["keywords_zh"]) for k in fields.split_keywords_zh(t)]
-    fund = common.all_texts(tree, *SELECTORS["fund"])
+    rec.keywords_zh = [k for t in dom.all_texts(tree, *SELECTORS["keywords_zh"]) for k in fields.split_keywords_zh(t)]
+    fund = dom.all_texts(tree, *SELECTORS["fund"])
     rec.fund = fields.join_fund([re.sub(r"^基金资助[:：]", "", f) for f in fund]) if fund else None
-    rec.doi = fields.normalize_doi(" ".join(common.meta(tree, "citation_doi", "DC.Identifier")))
-    date = (common.meta(tree, "citation_publication_date", "citation_date") or [None])[0]
+    rec.doi = fields.normalize_doi(" ".join(dom.meta(tree, "citation_doi", "DC.Identifier")))
+    date = (dom.meta(tree, "citation_publication_date", "citation_date") or [None])[0]
     if date and rec.year is None:
         rec.year = int(date[:4]) if date[:4].isdigit() else None
     rec.issn = fields.normalize_issn(source) if source and "ISSN" in source else None
-    common.apply_rows(rec, [pair for selectors in ROW_SELECTORS for pair in common.row_pairs(tree, *selectors)])
+    assign.apply_rows(rec, [pair for selectors in ROW_SELECTORS for pair in dom.row_pairs(tree, *selectors)])
     rec.body = rec.abstract_zh or ""
     return rec
 

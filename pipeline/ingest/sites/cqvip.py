@@ -7,7 +7,7 @@ import re
 from pipeline.ingest import fields
 from pipeline.ingest.page import Page
 from pipeline.record import Record
-from pipeline.ingest.sites import common
+from pipeline.ingest.sites import assign, dom
 from pipeline.ingest.sites.labels import match_label, split_sections
 
 KIND = "cqvip"
@@ -42,8 +42,8 @@ NUXT_ID = re.compile(r"vipdc:\d+")
 
 def looks_like(page: Page) -> bool:
     if page.is_html:
-        return bool(common.select(page.tree, HTML_MARKERS) or common.select(page.tree, ".article-title")
-                    and common.select(page.tree, ".journal .from") or NUXT_ID.search(page.text))
+        return bool(dom.select(page.tree, HTML_MARKERS) or dom.select(page.tree, ".article-title")
+                    and dom.select(page.tree, ".journal .from") or NUXT_ID.search(page.text))
     labels = {line.strip() for line in page.lines[:200]}
     return "出处" in labels and bool({"摘要", "作者", "关键词"} & labels) or any(
         TEXT_MARKERS.search(line) for line in page.lines[:200]) and "摘要" in labels
@@ -58,22 +58,22 @@ def _from_text(lines: list[str]) -> Record:
     sec = split_sections(lines, follow={}, default_follow=None)
     first_label = next((i for i, line in enumerate(lines) if match_label(line)), len(lines))
     heading = [line for line in lines[:first_label] if not line.startswith("http")]
-    rec.title_zh = next((line for line in heading if not common.is_latin(line)), None)
-    rec.title_en = next((line for line in heading if common.is_latin(line)), None)
+    rec.title_zh = next((line for line in heading if not assign.is_latin(line)), None)
+    rec.title_en = next((line for line in heading if assign.is_latin(line)), None)
     for line in sec.fields.get("authors", []):
-        if common.is_latin(line):
+        if assign.is_latin(line):
             rec.authors_en, affiliations = fields.parse_english_author_line(line)
             rec.affiliations = rec.affiliations or affiliations
         else:
             rec.authors += fields.split_authors(line)
     for line in sec.fields.get("source", []):
-        if common.is_latin(line):
+        if assign.is_latin(line):
             rec.journal_en = line
         elif re.match(r"^[《〈].+[》〉]$", line):
             rec.journal = fields.clean_journal(line)
         else:
-            common.apply_source(rec, line)
-    common.apply_sections(rec, sec)
+            assign.apply_source(rec, line)
+    assign.apply_sections(rec, sec)
     rec.body = rec.abstract_zh or ""
     return rec
 
@@ -81,36 +81,36 @@ def _from_text(lines: list[str]) -> Record:
 def _from_html(page: Page) -> Record:
     tree = page.tree
     rec = Record(source_kind=KIND)
-    title = common.first_text(tree, *SELECTORS["title_zh"]) or PAGE_TITLE_SUFFIX.sub("", tree.findtext(".//title") or "")
+    title = dom.first_text(tree, *SELECTORS["title_zh"]) or PAGE_TITLE_SUFFIX.sub("", tree.findtext(".//title") or "")
     rec.title_zh = TITLE_NOISE.sub("", title).strip() or None
-    rec.title_en = common.first_text(tree, *SELECTORS["title_en"])
-    rec.authors = [a for t in common.all_texts(tree, *SELECTORS["authors"]) for a in fields.split_authors(t)]
-    english = common.first_text(tree, *SELECTORS["authors_en"])
+    rec.title_en = dom.first_text(tree, *SELECTORS["title_en"])
+    rec.authors = [a for t in dom.all_texts(tree, *SELECTORS["authors"]) for a in fields.split_authors(t)]
+    english = dom.first_text(tree, *SELECTORS["authors_en"])
     if english:
         rec.authors_en, english_affiliations = fields.parse_english_author_line(english)
     else:
         english_affiliations = []
-    journal = common.select(tree, SELECTORS["journal"][0])
+    journal = dom.select(tree, SELECTORS["journal"][0])
     rec.journal = fields.clean_journal(journal[0].get("title") or journal[0].text_content()) if journal else None
-    rec.journal_en = common.first_text(tree, *SELECTORS["journal_en"])
-    if source := common.first_text(tree, *SELECTORS["source"]):
-        common.apply_source(rec, source)
-    rec.indexing = fields.find_indexing(common.first_text(tree, *SELECTORS["journal_box"]) or "")
-    for text in common.all_texts(tree, *SELECTORS["abstract"]):
-        text = common.strip_label(text)
+    rec.journal_en = dom.first_text(tree, *SELECTORS["journal_en"])
+    if source := dom.first_text(tree, *SELECTORS["source"]):
+        assign.apply_source(rec, source)
+    rec.indexing = fields.find_indexing(dom.first_text(tree, *SELECTORS["journal_box"]) or "")
+    for text in dom.all_texts(tree, *SELECTORS["abstract"]):
+        text = assign.strip_label(text)
         if fields.has_han(text) and not rec.abstract_zh:
             rec.abstract_zh = fields.clean_abstract(text)
-    rec.abstract_en = common.first_text(tree, *SELECTORS["abstract_en"])
-    for link in common.select(tree, SELECTORS["keywords"][0]):
+    rec.abstract_en = dom.first_text(tree, *SELECTORS["abstract_en"])
+    for link in dom.select(tree, SELECTORS["keywords"][0]):
         term = (link.get("title") or link.text_content()).strip()
-        target = rec.keywords_en if common.is_latin(term) else rec.keywords_zh
+        target = rec.keywords_en if assign.is_latin(term) else rec.keywords_zh
         if term and term not in target:
             target.append(term)
-    rec.affiliations = [a for t in common.all_texts(tree, *SELECTORS["affiliations"])
-                        for a in fields.split_affiliations(common.strip_label(t))]
+    rec.affiliations = [a for t in dom.all_texts(tree, *SELECTORS["affiliations"])
+                        for a in fields.split_affiliations(assign.strip_label(t))]
     rec.affiliations = rec.affiliations or english_affiliations
-    fund = common.all_texts(tree, *SELECTORS["fund"])
-    rec.fund = fields.join_fund([common.strip_label(f) for f in fund]) if fund else None
-    common.apply_rows(rec, [pair for selectors in ROW_SELECTORS for pair in common.row_pairs(tree, *selectors)])
+    fund = dom.all_texts(tree, *SELECTORS["fund"])
+    rec.fund = fields.join_fund([assign.strip_label(f) for f in fund]) if fund else None
+    assign.apply_rows(rec, [pair for selectors in ROW_SELECTORS for pair in dom.row_pairs(tree, *selectors)])
     rec.body = rec.abstract_zh or ""
     return rec

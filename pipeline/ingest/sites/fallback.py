@@ -19,7 +19,7 @@ from lxml import html as lxml_html
 
 from pipeline.ingest import clean, fields
 from pipeline.ingest.page import Page
-from pipeline.ingest.sites import common, data, generic
+from pipeline.ingest.sites import assign, data, dom, generic
 from pipeline.record import Record
 
 # The fields the chain fills (references are read by the reference-list reader).
@@ -94,7 +94,7 @@ def _site_names(page: Page) -> tuple[str, ...]:
     """Names the page gives itself: og:site_name and the like, and the parts of <title> after the article's."""
     if not page.is_html:
         return ()
-    names = common.meta(page.tree, *data.labels()["meta"]["site_name"])
+    names = dom.meta(page.tree, *data.labels()["meta"]["site_name"])
     title = " ".join((page.tree.findtext(".//title") or "").split())
     names += [part.strip() for part in generic.TITLE_SEPARATOR.split(title)[1:]]
     names = [re.sub(r"^来源[:：]\s*", "", n) for n in names]
@@ -106,21 +106,21 @@ def _site_names(page: Page) -> tuple[str, ...]:
 def _from_rows(page: Page, ignored: list[str]) -> Record:
     pairs = _html_rows(page.tree) if page.is_html else _text_rows(page.lines)
     rec = Record()
-    common.apply_rows(rec, [(label, value) for label, value in pairs if common.row_field(label) not in ignored])
+    assign.apply_rows(rec, [(label, value) for label, value in pairs if assign.row_field(label) not in ignored])
     return rec
 
 
 def _text_rows(lines: list[str]) -> list[tuple[str, str]]:
     pairs = []
     for line in lines:
-        if (m := LABEL_TEXT.match(line)) and common.row_field(m.group("label")):
+        if (m := LABEL_TEXT.match(line)) and assign.row_field(m.group("label")):
             pairs.append((m.group("label"), _row_value(m.group("label"), m.group("value"))))
     return [(label, value) for label, value in pairs if value]
 
 
 def _row_value(label: str, value: str) -> str:
     value = " ".join(value.split())
-    return value if common.row_field(label) in LONG_VALUE_FIELDS else NEXT_LABEL.split(value)[0]
+    return value if assign.row_field(label) in LONG_VALUE_FIELDS else NEXT_LABEL.split(value)[0]
 
 
 def _html_rows(tree: lxml_html.HtmlElement) -> list[tuple[str, str]]:
@@ -135,17 +135,17 @@ def _html_rows(tree: lxml_html.HtmlElement) -> list[tuple[str, str]]:
         if not own:
             continue
         m = LABEL_TEXT.match(own)
-        if m and common.row_field(m.group("label")):
+        if m and assign.row_field(m.group("label")):
             label, value = m.group("label"), m.group("value")
             if value:  # `作者：张三 李四<a>返回首页，查看更多</a>`: the children are furniture, their tails are not
                 value = " ".join([value, *(child.tail or "" for child in el)])
             elif len(el):  # `<p>关键词：<a>甲</a><a>乙</a></p>`
                 value = "; ".join(" ".join(child.text_content().split()) for child in el if isinstance(child.tag, str))
             elif (following := el.getnext()) is not None:  # `<span>摘要：</span><div>…</div>`
-                value = common.value_text(following)
-        elif len(own) <= LABEL_ONLY_CHARS and len(el) == 0 and common.row_field(own) and (
+                value = dom.value_text(following)
+        elif len(own) <= LABEL_ONLY_CHARS and len(el) == 0 and assign.row_field(own) and (
                 following := el.getnext()) is not None:
-            label, value = own, common.value_text(following)
+            label, value = own, dom.value_text(following)
         else:
             continue
         if value := _row_value(label, value):
@@ -161,20 +161,20 @@ def _from_meta(page: Page) -> Record:
     rec = Record()
 
     def values(name: str) -> list[str]:
-        return common.meta(tree, *names[name])
+        return dom.meta(tree, *names[name])
 
     for text in values("title_zh")[:2]:
-        if common.is_latin(text):
+        if assign.is_latin(text):
             rec.title_en = rec.title_en or text
         else:
             rec.title_zh = rec.title_zh or text
     for text in values("authors"):
-        target = rec.authors_en if common.is_latin(text) else rec.authors
+        target = rec.authors_en if assign.is_latin(text) else rec.authors
         target += [n for n in fields.split_authors(text) if n not in target]
     for text in values("affiliations"):
         rec.affiliations += [a for a in fields.split_affiliations(text) if a not in rec.affiliations]
     for text in values("journal")[:2]:
-        if common.is_latin(text):
+        if assign.is_latin(text):
             rec.journal_en = rec.journal_en or text
         else:
             rec.journal = rec.journal or fields.clean_journal(text)
@@ -190,12 +190,12 @@ def _from_meta(page: Page) -> Record:
     if first:
         rec.pages = fields.parse_pages(f"{first[0]}-{last[0]}" if last and last[0] != first[0] else first[0])
     for text in values("abstract_zh"):
-        if common.is_latin(text):
+        if assign.is_latin(text):
             rec.abstract_en = rec.abstract_en or fields.clean_abstract(text)
         else:
             rec.abstract_zh = rec.abstract_zh or fields.clean_abstract(text)
     for text in values("keywords_zh"):
-        if common.is_latin(text):
+        if assign.is_latin(text):
             rec.keywords_en += [k for k in fields.split_keywords_en(text) if k not in rec.keywords_en]
         else:
             rec.keywords_zh += [k for k in fields.split_keywords_zh(text) if k not in rec.keywords_zh]

@@ -12,7 +12,7 @@ from pipeline.ingest import fields
 from pipeline.ingest.page import Page, text_lines
 from pipeline.text.normalize import normalize_whitespace, to_simplified
 from pipeline.record import Record
-from pipeline.ingest.sites import common
+from pipeline.ingest.sites import assign, dom
 from pipeline.ingest.sites.labels import match_label, split_sections
 
 KIND = "mirror"
@@ -28,7 +28,7 @@ FURNITURE = re.compile(r"^APP下载$|^【?责任编辑|^\(?责编")
 PINYIN_GLOSS = re.compile(r"(?<=[\u4e00-\u9fff])[(（](?=[a-zü]*[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ])"
                           r"[a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]{1,7}[)）]")
 # Labels after which a mirror page's sections stop (so the reference list ends at the fund note).
-SECTION_STOP = re.compile(f"{FUND_SENTENCE.pattern}|{common.AUTHOR_NOTE.pattern}|{FURNITURE.pattern}")
+SECTION_STOP = re.compile(f"{FUND_SENTENCE.pattern}|{assign.AUTHOR_NOTE.pattern}|{FURNITURE.pattern}")
 
 
 def looks_like(page: Page) -> bool:
@@ -42,11 +42,11 @@ def looks_like(page: Page) -> bool:
 
 def extract(page: Page) -> Record:
     if page.is_html:
-        container = next((found[0] for sel in SELECTORS["container"] if (found := common.select(page.tree, sel))), None)
+        container = next((found[0] for sel in SELECTORS["container"] if (found := dom.select(page.tree, sel))), None)
         lines = text_lines(container) if container is not None else []
         lines = normalize_whitespace(to_simplified("\n".join(lines))).split("\n") if lines else list(page.lines)
         rec = _from_lines(lines)
-        title = common.first_text(container if container is not None else page.tree, *SELECTORS["title"])
+        title = dom.first_text(container if container is not None else page.tree, *SELECTORS["title"])
         rec.title_zh = PINYIN_GLOSS.sub("", to_simplified(title)) if title else rec.title_zh
         return rec
     return _from_lines(page.lines)
@@ -64,12 +64,12 @@ def _from_lines(lines: list[str]) -> Record:
             rec.year = int(rec.date[:4]) if rec.date else None
             rec.authors = fields.split_authors(m.group("who")) if m.group("who") else []
         elif SOURCE_LINE.match(line):
-            common.apply_source(rec, line)
+            assign.apply_source(rec, line)
             rec.journal = SOURCE_LINE.match(line).group("journal").strip()
         elif rec.title_zh is None:
             rec.title_zh = line
-        elif (sub := common.SUBTITLE_LINE.match(line)) and rec.date is None:
-            rec.title_zh = common.join_subtitle(rec.title_zh, sub.group("subtitle"))
+        elif (sub := assign.SUBTITLE_LINE.match(line)) and rec.date is None:
+            rec.title_zh = assign.join_subtitle(rec.title_zh, sub.group("subtitle"))
         else:
             break
         header_end = i + 1
@@ -84,12 +84,12 @@ def _from_lines(lines: list[str]) -> Record:
     for line in sec.rest:
         if FUND_SENTENCE.match(line):
             rec.fund = fields.join_fund([line])
-        elif not common.take_author_note(rec, line):
+        elif not assign.take_author_note(rec, line):
             body.append(line)
     for line in sec.fields.get("bio", []):
-        affiliation = common.affiliation_from_bio("作者系" + line)
+        affiliation = assign.affiliation_from_bio("作者系" + line)
         if affiliation and affiliation not in rec.affiliations:
             rec.affiliations.append(affiliation)
-    common.apply_sections(rec, sec)
+    assign.apply_sections(rec, sec)
     rec.body = "\n".join(body)
     return rec

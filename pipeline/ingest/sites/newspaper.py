@@ -12,7 +12,7 @@ from pipeline.ingest import fields
 from pipeline.ingest.page import Page, text_lines
 from pipeline.text.normalize import normalize_whitespace, to_simplified
 from pipeline.record import Record
-from pipeline.ingest.sites import common, data
+from pipeline.ingest.sites import assign, data, dom
 from pipeline.ingest.sites.labels import match_label
 
 KIND = "newspaper"
@@ -63,7 +63,7 @@ TITLE_NEWSPAPER = re.compile(rf"^[\u4e00-\u9fff]{{2,8}}报$|{MASTHEAD.pattern}")
 
 
 def looks_like(page: Page) -> bool:
-    if page.is_html and (common.select(page.tree, HTML_MARKERS) or _founder_e_paper(page)):
+    if page.is_html and (dom.select(page.tree, HTML_MARKERS) or _founder_e_paper(page)):
         return True
     return sum(bool(TEXT_MARKERS.search(line)) for line in page.lines) >= 2
 
@@ -99,8 +99,8 @@ def _split_byline(text: str) -> tuple[list[str], list[str]]:
     who = m.group("who") if m else text
     who = re.sub(r"^(?:本报记者|记者|通讯员)\s*", "", who.strip(" □"))
     parts = [p for p in re.split(r"[\s□]+", who) if p]
-    names = [p for p in parts if re.fullmatch(r"[\u4e00-\u9fff·]{2,4}", p) and not common.INSTITUTION_WORDS.search(p)]
-    orgs = [fields.clean_affiliation(p) for p in parts if common.INSTITUTION_WORDS.search(p)]
+    names = [p for p in parts if re.fullmatch(r"[\u4e00-\u9fff·]{2,4}", p) and not assign.INSTITUTION_WORDS.search(p)]
+    orgs = [fields.clean_affiliation(p) for p in parts if assign.INSTITUTION_WORDS.search(p)]
     return names, orgs + [a for a in noted if a not in orgs]
 
 
@@ -130,9 +130,9 @@ def _from_text(lines: list[str]) -> Record:
             titles.append(line)
         dated_after_title = dated_after_title or (bool(titles) and line not in titles)
         body_start = i + 1
-    subtitle = titles.pop() if len(titles) > 1 and common.SUBTITLE_LINE.match(titles[-1]) else None
+    subtitle = titles.pop() if len(titles) > 1 and assign.SUBTITLE_LINE.match(titles[-1]) else None
     if titles:
-        rec.title_zh = common.join_subtitle(titles[-1], subtitle)
+        rec.title_zh = assign.join_subtitle(titles[-1], subtitle)
     body = _take_notes(rec, article[body_start:])
     rec.body = "\n".join(body)
     return rec
@@ -154,7 +154,7 @@ def _take_notes(rec: Record, lines: list[str]) -> list[str]:
             rec.fund = fields.join_fund([line])
             pending = False
             continue
-        if not common.take_author_note(rec, line):
+        if not assign.take_author_note(rec, line):
             body.append(line)
     return body
 
@@ -176,16 +176,16 @@ def _from_html(page: Page) -> Record:
     tree = page.tree
     rec = Record(source_kind=KIND)
     enp = _enp_properties(page.text)
-    title = common.first_text(tree, *SELECTORS["title_zh"]) or enp.get("title")
-    subtitle = common.first_text(tree, *SELECTORS["subtitle"]) or enp.get("subtitle")
+    title = dom.first_text(tree, *SELECTORS["title_zh"]) or enp.get("title")
+    subtitle = dom.first_text(tree, *SELECTORS["subtitle"]) or enp.get("subtitle")
     below_title = _lines_below(page.lines, title)
-    subtitle = subtitle or next((m.group("subtitle") for line in below_title if (m := common.SUBTITLE_LINE.match(line))), None)
-    rec.title_zh = common.join_subtitle(title, subtitle)
-    byline = common.first_text(tree, *SELECTORS["byline"]) or enp.get("author") or next(
+    subtitle = subtitle or next((m.group("subtitle") for line in below_title if (m := assign.SUBTITLE_LINE.match(line))), None)
+    rec.title_zh = assign.join_subtitle(title, subtitle)
+    byline = dom.first_text(tree, *SELECTORS["byline"]) or enp.get("author") or next(
         (line for line in below_title if AUTHOR_LINE.match(line)), None)
     if byline:
         rec.authors, rec.affiliations = _split_byline(re.sub(r"《.*$", "", byline))
-    source = common.first_text(tree, *SELECTORS["source"]) or ""
+    source = dom.first_text(tree, *SELECTORS["source"]) or ""
     if m := re.search(r"《\s*([^》]+?)\s*》", source):
         rec.journal = m.group(1)
     date = fields.parse_date(source) or fields.parse_date(enp.get("date", "")) or _date_from_url(page.page_url)
@@ -194,7 +194,7 @@ def _from_html(page: Page) -> Record:
     rec.pages = _page_number(source) or _page_number(enp.get("nodename", "")) or _page_from_url(page.page_url) or next(
         (_page_number(line) for line in page.lines if PAGE_HEADING.match(line)), None)
     rec.journal = rec.journal or _newspaper_name([tree.findtext(".//title") or "", *page.lines])
-    body_el = next((found[0] for sel in SELECTORS["body"] if (found := common.select(tree, sel))), None)
+    body_el = next((found[0] for sel in SELECTORS["body"] if (found := dom.select(tree, sel))), None)
     if body_el is None:
         body_el = _enp_content(tree)
     if body_el is None:  # a regional e-paper without the Founder markup: read it like its text save

@@ -112,7 +112,7 @@ def _cjk_edge(left: str, right: str) -> bool:
 
 
 def _from_blocks(page: Page, kind: str) -> list[str]:
-    from pipeline.ingest.sites.common import select
+    from pipeline.ingest.sites.dom import select
 
     entries: list[str] = []
     seen: set = set()

@@ -8,7 +8,7 @@ import re
 from pipeline.ingest import fields
 from pipeline.ingest.page import Page
 from pipeline.record import Record
-from pipeline.ingest.sites import common
+from pipeline.ingest.sites import assign, dom
 from pipeline.ingest.sites.labels import split_sections
 
 KIND = "wanfang"
@@ -47,7 +47,7 @@ JOURNAL_WORDS = re.compile(r"学报|杂志|期刊|研究|论坛|评论|科学|�
 
 def looks_like(page: Page) -> bool:
     if page.is_html:
-        return bool(common.select(page.tree, ".detailTitleCN, .detailList, .baseinfo-feild"))
+        return bool(dom.select(page.tree, ".detailTitleCN, .detailList, .baseinfo-feild"))
     return sum(bool(TEXT_MARKERS.search(line)) for line in page.lines) >= 2
 
 
@@ -72,12 +72,12 @@ def _from_text(lines: list[str]) -> Record:
         if m := re.match(r"^ISSN\s*[:：]\s*(.+)$", line, re.I):
             rec.issn = fields.normalize_issn(m.group(1))
         elif re.match(r"^年\s*[,，]\s*卷\s*[(（]期[)）]", line) or re.match(r"^\d{4}\s*[,，.]\s*\d*\s*[(（]", line):
-            common.apply_source(rec, line)
+            assign.apply_source(rec, line)
         elif (tiers := fields.find_indexing(line)) and not fields.strip_indexing(line).strip(" ,，、|"):
             rec.indexing = tiers
         elif re.fullmatch(r"(19|20)\d{2}", line):
             rec.year = rec.year or int(line)
-        elif common.is_latin(line):
+        elif assign.is_latin(line):
             if rec.abstract_en is None and len(line) < 300 and rec.title_en is None:
                 rec.title_en = line
             elif rec.abstract_en is None and len(line) >= 300:
@@ -88,7 +88,7 @@ def _from_text(lines: list[str]) -> Record:
             rec.abstract_zh = line
         elif _is_name_list(line) and not rec.authors:
             rec.authors = fields.split_authors(line)
-        elif common.INSTITUTION_WORDS.search(line) and re.search(r"\d{6}|[,，]", line) and not rec.affiliations:
+        elif assign.INSTITUTION_WORDS.search(line) and re.search(r"\d{6}|[,，]", line) and not rec.affiliations:
             rec.affiliations = fields.split_affiliations(line)
         elif _is_keyword_list(line) and not rec.keywords_zh:
             rec.keywords_zh = fields.split_keywords_zh(line)
@@ -96,9 +96,9 @@ def _from_text(lines: list[str]) -> Record:
             journal_candidates.append(line)
     rec.journal = next((c for c in journal_candidates if c in repeated), None) or next(
         (c for c in journal_candidates if JOURNAL_WORDS.search(c)), None)
-    common.apply_sections(rec, sec)
+    assign.apply_sections(rec, sec)
     if len(rec.keywords_en) == 1:
-        vocabulary = common.english_vocabulary(rec.abstract_en, rec.title_en)
+        vocabulary = assign.english_vocabulary(rec.abstract_en, rec.title_en)
         rec.keywords_en = fields.split_keywords_en(rec.keywords_en[0], vocabulary)
     rec.body = rec.abstract_zh or ""
     return rec
@@ -117,28 +117,28 @@ def _is_keyword_list(line: str) -> bool:
 
 def _from_html(page: Page) -> Record:
     tree = page.tree
-    common.drop(tree, *TITLE_NOISE)
+    dom.drop(tree, *TITLE_NOISE)
     rec = Record(source_kind=KIND)
-    rec.title_en = common.first_text(tree, *SELECTORS["title_en_inside"])
-    common.drop(tree, *SELECTORS["title_en_inside"])
-    rec.title_zh = common.first_text(tree, *SELECTORS["title_zh"]) or (common.meta(tree, "citation_title") or [None])[0]
-    rec.title_en = rec.title_en or common.first_text(tree, *SELECTORS["title_en"])
-    rec.authors = [a for t in common.all_texts(tree, *SELECTORS["authors"]) for a in fields.split_authors(t)]
-    rec.affiliations = [a for t in common.all_texts(tree, *SELECTORS["affiliations"])
+    rec.title_en = dom.first_text(tree, *SELECTORS["title_en_inside"])
+    dom.drop(tree, *SELECTORS["title_en_inside"])
+    rec.title_zh = dom.first_text(tree, *SELECTORS["title_zh"]) or (dom.meta(tree, "citation_title") or [None])[0]
+    rec.title_en = rec.title_en or dom.first_text(tree, *SELECTORS["title_en"])
+    rec.authors = [a for t in dom.all_texts(tree, *SELECTORS["authors"]) for a in fields.split_authors(t)]
+    rec.affiliations = [a for t in dom.all_texts(tree, *SELECTORS["affiliations"])
                         for a in fields.split_affiliations(t)]
-    abstract = common.first_text(tree, *SELECTORS["abstract_zh"]) or (common.meta(tree, "description") or [None])[0]
-    rec.abstract_zh = fields.clean_abstract(common.strip_label(abstract))
-    journal = common.first_text(tree, *SELECTORS["journal"])
+    abstract = dom.first_text(tree, *SELECTORS["abstract_zh"]) or (dom.meta(tree, "description") or [None])[0]
+    rec.abstract_zh = fields.clean_abstract(assign.strip_label(abstract))
+    journal = dom.first_text(tree, *SELECTORS["journal"])
     rec.journal = fields.clean_journal(journal) if journal else None
-    rec.doi = fields.normalize_doi(common.first_text(tree, *SELECTORS["doi"]))
-    rec.issn = fields.normalize_issn(" ".join(common.all_texts(tree, *SELECTORS["issn"])))
-    common.apply_rows(rec, [pair for selectors in ROW_SELECTORS for pair in common.row_pairs(tree, *selectors)])
-    rec.abstract_en = rec.abstract_en or fields.clean_abstract(common.first_text(tree, *SELECTORS["abstract_en"]))
-    rec.keywords_zh = rec.keywords_zh or common.all_texts(tree, *SELECTORS["keywords_zh"])
-    rec.keywords_en = rec.keywords_en or common.all_texts(tree, *SELECTORS["keywords_en"])
-    if rec.year is None and (source := common.first_text(tree, *SELECTORS["source"])):
-        common.apply_source(rec, source)
-    if not rec.keywords_zh and (kw := common.meta(tree, "keywords")):
+    rec.doi = fields.normalize_doi(dom.first_text(tree, *SELECTORS["doi"]))
+    rec.issn = fields.normalize_issn(" ".join(dom.all_texts(tree, *SELECTORS["issn"])))
+    assign.apply_rows(rec, [pair for selectors in ROW_SELECTORS for pair in dom.row_pairs(tree, *selectors)])
+    rec.abstract_en = rec.abstract_en or fields.clean_abstract(dom.first_text(tree, *SELECTORS["abstract_en"]))
+    rec.keywords_zh = rec.keywords_zh or dom.all_texts(tree, *SELECTORS["keywords_zh"])
+    rec.keywords_en = rec.keywords_en or dom.all_texts(tree, *SELECTORS["keywords_en"])
+    if rec.year is None and (source := dom.first_text(tree, *SELECTORS["source"])):
+        assign.apply_source(rec, source)
+    if not rec.keywords_zh and (kw := dom.meta(tree, "keywords")):
         terms = [t.strip() for t in re.split(r"[,，]", kw[0]) if t.strip()]
         # A periodical page's meta keywords end with the journal name (a thesis page's do not).
         if PERIODICAL_PAGE.search(f"{tree.findtext('.//title') or ''} {page.page_url or ''}"):
