@@ -57,29 +57,9 @@ class Record:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> "Record":
-        """Build a record from a mapping, ignoring unknown keys and coercing list/scalar shapes."""
-        kwargs: dict[str, Any] = {}
-        for name in FIELD_NAMES:
-            if name not in data:
-                continue
-            value = data[name]
-            if name in LIST_FIELDS:
-                if value is None:
-                    value = []
-                elif isinstance(value, str):
-                    value = [value] if value else []
-                else:
-                    value = [v if isinstance(v, str) else str(v) for v in value]
-            elif name == "year":
-                value = _as_year(value)
-            elif name == "cleaning":
-                value = dict(value or {})
-            elif name == "body":
-                value = "" if value is None else str(value)
-            elif value is not None and not isinstance(value, str):
-                value = str(value)
-            kwargs[name] = value
-        return cls(**kwargs)
+        """Build a record from a mapping, ignoring unknown keys and values of the wrong type (see
+        `checked_fields`, which also says which)."""
+        return cls(**checked_fields(data))
 
 
 FIELD_NAMES = tuple(f.name for f in dataclasses.fields(Record))
@@ -89,6 +69,66 @@ LIST_FIELDS = frozenset(
 TEXT_FIELDS = tuple(
     name for name in FIELD_NAMES if name not in LIST_FIELDS and name not in ("id", "year", "cleaning")
 )
+
+
+def _json_type(value: Any) -> str:
+    for kind, name in ((bool, "boolean"), (str, "string"), (int, "number"), (float, "number"), (dict, "object"),
+                       (list, "array")):
+        if isinstance(value, kind):
+            return name
+    return type(value).__name__
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+_EXPECTED = {"cleaning": "an object", "year": "a year"}
+
+
+def checked_fields(data: dict[str, Any], problems: list[str] | None = None) -> dict[str, Any]:
+    """The record fields of `data` in the record's shapes, field by field. Text fields take a string or
+    a number (written as text); list fields a list of those (a single string is a list of one; other
+    items are dropped); `year` a number or a string starting with one; `cleaning` an object. A value of
+    any other type (an object as a title, `"authors": 5`, `"keywords_zh": true`) is refused, never
+    stringified: the field is left out and `field NAME ignored: …` is appended to `problems`."""
+    out: dict[str, Any] = {}
+    for name in FIELD_NAMES:
+        if name not in data or data[name] is None:
+            if name in data and name in LIST_FIELDS:
+                out[name] = []
+            continue
+        value = data[name]
+        if name in LIST_FIELDS:
+            if isinstance(value, str):
+                value = [value] if value else []
+            elif isinstance(value, list):
+                good = [v if isinstance(v, str) else str(v) for v in value if isinstance(v, str) or _is_number(v)]
+                if len(good) < len(value) and problems is not None:
+                    problems.append(f"field {name}: {len(value) - len(good)} item(s) ignored (not text)")
+                value = good
+            else:
+                value = None
+        elif name == "year":
+            if isinstance(value, str) or _is_number(value):
+                value = _as_year(value)
+                if value is None:
+                    continue  # text that is no year is a missing year, not a wrong type
+            else:
+                value = None
+        elif name == "cleaning":
+            value = dict(value) if isinstance(value, dict) else None
+        elif isinstance(value, str) or _is_number(value):
+            value = value if isinstance(value, str) else str(value)
+        else:
+            value = None
+        if value is None:
+            if problems is not None:
+                expected = "a list of strings" if name in LIST_FIELDS else _EXPECTED.get(name, "a string")
+                problems.append(f"field {name} ignored: {_json_type(data[name])} where {expected} is expected")
+            continue
+        out[name] = value
+    return out
 
 
 class JSONLinesError(ValueError):

@@ -10,6 +10,7 @@ import pipeline.build.build as build_module
 import pipeline.build.tokens as token_store
 from conftest import ROOT
 from pipeline.build.build import build
+from pipeline.build.layout import corpus_files
 
 
 @pytest.fixture
@@ -84,7 +85,8 @@ def test_a_build_killed_half_way_leaves_the_previous_corpus(raw, tmp_path, monke
 def test_a_build_killed_during_segmentation_leaves_the_previous_tokens(raw, tmp_path, monkeypatch):
     out = tmp_path / "build"
     build(raw, out, jobs=1, progress=False)
-    before = (out / "tokens.parquet").read_bytes(), (out / "cache" / "tokens.parquet").read_bytes()
+    gen = corpus_files(out)
+    before = (gen / "tokens.parquet").read_bytes(), (gen / "token_keys.parquet").read_bytes()
     target = raw / "001_eee3230f3eb5a9d6.txt"
     target.write_text(target.read_text(encoding="utf-8").replace("党建引领", "党建引领下"), encoding="utf-8")
     monkeypatch.setattr(token_store, "PART_BYTES", 4096)  # several partitions: the kill comes after the first
@@ -100,17 +102,27 @@ def test_a_build_killed_during_segmentation_leaves_the_previous_tokens(raw, tmp_
     monkeypatch.setattr(token_store, "_segment_part", killed_after_one)
     with pytest.raises(KeyboardInterrupt):
         build(raw, out, jobs=1, progress=False)
-    assert ((out / "tokens.parquet").read_bytes(), (out / "cache" / "tokens.parquet").read_bytes()) == before
-    assert not [p.name for p in [*out.iterdir(), *(out / "cache").iterdir()] if p.name.startswith(".")]
+    assert corpus_files(out) == gen and sorted(p.name for p in out.glob("gen-*")) == [gen.name]
+    assert ((out / "tokens.parquet").read_bytes(), (gen / "token_keys.parquet").read_bytes()) == before
+    assert not [p.name for p in [*out.iterdir(), *(out / "cache").iterdir(), *gen.iterdir()] if hidden(p)]
     monkeypatch.setattr(token_store, "_segment_part", real)
-    # A build killed harder (no clean-up) leaves temporary files; the next build removes them.
-    leftovers = [out / ".documents.jsonl.runs.x1", out / "cache" / ".tokens-parts.x2"]
+    # A build killed harder (no clean-up) leaves temporary files and its generation; the next build
+    # removes them.
+    unfinished = out / "gen-000099"
+    leftovers = [out / ".documents.jsonl.runs.x1", out / "cache" / ".tokens-parts.x2", unfinished / ".tokens-parts.x"]
     for folder in leftovers:
-        folder.mkdir()
+        folder.mkdir(parents=True)
         (folder / "00000").write_bytes(b"partial")
     (out / "cache" / ".0123-abcd.jsonl.x3.tmp").write_bytes(b"partial")
     assert build(raw, out, jobs=1, progress=False).tokens.segmented == 1  # the next build finishes the job
-    assert not [p.name for p in [*out.iterdir(), *(out / "cache").iterdir()] if p.name.startswith(".")]
+    gen = corpus_files(out)
+    assert sorted(p.name for p in out.glob("gen-*")) == ["gen-000001", "gen-000002"] == ["gen-000001", gen.name]
+    assert not [p.name for p in [*out.iterdir(), *(out / "cache").iterdir(), *gen.iterdir()] if hidden(p)]
+
+
+def hidden(path):
+    """A temporary file or folder (the build lock, a dot-name too, stays)."""
+    return path.name.startswith(".") and path.name != ".build.lock"
 
 
 def test_removed_input_leaves_the_corpus(raw, tmp_path):

@@ -1,6 +1,7 @@
 """The built corpus as pandas DataFrames: the entry point for notebooks and analysis commands."""
 from __future__ import annotations
 
+import hashlib
 import json
 from dataclasses import dataclass
 from functools import cached_property
@@ -8,7 +9,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from pipeline.build.layout import DEFAULT_BUILD, DOCUMENTS, TOKENS
+from pipeline.build.layout import DEFAULT_BUILD, DOCUMENTS, DOCUMENTS_DIGEST, MANIFEST, TOKENS, corpus_files
 from pipeline.record import FIELD_NAMES, LIST_FIELDS
 
 
@@ -126,29 +127,62 @@ def document_keywords(docs: pd.DataFrame) -> list[frozenset[str]]:
     return sets
 
 
+class CorpusError(ValueError):
+    """A corpus directory whose parts do not belong together."""
+
+
 def load_corpus(path: str | Path | None = None) -> Corpus:
-    """Load `documents.jsonl` (and `tokens.parquet` when present) from a built corpus directory."""
+    """Load `documents.jsonl` (and `tokens.parquet` when present) from a built corpus directory.
+
+    Raises CorpusError when tokens.parquet or manifest.json were made from other documents (the build
+    records the documents' SHA-256 in both)."""
     root = Path(path) if path is not None else DEFAULT_BUILD
-    docs_path = root / DOCUMENTS
+    files = corpus_files(root)  # resolved once: every file read comes from the same generation
+    docs_path = files / DOCUMENTS
     if not docs_path.exists():
-        raise FileNotFoundError(f"{docs_path}: no built corpus here (run `make corpus` or `python -m pipeline build`)")
-    with open(docs_path, encoding="utf-8") as fh:
-        rows = [json.loads(line) for line in fh if line.strip()]
+        raise FileNotFoundError(f"{root / DOCUMENTS}: no built corpus here (run `make corpus` or `python -m pipeline build`)")
+    digest = hashlib.sha256()
+    with open(docs_path, "rb") as fh:
+        rows = []
+        for line in fh:
+            digest.update(line)
+            if line.strip():
+                rows.append(json.loads(line))
+    _check_parts(root, files, digest.hexdigest())
     docs = pd.DataFrame(rows, columns=list(dict.fromkeys([*FIELD_NAMES, *(k for r in rows for k in r)])))
     docs["year"] = docs["year"].astype("Int64")
     for name in LIST_FIELDS:  # a list field missing from a line is [] (never NaN), as for records
         missing = docs[name].isna().to_numpy()
         if missing.any():
             docs[name] = [[] if gap else value for gap, value in zip(missing, docs[name])]
-    tokens = pd.read_parquet(root / TOKENS) if (root / TOKENS).exists() else None
+    tokens = pd.read_parquet(files / TOKENS) if (files / TOKENS).exists() else None
     return Corpus(docs=docs, tokens=tokens, path=root)
+
+
+def _check_parts(root: Path, files: Path, documents_digest: str) -> None:
+    """CorpusError when the manifest or tokens.parquet name other documents than documents.jsonl."""
+    import pyarrow.parquet as pq
+
+    recorded = {}
+    try:
+        recorded[MANIFEST] = json.loads((files / MANIFEST).read_text(encoding="utf-8")).get("documents_sha256")
+    except (OSError, ValueError, AttributeError):
+        pass
+    if (files / TOKENS).exists():
+        digest = (pq.read_metadata(files / TOKENS).metadata or {}).get(DOCUMENTS_DIGEST)
+        recorded[TOKENS] = digest.decode() if digest else None
+    wrong = [name for name, digest in recorded.items() if digest and digest != documents_digest]
+    if wrong:
+        raise CorpusError(f"{root}: corpus parts disagree: {' and '.join(wrong)} made from other documents than "
+                          f"{DOCUMENTS} (files replaced by hand, or left by an interrupted build); rebuild it with "
+                          "`python -m pipeline build`")
 
 
 def load_records(path: str | Path | None = None) -> list:
     """The built corpus's records as `Record` objects (for exporters and reviews that need every field)."""
     from pipeline.record import iter_records
 
-    docs_path = (Path(path) if path is not None else DEFAULT_BUILD) / DOCUMENTS
+    docs_path = corpus_files(Path(path) if path is not None else DEFAULT_BUILD) / DOCUMENTS
     if not docs_path.exists():
         raise FileNotFoundError(f"{docs_path}: no built corpus here (run `make corpus` or `python -m pipeline build`)")
     return list(iter_records(docs_path))

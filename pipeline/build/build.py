@@ -7,8 +7,10 @@
 3. Duplicates across inputs are merged (dedup.py).
 4. Segmentation (tokens.write_tokens), in partitions, re-segmenting only what changed.
 The manifest maps each input's path to its content hash, cache entry and counts, so an unchanged input
-is not re-processed and a rebuild with nothing changed reads nothing else. Every file is written to a
-temporary name and moved into place: a build killed half-way leaves the previous corpus intact.
+is not re-processed and a rebuild with nothing changed reads nothing else. Steps 2-4 write a new
+generation directory, made the current corpus in one atomic switch at the end (generations.py), under
+a lock on the output directory (lock.py): a build killed at any moment leaves the previous corpus
+whole, and readers never see documents of one build with tokens of another.
 """
 from __future__ import annotations
 
@@ -24,11 +26,14 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pipeline.build.layout import CACHE, DOCUMENTS, MANIFEST, TOKENS
-from pipeline.build.tokens import TokenStats, write_tokens
+from pipeline.build.generations import link_or_copy, new_generation, sweep_generations, switch
+from pipeline.build.layout import CACHE, DOCUMENTS, LOCK, MANIFEST, TOKENS, corpus_files
+from pipeline.build.lock import build_lock
+from pipeline.build.tokens import TokenStats, file_digest, write_tokens
 from pipeline.build.workers import Workers, line_ranges, read_lines
 from pipeline.files import atomic_file, write_atomic
 from pipeline.ingest.files import EMPTY_BODY, SIDECARS, IngestResult, ingest_file, iter_input_files
+from pipeline.ingest.inputs import InputError, open_input
 from pipeline.versions import code_version
 from pipeline.record import Record, record_id_bytes, record_id_of_line
 
@@ -99,40 +104,69 @@ def _cache_key(content_hash: str) -> str:
     return f"{content_hash[:32]}-{ingest_code_version()}"
 
 
+# Cache entries hold records of content, not of a path: their `source` is this placeholder, replaced by
+# the input's path when the records are copied into documents.jsonl. So a renamed or moved input reuses
+# its entry and still gets its new path: an incremental build equals a clean one. (Private-use
+# characters: normalization leaves them alone, and no real path holds them.)
+SOURCE_PLACEHOLDER = "\ue000input\ue000"
+_PLACEHOLDER_BYTES = SOURCE_PLACEHOLDER.encode()
+
+
+def _with_source(lines: list[bytes], source: str) -> list[bytes]:
+    encoded = json.dumps(source, ensure_ascii=False)[1:-1].encode()
+    return [line.replace(_PLACEHOLDER_BYTES, encoded) for line in lines]
+
+
 def _ingest_job(args: tuple[str, Path]) -> None:
     """Ingest one input into its cache entry (written by the worker: the parent only waits)."""
     source, entry = args
-    # Read by absolute path (a Dask worker may run in another directory); recorded as given.
-    write_atomic(entry, _cache_entry(ingest_file(Path(source).resolve(), source)), durable=False)
+    # Read by absolute path (a Dask worker may run in another directory).
+    write_atomic(entry, _cache_entry(ingest_file(Path(source).resolve(), SOURCE_PLACEHOLDER)), durable=False)
 
 
-def _fingerprints(files: list[Path], previous: dict) -> dict[str, dict]:
-    """Content hash (page and sidecar), sizes and mtimes of each input; the hash is reused while the
-    sizes and mtimes are unchanged."""
-    out = {}
+def printable(source: str) -> str:
+    """A path as text that can be written anywhere (a non-UTF-8 file name's bytes as \\xNN)."""
+    return source.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+
+
+def _fingerprints(files: list[Path], previous: dict) -> tuple[dict[str, dict], dict[str, str]]:
+    """Content hash (page and sidecars), sizes and mtimes of each input, the hash reused while the
+    sizes and mtimes are unchanged; and the inputs that cannot be read at all, with the reason."""
+    out, bad = {}, {}
     for path in files:
         source = path.as_posix()
         # Sidecars (a fetch's charset and final URL, a table's column mapping) change the records too.
         parts = [path, *(path.with_name(path.name + suffix) for suffix in SIDECARS)]
-        stats = [(p.stat().st_size, p.stat().st_mtime_ns) if p.exists() else None for p in parts]
-        old = previous.get(source, {})
-        if old.get("stat") == [list(s) if s else None for s in stats] and old.get("sha256"):
-            digest = old["sha256"]
-        else:
-            hasher = hashlib.sha256()
-            for p in parts:
-                if p.exists():
-                    hasher.update(p.read_bytes())
-            digest = hasher.hexdigest()
-        out[source] = {"sha256": digest, "stat": [list(s) if s else None for s in stats]}
-    return out
+        try:
+            with open_input(path):  # the page itself must be a readable regular file (never a FIFO)
+                pass
+            stats = [[p.stat().st_size, p.stat().st_mtime_ns] if p.exists() else None for p in parts]
+            old = previous.get(source, {})
+            if old.get("stat") == stats and old.get("sha256"):
+                digest = old["sha256"]
+            else:
+                hasher = hashlib.sha256()
+                for p in parts:
+                    if p.exists():
+                        with open_input(p) as fh:
+                            hashlib.file_digest(fh, lambda: hasher)
+                digest = hasher.hexdigest()
+        except InputError as exc:
+            bad[printable(source)] = str(exc)
+            continue
+        except OSError as exc:  # a sidecar that vanished or cannot be read
+            bad[printable(source)] = f"cannot read file ({exc.strerror or exc})"
+            continue
+        out[source] = {"sha256": digest, "stat": stats}
+    return out, bad
 
 
-def _load_manifest(out: Path) -> dict:
+def _load_manifest(corpus: Path) -> dict:
     try:
-        return json.loads((out / MANIFEST).read_text(encoding="utf-8"))
+        manifest = json.loads((corpus / MANIFEST).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return {}
+    return manifest if isinstance(manifest, dict) else {}
 
 
 def _cache_entry(result: IngestResult) -> bytes:
@@ -149,19 +183,32 @@ def _cache_entry(result: IngestResult) -> bytes:
 
 def build(raw: str | Path = "corpus/raw", out: str | Path = "corpus/build", jobs: int | None = None,
           progress: bool = True, engine: str = "local", scheduler: str | None = None,
-          dedup: bool = True) -> BuildSummary:
+          dedup: bool = True, wait: bool = False) -> BuildSummary:
     """Rebuild `out` from every input under `raw`, re-processing only what changed.
 
     Records stream from the per-input cache to the output in bounded memory. With `dedup`, duplicates
-    across inputs (same DOI, same title + first author + year, near-identical titles) are merged."""
+    across inputs (same DOI, same title + first author + year, near-identical titles) are merged.
+    The new corpus is written as a new generation and switched to in one step (see
+    pipeline.build.layout). One build at a time per `out`: another one raises BuildLocked naming it,
+    or with `wait` is waited for."""
     raw, out = Path(raw), Path(out)
     if not raw.is_dir():
         raise FileNotFoundError(f"{raw}: no such input directory")
+    notes: list[str] = []
+    with build_lock(out, wait=wait, notes=notes, on_wait=lambda message: print(message, file=sys.stderr)):
+        summary = _build_locked(raw, out, jobs, progress, engine, scheduler, dedup)
+    summary.warnings[:0] = [(str(out / LOCK), note) for note in notes]
+    return summary
+
+
+def _build_locked(raw: Path, out: Path, jobs, progress, engine, scheduler, dedup) -> BuildSummary:
     cache_dir = out / CACHE
     _sweep_leftovers(out)
-    previous = _load_manifest(out)
+    sweep_generations(out)
+    current = corpus_files(out)  # the corpus readers see now: reused where nothing changed
+    previous = _load_manifest(current)
     files = list(iter_input_files([raw]))
-    inputs = _fingerprints(files, previous.get("inputs", {}))
+    inputs, unreadable = _fingerprints(files, previous.get("inputs", {}))
     keys = {source: _cache_key(info["sha256"]) for source, info in inputs.items()}
     first_with = {}  # cache key → the first input with that content (a page saved twice is one entry)
     for source, key in keys.items():
@@ -169,57 +216,75 @@ def build(raw: str | Path = "corpus/raw", out: str | Path = "corpus/build", jobs
     todo = [(source, cache_dir.resolve() / f"{key}.jsonl") for key, source in first_with.items()
             if not (cache_dir / f"{key}.jsonl").exists()]
 
-    summary = BuildSummary(out=out, inputs=len(files), reused=len(files) - len(todo))
-    unchanged = (not todo and (out / DOCUMENTS).exists() and previous.get("dedup", True) == dedup
+    summary = BuildSummary(out=out, inputs=len(files), reused=len(inputs) - len(todo))
+    summary.failures += unreadable.items()
+    unchanged = (not todo and (current / DOCUMENTS).exists() and previous.get("dedup", True) == dedup
                  and {s: i.get("cache") for s, i in previous.get("inputs", {}).items()} == keys
                  and all("kinds" in i for i in previous["inputs"].values()))
     manifest = {"ingest_code": ingest_code_version(), "segmentation": segmentation_version(), "dedup": dedup,
                 "inputs": {}}
-    # Segment when the documents or the segmentation settings changed (a lexicon edit re-segments
-    # only the documents it touches; see tokens.write_tokens). A no-op rebuild touches nothing.
-    resegment = not (unchanged and previous.get("segmentation") == manifest["segmentation"]
-                     and (out / TOKENS).exists())
+    # A new generation when the documents or the segmentation settings changed (a lexicon edit
+    # re-segments only the documents it touches; see tokens.write_tokens). A no-op rebuild writes nothing.
+    rebuild = not (unchanged and previous.get("segmentation") == manifest["segmentation"]
+                   and (current / TOKENS).exists() and previous.get("documents_sha256"))
+    gen = new_generation(out) if rebuild else None
     keywords: set[str] = set()  # every author keyword of the corpus: the segmenter protects them
-    out.mkdir(parents=True, exist_ok=True)
-    with Workers(jobs, engine, scheduler) as workers:
-        documents = None if unchanged else _SortedLines(out / DOCUMENTS)
-        try:
-            for source, key in _entries_in_order(keys, todo, workers, progress):
-                if documents is None:  # a no-op rebuild: what each input gave is in the previous manifest
-                    entry = previous["inputs"][source]
-                    if resegment:
-                        with open(cache_dir / f"{key}.jsonl", "rb") as fh:
-                            keywords.update(json.loads(fh.readline())["keywords_zh"])
-                elif first_with[key] != source:  # its records came with the first input of that content
-                    entry = {"error": None, "warnings": [f"same content as {first_with[key]}: not added again"],
-                             "kinds": {}, "spam_blocks": 0, "converted_t2s": 0, "records": 0}
+    try:
+        with Workers(jobs, engine, scheduler) as workers:
+            documents = None if unchanged else _SortedLines(gen / DOCUMENTS)
+            try:
+                for source, key in _entries_in_order(keys, todo, workers, progress):
+                    entry = _add_entry(source, key, first_with, previous, cache_dir, documents, keywords, rebuild)
+                    summary.add(source, entry)
+                    # The input's records themselves are its cache entry, cache/<cache>.jsonl.
+                    manifest["inputs"][source] = {**inputs[source], "cache": key,
+                                                  **{k: entry[k] for k in ENTRY_SUMMARY}}
+                if documents is not None:
+                    documents.commit()
+                    if dedup:
+                        summary.duplicate_groups, summary.merged = merge_duplicate_lines(gen / DOCUMENTS, workers)
                 else:
-                    with open(cache_dir / f"{key}.jsonl", "rb") as fh:
-                        entry = {**json.loads(fh.readline()), "records": 0}
-                        while lines := fh.readlines(2**20):  # a MiB at a time: one input may be a big export
-                            documents.extend(lines)
-                            entry["records"] += len(lines)
-                    keywords.update(entry["keywords_zh"])
-                summary.add(source, entry)
-                # The input's records themselves are its cache entry, cache/<cache>.jsonl.
-                manifest["inputs"][source] = {**inputs[source], "cache": key,
-                                              **{k: entry[k] for k in ENTRY_SUMMARY}}
-            if documents is not None:
-                documents.commit()
-                _prune_cache(cache_dir, set(keys.values()))
-                if dedup:
-                    summary.duplicate_groups, summary.merged = merge_duplicate_lines(out / DOCUMENTS, workers)
-            else:
-                summary.duplicate_groups, summary.merged = previous.get("duplicates", [0, 0])
-            summary.records -= summary.merged
-            manifest["duplicates"] = [summary.duplicate_groups, summary.merged]
-        finally:
-            if documents is not None:
-                documents.discard()
-        if resegment:
-            summary.tokens = write_tokens(None, out, keywords=keywords, workers=workers)
-            write_atomic(out / MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=1, sort_keys=True).encode())
+                    summary.duplicate_groups, summary.merged = previous.get("duplicates", [0, 0])
+                summary.records -= summary.merged
+                manifest["duplicates"] = [summary.duplicate_groups, summary.merged]
+            finally:
+                if documents is not None:
+                    documents.discard()
+            if rebuild:
+                if documents is None:  # the same documents, new tokens: the file is shared
+                    link_or_copy(current / DOCUMENTS, gen / DOCUMENTS)
+                summary.tokens = write_tokens(None, gen, keywords=keywords, workers=workers, previous_dir=current)
+                manifest["documents_sha256"] = file_digest(gen / DOCUMENTS)
+                write_atomic(gen / MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=1, sort_keys=True).encode())
+                switch(out, gen)
+    except BaseException:
+        if gen is not None and corpus_files(out) != gen:
+            shutil.rmtree(gen, ignore_errors=True)
+        raise
+    if rebuild:
+        _prune_cache(cache_dir, set(keys.values()))
     return summary
+
+
+def _add_entry(source: str, key: str, first_with: dict, previous: dict, cache_dir: Path,
+               documents: _SortedLines | None, keywords: set[str], rebuild: bool) -> dict:
+    """What one input gave (for the summary and the manifest); its records go to `documents`, its
+    author keywords to `keywords`."""
+    if documents is None:  # the documents are unchanged: what each input gave is in the previous manifest
+        if rebuild:
+            with open(cache_dir / f"{key}.jsonl", "rb") as fh:
+                keywords.update(json.loads(fh.readline())["keywords_zh"])
+        return previous["inputs"][source]
+    if first_with[key] != source:  # its records came with the first input of that content
+        return {"error": None, "warnings": [f"same content as {first_with[key]}: not added again"],
+                "kinds": {}, "spam_blocks": 0, "converted_t2s": 0, "records": 0}
+    with open(cache_dir / f"{key}.jsonl", "rb") as fh:
+        entry = {**json.loads(fh.readline()), "records": 0}
+        while lines := fh.readlines(2**20):  # a MiB at a time: one input may be a big export
+            documents.extend(_with_source(lines, source))
+            entry["records"] += len(lines)
+    keywords.update(entry["keywords_zh"])
+    return entry
 
 
 def merge_duplicate_lines(documents: Path, workers: Workers | None = None) -> tuple[int, int]:
@@ -330,9 +395,11 @@ def _entries_in_order(keys: dict[str, str], todo: list[tuple[str, Path]], worker
 
 
 def _sweep_leftovers(out: Path) -> None:
-    """Remove what a killed build left: temporary files, sort runs, token partitions (every stage
-    writes under a dot-name and cleans up after itself, unless the process dies)."""
-    for pattern in (".*.tmp", f".{DOCUMENTS}.runs.*", f"{CACHE}/.*.tmp", f"{CACHE}/.tokens-parts.*"):
+    """Remove what a killed build left besides its generation: temporary files (every stage writes
+    under a dot-name and cleans up after itself, unless the process dies), and the files of the flat
+    layout before generations (sort runs, token partitions, the token cache, the segmenter settings)."""
+    for pattern in (".*.tmp", f".{DOCUMENTS}.runs.*", f"{CACHE}/.*.tmp", f"{CACHE}/.tokens-parts.*",
+                    f"{CACHE}/tokens.parquet", f"{CACHE}/segmenter.json"):
         for path in out.glob(pattern):
             if path.is_dir():
                 shutil.rmtree(path, ignore_errors=True)

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
 
-from pipeline.build.layout import DOCUMENTS, SEGMENTER_SPEC, TOKEN_KEYS, TOKENS
+from pipeline.build.layout import DOCUMENTS, DOCUMENTS_DIGEST, SEGMENTER_SPEC, TOKEN_KEYS, TOKENS, corpus_files
 from pipeline.build.workers import Workers, line_ranges, read_lines
 from pipeline.files import write_atomic
 from pipeline.record import Record, iter_records
@@ -34,6 +34,7 @@ log = logging.getLogger(__name__)
 # Both Parquet files carry the digest of every (id, key) in their metadata: equal digests prove that
 # they come from the same run (a build killed between the two replacements is not trusted).
 FINGERPRINT = b"pipeline.tokens.fingerprint"
+
 # Documents are segmented in partitions of about this many bytes of documents.jsonl; each partition is
 # one row group of tokens.parquet. Fixed (not tied to the worker count) so the output is too.
 PART_BYTES = 1 << 19
@@ -62,7 +63,7 @@ class _Part:
     size: int
     spec: Path
     spec_digest: str
-    build_dir: Path
+    previous_dir: Path  # where the previous run's token files are
     parts_dir: Path
     previous: bytes | None  # fingerprint of the previous tokens.parquet and keys, when they are trustworthy
 
@@ -90,11 +91,11 @@ def _part_schema(columns: Iterable[str] = PART_COLUMNS):
     return pa.schema([(name, types[name]) for name in columns])
 
 
-def _fingerprint_of(path: Path) -> bytes | None:
+def _fingerprint_of(path: Path, key: bytes = FINGERPRINT) -> bytes | None:
     import pyarrow.parquet as pq
 
     try:
-        return (pq.read_metadata(path).metadata or {}).get(FINGERPRINT)
+        return (pq.read_metadata(path).metadata or {}).get(key)
     except FileNotFoundError:
         return None
     except (OSError, ValueError) as exc:  # a damaged file only costs re-segmentation
@@ -122,20 +123,20 @@ def _segmenter_from_spec(path: Path, digest: str) -> Segmenter:
 
 
 @functools.lru_cache(maxsize=1)
-def _previous_files(build_dir: Path, fingerprint: bytes):
+def _previous_files(previous_dir: Path, fingerprint: bytes):
     """The previous run's key and token files, opened once per worker process (not once per partition:
     their footers grow with the corpus), and the first and last id of each row group."""
     import pyarrow.parquet as pq
 
-    keys, tokens = pq.ParquetFile(build_dir / TOKEN_KEYS), pq.ParquetFile(build_dir / TOKENS)
+    keys, tokens = pq.ParquetFile(previous_dir / TOKEN_KEYS), pq.ParquetFile(previous_dir / TOKENS)
     ranges = [keys.metadata.row_group(i).column(0).statistics for i in range(keys.num_row_groups)]
     return keys, tokens, [r.min for r in ranges], [r.max for r in ranges]
 
 
-def _previous_rows(build_dir: Path, fingerprint: bytes, first: str, last: str) -> dict[str, tuple[str, list, list]]:
+def _previous_rows(previous_dir: Path, fingerprint: bytes, first: str, last: str) -> dict[str, tuple[str, list, list]]:
     """id → (key, tokens_zh, tokens_en) of the previous run, for the ids between first and last. Both
     files have the same row groups (written together, as their equal fingerprints prove), sorted by id."""
-    keys, tokens, lows, highs = _previous_files(build_dir, fingerprint)
+    keys, tokens, lows, highs = _previous_files(previous_dir, fingerprint)
     groups = list(range(bisect.bisect_left(highs, first), bisect.bisect_right(lows, last)))
     old = keys.read_row_groups(groups).to_pydict()
     old_tokens = tokens.read_row_groups(groups, columns=["tokens_zh", "tokens_en"]).to_pydict()
@@ -157,7 +158,7 @@ def _segment_part(part: _Part) -> _PartResult:
     segmenter = _segmenter_from_spec(part.spec, part.spec_digest)
     lines = read_lines(part.documents, part.offset, part.size)
     records = [Record.from_dict(json.loads(line)) for line in lines if line.strip()]
-    previous = _previous_rows(part.build_dir, part.previous, records[0].id, records[-1].id) \
+    previous = _previous_rows(part.previous_dir, part.previous, records[0].id, records[-1].id) \
         if part.previous and records else {}
     columns: dict[str, list] = {name: [] for name in PART_COLUMNS}
     digest = hashlib.sha256()
@@ -219,9 +220,9 @@ class _TokenFiles:
             writer.write_table(table.select(self.columns[path]))
         part.unlink()
 
-    def commit(self, fingerprint: bytes) -> None:
+    def commit(self, fingerprint: bytes, documents_digest: bytes) -> None:
         for writer in self.writers.values():
-            writer.add_key_value_metadata({FINGERPRINT: fingerprint})
+            writer.add_key_value_metadata({FINGERPRINT: fingerprint, DOCUMENTS_DIGEST: documents_digest})
             writer.close()
         for path, tmp in self.temporary.items():
             with open(tmp, "rb+") as fh:
@@ -237,7 +238,8 @@ class _TokenFiles:
 
 
 def write_tokens(records: Iterable[Record] | None, build_dir: Path, lexicon_path: Path | None = DEFAULT_LEXICON,
-                 jobs: int = 1, keywords: Iterable[str] | None = None, workers=None, **options) -> TokenStats:
+                 jobs: int = 1, keywords: Iterable[str] | None = None, workers=None,
+                 previous_dir: Path | None = None, **options) -> TokenStats:
     """Segment the records into build_dir/tokens.parquet (id, tokens_zh, tokens_en; sorted by id).
 
     `records=None` streams the build's documents.jsonl (sorted by id). The lexicon is `lexicon_path`
@@ -246,11 +248,13 @@ def write_tokens(records: Iterable[Record] | None, build_dir: Path, lexicon_path
     of the documents are segmented by `workers` (a parallel.Workers; by default `jobs` local
     processes), each written as a Parquet file, then concatenated: memory stays bounded. A record whose
     cache key (_cache_key) is unchanged reuses its previous tokens; when nothing changed at all, no
-    file is written. The output is byte-identical for the same input, whatever the worker count."""
+    file is written. The output is byte-identical for the same input, whatever the worker count.
+    `previous_dir` holds the previous run's files (default build_dir; the build gives the current
+    generation while it writes the next one)."""
     build_dir = Path(build_dir).resolve()  # tasks carry paths: a Dask worker may run elsewhere
-    cache_dir = build_dir / TOKEN_KEYS.parent
-    cache_dir.mkdir(parents=True, exist_ok=True)
-    parts_dir = Path(tempfile.mkdtemp(dir=cache_dir, prefix=".tokens-parts."))
+    previous_dir = Path(previous_dir).resolve() if previous_dir is not None else build_dir
+    build_dir.mkdir(parents=True, exist_ok=True)
+    parts_dir = Path(tempfile.mkdtemp(dir=build_dir, prefix=".tokens-parts."))
     own_workers = workers is None
     workers = workers or Workers(jobs)
     files = None
@@ -264,14 +268,14 @@ def write_tokens(records: Iterable[Record] | None, build_dir: Path, lexicon_path
         if keywords is None:
             keywords = _corpus_keywords(documents)
         spec, spec_digest = _write_spec(build_dir, lexicon_path, sorted(set(keywords)), options)
-        previous = _fingerprint_of(build_dir / TOKENS)
-        reuse = previous is not None and previous == _fingerprint_of(build_dir / TOKEN_KEYS)
+        previous = _fingerprint_of(previous_dir / TOKENS)
+        reuse = previous is not None and previous == _fingerprint_of(previous_dir / TOKEN_KEYS)
         # Built here, before local workers are forked, so that they inherit it (see parallel.Workers).
         segmenter = _segmenter_from_spec(spec, spec_digest)
         stats = TokenStats(lexicon_terms=len(segmenter.terms), rejected_terms=len(segmenter.rejected))
 
         files = _TokenFiles(build_dir)
-        tasks = (_Part(n, documents, offset, size, spec, spec_digest, build_dir, parts_dir,
+        tasks = (_Part(n, documents, offset, size, spec, spec_digest, previous_dir, parts_dir,
                        previous if reuse else None)
                  for n, (offset, size) in enumerate(line_ranges(documents, PART_BYTES)))
         fingerprint = hashlib.sha256()
@@ -282,8 +286,10 @@ def write_tokens(records: Iterable[Record] | None, build_dir: Path, lexicon_path
             fingerprint.update(result.digest.encode())
         stats.reused = stats.documents - stats.segmented
         fingerprint = fingerprint.hexdigest().encode()
-        if not (reuse and previous == fingerprint):
-            files.commit(fingerprint)
+        documents_digest = file_digest(documents).encode()
+        if not (reuse and previous == fingerprint and previous_dir == build_dir
+                and _fingerprint_of(build_dir / TOKENS, DOCUMENTS_DIGEST) == documents_digest):
+            files.commit(fingerprint, documents_digest)
             stats.written = True
     finally:
         if files is not None:
@@ -294,10 +300,17 @@ def write_tokens(records: Iterable[Record] | None, build_dir: Path, lexicon_path
     return stats
 
 
+def file_digest(path: Path) -> str:
+    """SHA-256 of a file, read a MiB at a time."""
+    with open(path, "rb") as fh:
+        return hashlib.file_digest(fh, "sha256").hexdigest()
+
+
 def corpus_segmenter(corpus_dir: Path, **options) -> Segmenter:
     """The build's segmenter for a built corpus: the lexicon plus the author keywords the build
     protected (its segmenter settings file; else those of its documents.jsonl; else none)."""
-    spec, documents = Path(corpus_dir) / SEGMENTER_SPEC, Path(corpus_dir) / DOCUMENTS
+    corpus_dir = corpus_files(corpus_dir)
+    spec, documents = corpus_dir / SEGMENTER_SPEC, corpus_dir / DOCUMENTS
     if spec.exists():  # the build's keywords include those of duplicates merged away
         keywords = set(json.loads(spec.read_text(encoding="utf-8"))["keywords"])
     else:

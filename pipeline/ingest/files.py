@@ -11,30 +11,25 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pipeline.ingest import clean
-
-from pipeline.ingest import fields
-
-from pipeline.ingest import sites
+from pipeline.ingest import clean, fields, sites
 from pipeline.ingest.sites import fallback
 from pipeline.ingest.decode import DecodeError, decode_bytes
-from pipeline.text.normalize import normalize_record
+from pipeline.ingest.inputs import MAPPING, SIDECAR, SIDECARS, InputError, iter_input_files, read_input
 from pipeline.ingest.page import ExtractionError, Page
-from pipeline.record import JSONLinesError, Record, make_id, read_json_lines
 from pipeline.ingest.sites.references import page_references
+from pipeline.record import JSONLinesError, Record, checked_fields, make_id, read_json_lines
+from pipeline.text.normalize import normalize_record
+
+__all__ = ["MAX_BYTES", "SIDECARS", "InputError", "IngestResult", "ingest_bytes", "ingest_file", "ingest_paths",
+           "iter_input_files"]
 
 MAX_BYTES = int(os.environ.get("PIPELINE_MAX_BYTES", 20 * 1024 * 1024))
-SIDECAR = ".meta.json"  # written by `pipeline fetch` beside each stored response
-MAPPING = ".map.toml"  # a column mapping for the table beside it (see pipeline.ingest.readers.table)
-SIDECARS = (SIDECAR, MAPPING)
 RECORD_KEYS = ("title_zh", "abstract_zh", "body")
 # A page whose record has a title but no text: kept, and listed among the build's failures.
 EMPTY_BODY = "empty body"
 EMPTY_BODY_WARNING = f"{EMPTY_BODY}: no main text or abstract found on the page (its text may be loaded by a script)"
-
-
-class InputError(ValueError):
-    """The input cannot be read as a document (too large, unreadable, not a record file)."""
+# What the fetch sidecar may say, and the type each value must have (others are ignored with a warning).
+SIDECAR_FIELDS = {"charset": str, "url": str, "final_url": str}
 
 
 @dataclass
@@ -45,19 +40,6 @@ class IngestResult:
     warnings: list[str] = field(default_factory=list)
 
 
-def iter_input_files(paths: Iterable[Path]) -> Iterator[Path]:
-    """Files under the given paths, sorted, without hidden files and fetch sidecars."""
-    for path in paths:
-        path = Path(path)
-        if path.is_dir():
-            for child in sorted(p for p in path.rglob("*") if p.is_file()):
-                rel = child.relative_to(path)
-                if not any(part.startswith(".") for part in rel.parts) and not child.name.endswith(SIDECARS):
-                    yield child
-        else:
-            yield path
-
-
 def ingest_paths(paths: Iterable[Path], mapping=None) -> Iterator[IngestResult]:
     for path in iter_input_files(paths):
         yield ingest_file(path, mapping=mapping)
@@ -65,37 +47,54 @@ def ingest_paths(paths: Iterable[Path], mapping=None) -> Iterator[IngestResult]:
 
 def ingest_file(path: Path, source: str | None = None, mapping=None) -> IngestResult:
     """Records of one input file. `mapping` (a ColumnMapping) reads a table's columns; without one, a
-    `FILE.map.toml` beside the file is used when present."""
+    `FILE.map.toml` beside the file is used when present.
+
+    Never raises for bad input: the reason is in `error` (nothing read) or `warnings` (repaired). An
+    error no check foresaw is reported as such (with its type), so one input cannot stop a run."""
     source = source or str(path)
     result = IngestResult(source)
     try:
-        raw = path.read_bytes()
+        raw = read_input(path, MAX_BYTES)
         mapping_file = path.with_name(path.name + MAPPING)
         if mapping is None and mapping_file.exists():
             from pipeline.ingest.readers import ColumnMapping
 
-            mapping = ColumnMapping.from_file(mapping_file)
-    except OSError as exc:
-        result.error = f"cannot read file ({exc.strerror or exc})"
-        return result
-    except ValueError as exc:
-        result.error = f"bad column mapping {mapping_file.name}: {exc}"
-        return result
-    try:
-        result.records = ingest_bytes(raw, source, path.name, _sidecar(path), result.warnings, mapping)
+            try:
+                mapping = ColumnMapping.from_file(mapping_file)
+            except ValueError as exc:
+                raise InputError(f"bad column mapping {mapping_file.name}: {exc}") from exc
+        result.records = ingest_bytes(raw, source, path.name, _sidecar(path, result.warnings), result.warnings,
+                                      mapping)
     except (DecodeError, ExtractionError, InputError) as exc:
         result.error = str(exc)
+    except Exception as exc:  # noqa: BLE001 -- the promise: one bad input never stops the run
+        result.records = []
+        result.error = f"unexpected error while reading ({type(exc).__name__}: {exc}); please report it"
     return result
 
 
-def _sidecar(path: Path) -> dict:
+def _sidecar(path: Path, warnings: list[str]) -> dict:
+    """The fetch sidecar's usable fields; a broken sidecar or a value of the wrong type is ignored with
+    a warning (the page is still read)."""
     meta_path = path.with_name(path.name + SIDECAR)
     if not meta_path.exists():
         return {}
     try:
-        return json.loads(meta_path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        meta = json.loads(read_input(meta_path, MAX_BYTES).decode("utf-8"))
+    except (InputError, ValueError) as exc:
+        warnings.append(f"sidecar {meta_path.name} ignored: {exc}")
         return {}
+    if not isinstance(meta, dict):
+        warnings.append(f"sidecar {meta_path.name} ignored: not a JSON object")
+        return {}
+    usable = {}
+    for name, kind in SIDECAR_FIELDS.items():
+        if meta.get(name) is not None and not isinstance(meta[name], kind):
+            warnings.append(f"sidecar {meta_path.name}: {name} ignored (a {type(meta[name]).__name__}, "
+                            f"not a {kind.__name__})")
+        elif meta.get(name) is not None:
+            usable[name] = meta[name]
+    return usable
 
 
 def ingest_bytes(raw: bytes, source: str, name: str = "", meta: dict | None = None,
@@ -109,7 +108,7 @@ def ingest_bytes(raw: bytes, source: str, name: str = "", meta: dict | None = No
 
     if raw.startswith(readers.EXCEL_MAGIC):
         return _export_records(lambda: readers.read_export_bytes(source, raw, mapping))
-    text, encoding = decode_bytes(raw, meta.get("charset"))
+    text, encoding = decode_bytes(raw, meta.get("charset"), warnings)
     if name.endswith(".jsonl") and mapping is None:
         return read_record_lines(text, raw, source, warnings)
     # Database exports (Refworks, EndNote, NoteExpress, E-Study, WoS, RIS, tables) are known by content.
@@ -183,6 +182,11 @@ def finish_record(rec: Record) -> None:
     rec.sources = rec.sources or [rec.source]
 
 
+def _plain_id(value: str) -> bool:
+    """An id JSON writes as it is (the build reads ids from lines without parsing them)."""
+    return json.dumps(value, ensure_ascii=False)[1:-1] == value and value == value.encode("utf-8", "replace").decode()
+
+
 def read_record_lines(text: str, raw: bytes, source: str, warnings: list[str]) -> list[Record]:
     """A `.jsonl` file of ready-made records (field names as in the record). Keeps each record's `id`.
 
@@ -194,9 +198,15 @@ def read_record_lines(text: str, raw: bytes, source: str, warnings: list[str]) -
         raise InputError(f"no records: {exc}") from exc
     records = []
     for number, data in objects:
+        problems: list[str] = []
+        data = checked_fields(data, problems)
+        warnings += [f"line {number}: {problem}" for problem in problems]
         if not any(data.get(k) for k in RECORD_KEYS):
             warnings.append(f"line {number}: not a record (needs one of {', '.join(RECORD_KEYS)})")
             continue
+        if data.get("id") and not _plain_id(data["id"]):
+            warnings.append(f"line {number}: id ignored (it holds quotes, backslashes or control characters)")
+            del data["id"]
         rec = Record.from_dict(data)
         rec.id = rec.id or make_id(raw, number)
         rec.source = rec.source or source

@@ -6,6 +6,9 @@ Canonical punctuation (GB/T 15834 practice, documented in the README):
 - ASCII `"…"` around Chinese text become `“…”`;
 - English text keeps ASCII punctuation; digits keep theirs (`2023,39(04)`).
 - U+3000, NBSP and zero-width spaces become plain spaces; runs of spaces collapse; lines are stripped.
+- Control characters (C0 but tab and newline, DEL, C1), lone surrogates and the non-characters
+  U+FFFE/U+FFFF are removed (a lone surrogate becomes U+FFFD): no JSON, XML or CSV reader chokes on a
+  record, and `cleaning.control_chars` counts what was removed.
 Traditional → simplified uses OpenCC's `t2s` configuration (the official C++ `opencc` wheel: same
 dictionaries as opencc-python-reimplemented, 30× faster; see BENCHMARKS.md).
 """
@@ -33,6 +36,19 @@ _SPACE_AROUND_FULL = re.compile(r" *([，。；：？！、）》」』】]) *| 
 # Characters that are whitespace in practice on Chinese pages but not ASCII spaces.
 ODD_SPACES = str.maketrans({"\u3000": " ", "\u00a0": " ", "\u2002": " ", "\u2003": " ", "\u2009": " ",
                             "\u200b": "", "\u200c": "", "\u200d": "", "\ufeff": "", "\r": None})
+
+
+_CONTROLS = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
+_SURROGATES = re.compile("[\ud800-\udfff]")
+
+
+def strip_controls(text: str) -> tuple[str, int]:
+    """`text` without control characters and non-characters, lone surrogates as U+FFFD; and how many
+    characters were changed. (Tab, newline, CR, form feed and vertical tab are whitespace, kept for
+    normalize_whitespace.)"""
+    text, removed = _CONTROLS.subn("", text)
+    text, replaced = _SURROGATES.subn("\ufffd", text)
+    return text, removed + replaced
 
 
 def tidy_spaces(text: str) -> str:
@@ -90,14 +106,20 @@ def normalize_text(text: str | None) -> str | None:
 
 
 def normalize_record(rec) -> bool:
-    """Normalize every text field of a record in place; True when t2s changed any character."""
+    """Normalize every text field of a record in place; True when t2s changed any character. Control
+    characters removed are counted in `rec.cleaning["control_chars"]`."""
     from pipeline.record import LIST_FIELDS, TEXT_FIELDS
 
     converted = False
+    controls = 0
     for name in TEXT_FIELDS:
+        value = getattr(rec, name)
+        if value:
+            value, changed = strip_controls(value)
+            controls += changed
+            setattr(rec, name, value)
         if name in ("source", "source_kind", "url", "doi", "issn"):
             continue
-        value = getattr(rec, name)
         if value:
             spaced = normalize_whitespace(value)
             simplified = to_simplified(spaced)
@@ -106,6 +128,8 @@ def normalize_record(rec) -> bool:
     for name in LIST_FIELDS:
         values = []
         for value in getattr(rec, name):
+            value, changed = strip_controls(value)
+            controls += changed
             spaced = normalize_whitespace(value)
             simplified = to_simplified(spaced)
             converted |= simplified != spaced
@@ -113,4 +137,6 @@ def normalize_record(rec) -> bool:
             if value and value not in values:
                 values.append(value)
         setattr(rec, name, values)
+    if controls:
+        rec.cleaning["control_chars"] = rec.cleaning.get("control_chars", 0) + controls
     return converted

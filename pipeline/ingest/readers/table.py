@@ -88,8 +88,11 @@ class ColumnMapping:
             raise ExportError(f"{path}: unreadable column mapping: {exc}") from exc
         if not isinstance(data, dict) or not isinstance(data.get("columns", {}), dict):
             raise ExportError(f"{path}: a mapping needs a [columns] table of FIELD = COLUMN")
-        return cls({str(k): str(v) for k, v in data.get("columns", {}).items()},
-                   data.get("database"), data.get("doc_type")).checked()
+        wrong = [f"columns.{k}" for k, v in data.get("columns", {}).items() if not isinstance(v, str)]
+        wrong += [k for k in ("database", "doc_type") if data.get(k) is not None and not isinstance(data[k], str)]
+        if wrong:  # refused, never stringified: `title_zh = 5` is a mistake, not column "5"
+            raise ExportError(f"{path}: {', '.join(wrong)} must be text (a column name or a label)")
+        return cls(dict(data.get("columns", {})), data.get("database"), data.get("doc_type")).checked()
 
     def updated(self, other: "ColumnMapping") -> "ColumnMapping":
         """This mapping with `other`'s entries on top (command line over config file)."""
