@@ -71,7 +71,7 @@ TEXT_FIELDS = tuple(
 )
 
 
-def _json_type(value: Any) -> str:
+def json_type(value: Any) -> str:
     for kind, name in ((bool, "boolean"), (str, "string"), (int, "number"), (float, "number"), (dict, "object"),
                        (list, "array")):
         if isinstance(value, kind):
@@ -125,7 +125,7 @@ def checked_fields(data: dict[str, Any], problems: list[str] | None = None) -> d
         if value is None:
             if problems is not None:
                 expected = "a list of strings" if name in LIST_FIELDS else _EXPECTED.get(name, "a string")
-                problems.append(f"field {name} ignored: {_json_type(data[name])} where {expected} is expected")
+                problems.append(f"field {name} ignored: {json_type(data[name])} where {expected} is expected")
             continue
         out[name] = value
     return out

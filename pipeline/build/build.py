@@ -33,7 +33,7 @@ from pipeline.build.tokens import TokenStats, file_digest, write_tokens
 from pipeline.build.workers import Workers, line_ranges, read_lines
 from pipeline.files import atomic_file, write_atomic
 from pipeline.ingest.files import EMPTY_BODY, SIDECARS, IngestResult, ingest_file, iter_input_files
-from pipeline.ingest.inputs import InputError, open_input
+from pipeline.ingest.inputs import InputError, open_input, printable
 from pipeline.versions import code_version
 from pipeline.record import Record, record_id_bytes, record_id_of_line
 
@@ -122,11 +122,6 @@ def _ingest_job(args: tuple[str, Path]) -> None:
     source, entry = args
     # Read by absolute path (a Dask worker may run in another directory).
     write_atomic(entry, _cache_entry(ingest_file(Path(source).resolve(), SOURCE_PLACEHOLDER)), durable=False)
-
-
-def printable(source: str) -> str:
-    """A path as text that can be written anywhere (a non-UTF-8 file name's bytes as \\xNN)."""
-    return source.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
 
 
 def _fingerprints(files: list[Path], previous: dict) -> tuple[dict[str, dict], dict[str, str]]:

@@ -65,8 +65,11 @@ def declared_encoding(head: bytes) -> str | None:
 
 
 def looks_binary(raw: bytes) -> bool:
+    """Binary data, not text: NUL bytes (more than a stray one, as in a damaged save) or many control
+    bytes in the first 8 KiB."""
     sample = raw[:8192]
-    if b"\x00" in sample and not sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+    if sample.count(b"\x00") > max(1, len(sample) // 1000) and not sample.startswith((codecs.BOM_UTF16_LE,
+                                                                                       codecs.BOM_UTF16_BE)):
         return True
     return len(CONTROL_BYTES.findall(sample)) > len(sample) * 0.01
 

@@ -14,10 +14,10 @@ from pathlib import Path
 from pipeline.ingest import clean, fields, sites
 from pipeline.ingest.sites import fallback
 from pipeline.ingest.decode import DecodeError, decode_bytes
-from pipeline.ingest.inputs import MAPPING, SIDECAR, SIDECARS, InputError, iter_input_files, read_input
+from pipeline.ingest.inputs import MAPPING, SIDECAR, SIDECARS, InputError, iter_input_files, printable, read_input
 from pipeline.ingest.page import ExtractionError, Page
 from pipeline.ingest.sites.references import page_references
-from pipeline.record import JSONLinesError, Record, checked_fields, make_id, read_json_lines
+from pipeline.record import JSONLinesError, Record, checked_fields, json_type, make_id, read_json_lines
 from pipeline.text.normalize import normalize_record
 
 __all__ = ["MAX_BYTES", "SIDECARS", "InputError", "IngestResult", "ingest_bytes", "ingest_file", "ingest_paths",
@@ -29,7 +29,7 @@ RECORD_KEYS = ("title_zh", "abstract_zh", "body")
 EMPTY_BODY = "empty body"
 EMPTY_BODY_WARNING = f"{EMPTY_BODY}: no main text or abstract found on the page (its text may be loaded by a script)"
 # What the fetch sidecar may say, and the type each value must have (others are ignored with a warning).
-SIDECAR_FIELDS = {"charset": str, "url": str, "final_url": str}
+SIDECAR_FIELDS = {"charset": str, "url": str, "final_url": str}  # (all text)
 
 
 @dataclass
@@ -51,7 +51,7 @@ def ingest_file(path: Path, source: str | None = None, mapping=None) -> IngestRe
 
     Never raises for bad input: the reason is in `error` (nothing read) or `warnings` (repaired). An
     error no check foresaw is reported as such (with its type), so one input cannot stop a run."""
-    source = source or str(path)
+    source = source or printable(path)
     result = IngestResult(source)
     try:
         raw = read_input(path, MAX_BYTES)
@@ -62,7 +62,7 @@ def ingest_file(path: Path, source: str | None = None, mapping=None) -> IngestRe
             try:
                 mapping = ColumnMapping.from_file(mapping_file)
             except ValueError as exc:
-                raise InputError(f"bad column mapping {mapping_file.name}: {exc}") from exc
+                raise InputError(f"bad column mapping: {exc}") from exc
         result.records = ingest_bytes(raw, source, path.name, _sidecar(path, result.warnings), result.warnings,
                                       mapping)
     except (DecodeError, ExtractionError, InputError) as exc:
@@ -90,8 +90,8 @@ def _sidecar(path: Path, warnings: list[str]) -> dict:
     usable = {}
     for name, kind in SIDECAR_FIELDS.items():
         if meta.get(name) is not None and not isinstance(meta[name], kind):
-            warnings.append(f"sidecar {meta_path.name}: {name} ignored (a {type(meta[name]).__name__}, "
-                            f"not a {kind.__name__})")
+            warnings.append(f"sidecar {meta_path.name}: {name} ignored ({json_type(meta[name])} where a string "
+                            "is expected)")
         elif meta.get(name) is not None:
             usable[name] = meta[name]
     return usable
@@ -99,11 +99,31 @@ def _sidecar(path: Path, warnings: list[str]) -> dict:
 
 def ingest_bytes(raw: bytes, source: str, name: str = "", meta: dict | None = None,
                  warnings: list[str] | None = None, mapping=None) -> list[Record]:
-    meta = meta or {}
+    """The records of one input's bytes (`name` its file name, `meta` its fetch sidecar). Raises
+    InputError, DecodeError or ExtractionError naming the reason; repairs go to `warnings`."""
     warnings = warnings if warnings is not None else []
+    records = _records_of(raw, source, name, meta or {}, warnings, mapping)
+    controls = sum(rec.cleaning.get("control_chars", 0) for rec in records)
+    if controls:
+        warnings.append(f"{controls} control character(s) or lone surrogate(s) removed (cleaning.control_chars)")
+    return records
+
+
+# Files that are no page or export, whatever their name says: (how their bytes start, what they are).
+NOT_PAGES = (
+    (re.compile(rb"\s*%PDF-"), "a PDF document, not a page or export (PDF is not read: save the page as HTML)"),
+    (re.compile(rb"\s*(<\?xml[^>]*>\s*)?(<!--.*?-->\s*)*(<!doctype\s+svg[^>]*>\s*)?<svg[\s>]", re.I | re.S),
+     "an SVG image, not a page"),
+)
+
+
+def _records_of(raw: bytes, source: str, name: str, meta: dict, warnings: list[str], mapping) -> list[Record]:
     if len(raw) > MAX_BYTES:
         raise InputError(f"file too large ({len(raw) / 2**20:.1f} MiB > {MAX_BYTES / 2**20:.0f} MiB limit; "
                          "set PIPELINE_MAX_BYTES to raise it)")
+    for start, what in NOT_PAGES:
+        if start.match(raw[:4096]):
+            raise InputError(what)
     from pipeline.ingest import readers
 
     if raw.startswith(readers.EXCEL_MAGIC):
@@ -165,6 +185,8 @@ def extract_page(page: Page) -> Record:
                     "encoding": page.encoding, "field_sources": rec.cleaning.get("field_sources", {})}
     finish_record(rec)
     rec.cleaning["converted_t2s"] |= page.cleaning.get("converted_t2s", False)
+    if page.cleaning.get("control_chars"):
+        rec.cleaning["control_chars"] = rec.cleaning.get("control_chars", 0) + page.cleaning["control_chars"]
     if not (rec.title_zh or rec.title_en or rec.abstract_zh or rec.abstract_en or rec.body):
         raise ExtractionError("nothing extractable: no title, abstract or body text found")
     return rec

@@ -67,6 +67,11 @@ def _walk(folder: Path, ancestors: set[tuple[int, int]]) -> Iterator[Path]:
             yield from _walk(child, ancestors | {identity})
 
 
+def printable(path: str | Path) -> str:
+    """A path as text that can be written anywhere: the bytes of a non-UTF-8 file name as \\xNN."""
+    return str(path).encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+
+
 def _not_regular(mode: int) -> str:
     if stat.S_ISDIR(mode):
         return "a folder link that leads back to a folder being read (a loop): not followed"

@@ -7,7 +7,7 @@ from functools import cached_property
 
 import lxml.html
 
-from pipeline.text.normalize import normalize_whitespace, to_simplified
+from pipeline.text.normalize import normalize_whitespace, strip_controls, to_simplified
 
 _HTML_MARKER = re.compile(r"<\s*(?:!doctype\s+html|html|head|body|meta|div|p|title|table)\b", re.I)
 _URL_LINE = re.compile(r"^\s*(https?://[^\s]+)\s*$")
@@ -40,8 +40,12 @@ class Page:
 
     @cached_property
     def tree(self) -> lxml.html.HtmlElement:
+        # Control characters out first: lxml refuses some and keeps others in the text it gives back.
+        text, removed = strip_controls(self.text)
+        if removed:
+            self.cleaning["control_chars"] = removed
         try:
-            return lxml.html.document_fromstring(self.text)
+            return lxml.html.document_fromstring(text)
         except (lxml.etree.ParserError, ValueError) as exc:
             raise ExtractionError(f"unparseable HTML ({exc})") from exc
 

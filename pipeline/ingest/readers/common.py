@@ -314,6 +314,17 @@ def mark_truncated(entries: list[Entry], text: str, end_tag: str) -> list[Entry]
     return entries
 
 
+def mark_cut_short(raw: list[Entry], roled: list[Entry]) -> list[Entry]:
+    """In formats without an end tag (EndNote, Refworks), a last record that lacks the tag every other
+    record ends with (`%W CNKI`, `DS CNKI`) means the file was cut off. `raw` are the entries with their
+    file tags (in file order), `roled` the same entries after apply_roles, which get the warning."""
+    closing = {list(entry)[-1] for entry in raw[:-1]}
+    if len(raw) >= 2 and len(closing) == 1 and closing.pop() not in raw[-1]:
+        roled[-1].setdefault("warnings", []).append("truncated: the file ends inside this record (it lacks "
+                                                    "the last field every other record has)")
+    return roled
+
+
 def tag_matcher(pattern: re.Pattern, strip: bool = False):
     """A `parse_tagged` matcher for `TAG value` lines: (group 1, group 2 or "")."""
     def match(line: str) -> tuple[str, str] | None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from pipeline.ingest.readers.common import Entry, apply_roles, looks_like, parse_tagged, tag_matcher
+from pipeline.ingest.readers.common import Entry, apply_roles, looks_like, mark_cut_short, parse_tagged, tag_matcher
 
 TAG_CHARS = r"0-9A-Z@+!#$&*^~?\]\[=<>()"
 FIELD = re.compile(rf"^%([{TAG_CHARS}])(?: (.*))?$")
@@ -31,4 +31,4 @@ def detect(head: list[str]) -> bool:
 def entries(text: str) -> list[Entry]:
     lines = (part for line in text.split("\n") for part in INLINE_TAG.split(line))
     raw = parse_tagged("\n".join(lines), _match, lambda tag, current: tag == "0")
-    return [apply_roles(entry, ROLES) for entry in raw]
+    return mark_cut_short(raw, [apply_roles(entry, ROLES) for entry in raw])

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from pipeline.ingest.readers.common import Entry, apply_roles, looks_like, parse_tagged
+from pipeline.ingest.readers.common import Entry, apply_roles, looks_like, mark_cut_short, parse_tagged
 
 FIELD = re.compile(r"^([A-Z][A-Z0-9]) (.*)$|^([A-Z][A-Z0-9])\s*$")
 
@@ -30,4 +30,4 @@ def detect(head: list[str]) -> bool:
 
 def entries(text: str) -> list[Entry]:
     raw = parse_tagged(text, _match, lambda tag, current: tag == "RT")
-    return [apply_roles(entry, ROLES) for entry in raw]
+    return mark_cut_short(raw, [apply_roles(entry, ROLES) for entry in raw])

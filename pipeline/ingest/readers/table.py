@@ -157,10 +157,28 @@ def entries(text: str, mapping: ColumnMapping | None = None, source: str = "",
         header = list(dict.fromkeys(key for row in rows for key in row))
     else:
         first_line = text.split("\n", 1)[0]
-        reader = csv.reader(io.StringIO(text), delimiter="\t" if "\t" in first_line else ",")
-        header = [cell.strip() for cell in next(reader, [])]
-        rows = [dict(zip(header, row)) for row in reader if any(cell.strip() for cell in row)]
+        cells = csv_rows(text, "\t" if "\t" in first_line else ",", warnings if warnings is not None else [])
+        header = [cell.strip() for cell in next(cells, [])]
+        rows = [dict(zip(header, row)) for row in cells if any(cell.strip() for cell in row)]
     return rows_to_entries(header, rows, mapping)
+
+
+def csv_rows(text: str, delimiter: str, warnings: list[str]):
+    """The rows of CSV text. A field may be as long as the text (the csv module's own limit, 128 KiB, is
+    no limit of ours: the file size is). A quote left open (its rows would be glued into one field up
+    to the end of the file) is reported, and the lines from there on are read without quoting."""
+    csv.field_size_limit(max(csv.field_size_limit(), len(text) + 1))
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    unbalanced, last_line = text.count('"') % 2, text.count("\n")
+    start = 1
+    for row in reader:
+        if unbalanced and reader.line_num > start and reader.line_num >= last_line:
+            warnings.append(f"line {start}: a quote is never closed: the lines from there on are read without quoting")
+            yield from csv.reader(io.StringIO("\n".join(text.split("\n")[start - 1:])), delimiter=delimiter,
+                                  quoting=csv.QUOTE_NONE)
+            return
+        yield row
+        start = reader.line_num + 1
 
 
 def read_xlsx(data: bytes) -> tuple[list[str], list[dict[str, Any]]]:
