@@ -5,7 +5,8 @@ from pathlib import Path
 from conftest import ROOT
 
 # Stage order: a module may import its own stage and earlier ones (function-level imports included).
-STAGES = ["record", "files", "versions", "text", "references", "ingest", "fetch", "build", "analysis", "writers", "cli"]
+STAGES = ["record", "files", "safe_text", "versions", "text", "references", "ingest", "fetch", "build", "analysis", "writers",
+          "cli"]
 SAME_LEVEL = {"fetch": "ingest"}  # fetch and ingest are independent: neither imports the other
 
 

@@ -313,7 +313,7 @@ def test_a_damaged_token_cache_only_costs_resegmentation(tmp_path, caplog):
     write_tokens(_records(), tmp_path / "good")
     out = tmp_path / "damaged"
     write_tokens(_records(), out)
-    (out / "cache" / "tokens.parquet").write_bytes(b"PAR1 truncated")
+    (out / "token_keys.parquet").write_bytes(b"PAR1 truncated")
     with caplog.at_level(logging.WARNING, logger="pipeline.text.segment"):
         stats = write_tokens(_records(), out)
     assert stats.segmented == 3 and "unreadable token cache" in caplog.text
@@ -418,7 +418,7 @@ def test_parallel_segmentation_equals_single_process(tmp_path, monkeypatch):
     assert again.segmented == 1 and again.reused == 299
     write_tokens(records, one, jobs=1)
     assert (one / "tokens.parquet").read_bytes() == (two / "tokens.parquet").read_bytes()
-    assert not [p.name for p in (two / "cache").iterdir() if p.name.startswith(".")]  # no partition left behind
+    assert not [p.name for p in two.iterdir() if p.name.startswith(".")]  # no partition left behind
 
 
 def test_a_record_is_scanned_once_for_its_cache_key_and_its_tokens():

@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from pipeline.analysis.concepts import DEFAULT_FIELDS, concept_set, resolve_all
+from pipeline.safe_text import xml_text
 
 UNITS = ("keywords", "concepts")
 
@@ -55,7 +56,11 @@ class Network:
         import networkx as nx
 
         # networkx stamps today's date into <meta>; dropped so the same network gives the same file.
-        text = "\n".join(nx.generate_gexf(self.graph()))
+        # Names lose what XML cannot hold (a control character made the file unreadable), before networkx
+        # writes them: it splits its output into lines on some of them.
+        graph = nx.relabel_nodes(self.graph(), xml_text)
+        nx.set_node_attributes(graph, {node: xml_text(label) for node, label in graph.nodes(data="label")}, "label")
+        text = "\n".join(nx.generate_gexf(graph))
         text = re.sub(r' lastmodifieddate="[^"]*"', "", text)
         Path(path).write_text(text + "\n", encoding="utf-8")
         return Path(path)

@@ -59,7 +59,9 @@ def print_table(table, fmt: str, empty_reason: str | None = None) -> None:
     """Write a DataFrame to stdout as an aligned table, CSV or JSON (a list of row objects). An empty
     table says why on stderr when the caller knows."""
     if fmt == "csv":
-        sys.stdout.write(table.to_csv(index=False, lineterminator="\n"))
+        from pipeline.safe_text import csv_table
+
+        sys.stdout.write(csv_table(table).to_csv(index=False, lineterminator="\n"))
     elif fmt == "json":
         sys.stdout.write(table.to_json(orient="records", force_ascii=False, indent=1) + "\n")
     else:

@@ -51,8 +51,10 @@ def cmd_topics_show(args: argparse.Namespace) -> int:
 def cmd_topics_infer(args: argparse.Namespace) -> int:
     from pipeline.analysis import topics
 
+    from pipeline.safe_text import csv_table
+
     table = topics.infer_file(args.dir, args.file)
-    table.to_csv(sys.stdout, index=False, lineterminator="\n")
+    csv_table(table).to_csv(sys.stdout, index=False, lineterminator="\n")
     return 0
 
 

@@ -36,6 +36,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from pipeline.safe_text import csv_table, read_csv_table
+
 METHODS = ("lda", "nmf")
 TOP_TERMS = 20          # terms per topic written to topics.csv
 COHERENCE_TOP = 10      # terms per topic scored for coherence and stability
@@ -482,7 +484,7 @@ class TopicResult:
             if filename.endswith(".parquet"):
                 table.to_parquet(out / filename, index=False)
             else:
-                table.to_csv(out / filename, index=False, lineterminator="\n", float_format="%.6g")
+                csv_table(table).to_csv(out / filename, index=False, lineterminator="\n", float_format="%.6g")
         (out / "fit.json").write_text(json.dumps(self.params, ensure_ascii=False, indent=2, sort_keys=True) + "\n",
                                       encoding="utf-8")
         if self.model is not None:
@@ -499,7 +501,7 @@ def load(folder: str | Path) -> TopicResult:
     for name, filename in OUTPUT_FILES.items():
         path = folder / filename
         if path.exists():
-            reader = pd.read_parquet if filename.endswith(".parquet") else pd.read_csv
+            reader = pd.read_parquet if filename.endswith(".parquet") else read_csv_table
             tables[name] = reader(path)
     params = json.loads((folder / "fit.json").read_text(encoding="utf-8"))
     return TopicResult(params=params, **tables)

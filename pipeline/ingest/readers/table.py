@@ -31,6 +31,7 @@ from typing import Any
 
 from pipeline.ingest.readers.common import Entry, ExportError
 from pipeline.record import FIELD_NAMES, JSONLinesError, read_json_lines
+from pipeline.safe_text import csv_cell_value
 
 # Field -> header names it is recognised by, in order of preference (first present wins).
 COLUMN_ALIASES: dict[str, tuple[str, ...]] = {
@@ -219,5 +220,5 @@ def _cell_values(value: Any) -> list[str]:
         return [str(v) for v in value if v is not None and str(v).strip()]
     if hasattr(value, "isoformat"):  # Excel dates
         return [value.isoformat()]
-    text = str(value).strip()
+    text = csv_cell_value(str(value).strip())  # our CSV export's formula guard, taken off
     return [text] if text else []
