@@ -416,3 +416,37 @@ def test_a_repeated_url_in_one_run_is_fetched_once(httpserver, tmp_path):
     first, second = fetcher.fetch(url), fetcher.fetch(url)
     assert (first.outcome, second.outcome) == ("fetched", "skipped")
     assert [r.path for r, _ in httpserver.log].count("/a") == 1
+
+
+def test_the_total_time_limit_holds_against_a_slow_drip(server, tmp_path):
+    """Issue 13, finding 9: a body sent a byte at a time was read to its end (the limit was checked only
+    between 64 KiB reads). The server counts what it sent before the fetcher hung up."""
+    sent = []
+
+    def drip(request):
+        def body():
+            for _ in range(200):  # 200 bytes, one every 50 ms: 10 s in all
+                sent.append(1)
+                yield b"x"
+                time.sleep(0.05)
+        return Response(body(), content_type="text/html")
+
+    server.expect_request("/drip.html").respond_with_handler(drip)
+    summary = fetch_urls([server.url_for("/drip.html")], tmp_path, fast(max_time=0.5))
+    assert summary.results[0].outcome == FAILED
+    assert summary.results[0].reason == "response took longer than 0.5 s to read"
+    time.sleep(0.3)  # the server notices the closed connection at its next write
+    assert len(sent) < 100  # stopped near 0.5 s, not after reading all 10 s
+
+
+def test_a_long_crawl_delay_is_capped_and_reported(server, tmp_path):
+    server.expect_request("/robots.txt").respond_with_data("User-agent: *\nCrawl-delay: 86400\n",
+                                                           content_type="text/plain")
+    server.expect_request("/a.html").respond_with_data("<p>a</p>", content_type="text/html")
+    fetcher = Fetcher(tmp_path, fast(max_crawl_delay=0.2))
+    assert fetcher.fetch(server.url_for("/a.html")).outcome == FETCHED
+    assert fetcher.gate._delays["127.0.0.1"] == 0.2  # a day before
+    assert fetcher.notes == [f"http://127.0.0.1:{server.port}: robots.txt asks for a Crawl-delay of 86400 s; "
+                             "capped at 0.2 s (max_crawl_delay)"]
+    summary = fetch_urls([server.url_for("/a.html")], tmp_path / "again", fast(max_crawl_delay=0.2))
+    assert "note: " + fetcher.notes[0] in summary.report()

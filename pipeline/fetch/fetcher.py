@@ -26,7 +26,7 @@ import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor, as_completed
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
@@ -88,6 +88,7 @@ class FetchOptions:
     retries: int = 3  # extra attempts after a 429/5xx or connection error
     backoff: float = 2.0  # first retry wait; doubles each attempt
     max_retry_after: float = 600.0  # a server asking for a longer wait counts as failed
+    max_crawl_delay: float = 60.0  # a longer robots.txt Crawl-delay is cut to this (and reported)
     contact: str | None = None  # e-mail or URL for the User-Agent; default $PIPELINE_FETCH_CONTACT
     revalidate: bool = False  # re-request stored URLs with If-None-Match / If-Modified-Since
     progress: bool = True
@@ -105,6 +106,7 @@ class FetchResult:
 @dataclass
 class FetchSummary:
     results: list[FetchResult]
+    notes: list[str] = field(default_factory=list)  # what the run changed of its own accord (a capped delay)
 
     def count(self, outcome: str) -> int:
         return sum(r.outcome == outcome for r in self.results)
@@ -124,6 +126,7 @@ class FetchSummary:
             if listed:
                 lines.append(f"{heading}:")
                 lines += [f"  {r.url}: {r.reason}" for r in listed]
+        lines += [f"note: {note}" for note in self.notes]
         return "\n".join(lines)
 
 
@@ -358,6 +361,7 @@ class Fetcher:
         self._robots_locks: dict[str, threading.Lock] = {}
         self._robots_lock = threading.Lock()
         self._listing: dict[str, list[str]] = {}  # host folder → sorted file names, listed once a run
+        self.notes: list[str] = []  # for the summary: delays capped (list.append is thread-safe)
         self._listing_lock = threading.Lock()
 
     def fetch(self, url: str, *, out: Path | None = None,
@@ -482,20 +486,34 @@ class Fetcher:
         return Response(url, raw.status, headers_out, body)
 
     def _read_capped(self, raw: urllib3.BaseHTTPResponse) -> bytes:
+        """The body, up to max_bytes, read within max_time: each read returns what has arrived (read1)
+        and waits at most until the deadline, so a server dripping a byte at a time cannot outlast it."""
         cap = self.options.max_bytes
         length = raw.headers.get("content-length", "")
         if length.isdigit() and int(length) > cap:
             raise FetchError(f"response of {int(length)} bytes exceeds the {cap}-byte limit; not read")
         deadline = time.monotonic() + self.options.max_time
+        too_slow = FetchError(f"response took longer than {self.options.max_time:g} s to read")
         chunks, size = [], 0
-        for chunk in raw.stream(64 * 1024):
+        while True:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise too_slow
+            sock = getattr(raw.connection, "sock", None)
+            if sock is not None:
+                sock.settimeout(min(self.options.read_timeout, left))
+            try:
+                chunk = raw.read1(64 * 1024)
+            except urllib3.exceptions.ReadTimeoutError:
+                if time.monotonic() >= deadline:
+                    raise too_slow from None
+                raise
+            if not chunk:
+                return b"".join(chunks)
             size += len(chunk)
             if size > cap:
                 raise FetchError(f"response exceeds the {cap}-byte limit; stopped reading")
-            if time.monotonic() > deadline:
-                raise FetchError(f"response took longer than {self.options.max_time:g} s to read")
             chunks.append(chunk)
-        return b"".join(chunks)
 
     def _allowed(self, url: str) -> bool:
         rules = self._robots_for(origin(url))
@@ -524,7 +542,12 @@ class Fetcher:
         if 200 <= response.status < 300:
             rules.parse(response.body.decode("utf-8", errors="replace").splitlines())
             if (crawl_delay := rules.crawl_delay(self.user_agent)) is not None:
-                self.gate.set_delay(urlsplit(site).hostname, float(crawl_delay))
+                delay = float(crawl_delay)
+                if delay > self.options.max_crawl_delay:
+                    self.notes.append(f"{site}: robots.txt asks for a Crawl-delay of {delay:g} s; capped at "
+                                      f"{self.options.max_crawl_delay:g} s (max_crawl_delay)")
+                    delay = self.options.max_crawl_delay
+                self.gate.set_delay(urlsplit(site).hostname, delay)
         elif 400 <= response.status < 500:
             rules.allow_all = True
         else:
@@ -565,4 +588,4 @@ def fetch_urls(urls: list[str], out: Path, options: FetchOptions | None = None) 
                 bar.update()
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
-    return FetchSummary([results[url] for url in dict.fromkeys(urls)])
+    return FetchSummary([results[url] for url in dict.fromkeys(urls)], fetcher.notes)
