@@ -147,3 +147,16 @@ def test_a_build_waits_for_the_holder_with_wait(raw, tmp_path):
     thread.join()
     assert waited and waited[0].startswith(f"waiting for the build of {out} by pid {os.getpid()}")
     assert summary.records == 4
+
+
+def test_the_command_line_refuses_a_second_build_in_one_line_exit_2(raw, tmp_path):
+    import subprocess
+    import sys
+
+    out = tmp_path / "build"
+    with build_lock(out):
+        run = subprocess.run([sys.executable, "-m", "pipeline", "build", "--raw", str(raw), "--out", str(out), "-q",
+                              "--jobs", "1"], capture_output=True, text=True, cwd=ROOT, timeout=120)
+    assert run.returncode == 2
+    assert run.stderr.startswith(f"error: {out} is being built by another build (pid {os.getpid()} on ")
+    assert len(run.stderr.splitlines()) == 1 and not (out / "current").exists()

@@ -43,8 +43,13 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 def cmd_build(args: argparse.Namespace) -> int:
     from pipeline.build.build import build
 
-    summary = build(args.raw, args.out, jobs=args.jobs, progress=not args.quiet, engine=args.engine,
-                    scheduler=args.scheduler, dedup=not args.no_dedup)
+    from pipeline.build.lock import BuildLocked
+
+    try:
+        summary = build(args.raw, args.out, jobs=args.jobs, progress=not args.quiet, engine=args.engine,
+                        scheduler=args.scheduler, dedup=not args.no_dedup, wait=args.wait)
+    except BuildLocked as exc:
+        raise UserError(str(exc)) from None
     print(summary.report())
     return 1 if summary.failures else 0
 
@@ -168,6 +173,8 @@ def register(sub) -> None:
                    help="local worker processes, or a Dask cluster")
     p.add_argument("--scheduler", help="Dask scheduler address (default: start a local cluster)")
     p.add_argument("--no-dedup", action="store_true", help="keep duplicates across inputs as separate records")
+    p.add_argument("--wait", action="store_true",
+                   help="when another build is writing --out, wait for it to finish (default: error, exit 2)")
     p.set_defaults(func=cmd_build)
 
     polite = argparse.ArgumentParser(add_help=False)  # what fetch and crawl share
