@@ -82,6 +82,11 @@ def test_same_seed_gives_byte_identical_outputs(tmp_path):
     for name in ("topics.csv", "doc_topics.parquet", "prevalence.csv", "terms_by_period.csv", "topic_info.csv"):
         assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes(), name
     assert (tmp_path / "a" / "topics.csv").read_bytes() != (tmp_path / "c" / "topics.csv").read_bytes()
+    # The model files too (gensim wrote the date and platform into them: issue 13, finding 11).
+    model_files = sorted(p.relative_to(tmp_path / "a") for p in (tmp_path / "a" / "model").rglob("*") if p.is_file())
+    assert any(p.name.startswith("lda.gensim") for p in model_files)
+    for name in model_files:
+        assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes(), name
 
 
 def _first(folder, n):

@@ -175,6 +175,11 @@ class Model:
         for stale in [*folder.glob("lda.gensim*"), folder / "nmf.joblib"]:   # an earlier fit's model
             stale.unlink(missing_ok=True)
         if self.method == "lda":
+            # gensim logs lifecycle events (with the date, the Python and the platform) into the files it
+            # saves; None turns the log off, so that one seed gives byte-identical files.
+            for part in (self.engine, getattr(self.engine, "state", None), getattr(self.engine, "id2word", None)):
+                if part is not None:
+                    part.lifecycle_events = None
             self.engine.save(str(folder / "lda.gensim"))
         else:
             import joblib
