@@ -183,3 +183,19 @@ def test_an_unclosed_csv_quote_warns_instead_of_gluing_rows(tmp_path):
     result = ingest_file(path)
     assert [r.title_zh for r in result.records] == ['"韧性社区一', "韧性社区二", "韧性社区三"]
     assert result.warnings == ["line 2: a quote is never closed: the lines from there on are read without quoting"]
+
+
+def test_what_one_input_may_expand_to_is_capped_and_said(tmp_path):
+    """Finding 10: a 13 MB one-line text file became a 4.5-million-character title (4.3 GB peak in a
+    build); a page of a million <p> took 0.9 GB in lxml."""
+    line = tmp_path / "oneline.txt"
+    line.write_text("社区治理韧性党建引领" * 300_000, encoding="utf-8")
+    result = ingest_file(line)
+    assert len(result.records[0].title_zh) == 2000
+    assert result.warnings == [f"record {result.records[0].id}: title_zh cut to its first 2,000 characters "
+                               "(of 3,000,000; PIPELINE_MAX_FIELD_CHARS)"]
+    assert result.records[0].cleaning["cut_fields"] == {"title_zh": 3_000_000}
+    page = tmp_path / "paragraphs.html"
+    page.write_text("<html><body>" + "<p>社区治理</p>" * 300_000 + "</body></html>", encoding="utf-8")
+    assert ingest_file(page).error == ("page too large to parse: 600,004 tags, opening and closing "
+                                       "(limit 200,000, PIPELINE_MAX_TAGS)")

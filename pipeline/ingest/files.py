@@ -17,7 +17,7 @@ from pipeline.ingest.decode import DecodeError, decode_bytes
 from pipeline.ingest.inputs import MAPPING, SIDECAR, SIDECARS, InputError, iter_input_files, printable, read_input
 from pipeline.ingest.page import ExtractionError, Page
 from pipeline.ingest.sites.references import page_references
-from pipeline.record import JSONLinesError, Record, checked_fields, json_type, make_id, read_json_lines
+from pipeline.record import TEXT_FIELDS, JSONLinesError, Record, checked_fields, json_type, make_id, read_json_lines
 from pipeline.text.normalize import normalize_record
 
 __all__ = ["MAX_BYTES", "SIDECARS", "InputError", "IngestResult", "ingest_bytes", "ingest_file", "ingest_paths",
@@ -28,6 +28,11 @@ RECORD_KEYS = ("title_zh", "abstract_zh", "body")
 # A page whose record has a title but no text: kept, and listed among the build's failures.
 EMPTY_BODY = "empty body"
 EMPTY_BODY_WARNING = f"{EMPTY_BODY}: no main text or abstract found on the page (its text may be loaded by a script)"
+# What one input may expand to: a text field longer than this is cut (and the cut reported), which bounds
+# the memory of normalization, duplicate matching and segmentation per record (a 13 MB one-line text file
+# made a 4.5-million-character title). Characters; titles have their own, lower limit.
+MAX_FIELD_CHARS = int(os.environ.get("PIPELINE_MAX_FIELD_CHARS", 1_000_000))
+MAX_TITLE_CHARS = 2_000
 # What the fetch sidecar may say, and the type each value must have (others are ignored with a warning).
 SIDECAR_FIELDS = {"charset": str, "url": str, "final_url": str}  # (all text)
 
@@ -106,7 +111,15 @@ def ingest_bytes(raw: bytes, source: str, name: str = "", meta: dict | None = No
     controls = sum(rec.cleaning.get("control_chars", 0) for rec in records)
     if controls:
         warnings.append(f"{controls} control character(s) or lone surrogate(s) removed (cleaning.control_chars)")
+    for rec in records:
+        for name, length in rec.cleaning.get("cut_fields", {}).items():
+            warnings.append(f"record {rec.id}: {name} cut to its first {_limit(name):,} characters (of {length:,}; "
+                            "PIPELINE_MAX_FIELD_CHARS)")
     return records
+
+
+def _limit(name: str) -> int:
+    return MAX_TITLE_CHARS if name.startswith("title") else MAX_FIELD_CHARS
 
 
 # Files that are no page or export, whatever their name says: (how their bytes start, what they are).
@@ -193,7 +206,13 @@ def extract_page(page: Page) -> Record:
 
 
 def finish_record(rec: Record) -> None:
-    """The steps every record takes, whatever its origin: UI residue out, normalization, body fallback."""
+    """The steps every record takes, whatever its origin: overlong fields cut, UI residue out,
+    normalization, body fallback."""
+    for name in TEXT_FIELDS:
+        value = getattr(rec, name)
+        if value and len(value) > _limit(name):
+            setattr(rec, name, value[:_limit(name)])
+            rec.cleaning.setdefault("cut_fields", {})[name] = len(value)
     rec.abstract_zh = fields.clean_abstract(rec.abstract_zh)
     rec.abstract_en = fields.clean_abstract(rec.abstract_en)
     if rec.title_zh and not fields.has_han(rec.title_zh) and not rec.title_en:

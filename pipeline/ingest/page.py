@@ -1,6 +1,7 @@
 """A page being ingested: its bytes, decoded text, and (for HTML) the parsed tree and visible lines."""
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -18,6 +19,9 @@ CANONICAL_URL_XPATHS = ("//link[@rel='canonical']/@href", "//meta[@property='og:
 BLOCK_TAGS = frozenset("""address article aside blockquote body br caption center dd div dl dt fieldset figcaption
 figure footer form h1 h2 h3 h4 h5 h6 header hr html li main nav ol p pre section table tbody td th thead tfoot tr
 ul founder-content""".split())
+# A page with more tags than this is refused before parsing: lxml needs about 1 KB per element (a 19 MB
+# page of a million <p> took 0.9 GB). Article pages have a few thousand.
+MAX_TAGS = int(os.environ.get("PIPELINE_MAX_TAGS", 200_000))
 SKIP_TAGS = frozenset(("script", "style", "noscript", "template", "head", "select", "option", "textarea", "svg"))
 
 
@@ -40,6 +44,10 @@ class Page:
 
     @cached_property
     def tree(self) -> lxml.html.HtmlElement:
+        tags = self.text.count("<")
+        if tags > MAX_TAGS:
+            raise ExtractionError(f"page too large to parse: {tags:,} tags, opening and closing (limit {MAX_TAGS:,}, "
+                                  "PIPELINE_MAX_TAGS)")
         # Control characters out first: lxml refuses some and keeps others in the text it gives back.
         text, removed = strip_controls(self.text)
         if removed:
