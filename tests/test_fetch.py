@@ -429,7 +429,8 @@ def test_the_total_time_limit_holds_against_a_slow_drip(server, tmp_path):
                 sent.append(1)
                 yield b"x"
                 time.sleep(0.05)
-        return Response(body(), content_type="text/html")
+        # A length given, so the body is not chunked (urllib3 hands each chunk over as it comes).
+        return Response(body(), content_type="text/html", headers={"Content-Length": "200"})
 
     server.expect_request("/drip.html").respond_with_handler(drip)
     summary = fetch_urls([server.url_for("/drip.html")], tmp_path, fast(max_time=0.5))
