@@ -42,7 +42,9 @@ def _print(table, fmt: str) -> None:
     elif fmt == "table":
         print(table.to_string(index=False) if len(table) else "(no rows)")
     else:
-        sys.stdout.write(table.to_csv(index=False, lineterminator="\n"))
+        from pipeline.safe_text import csv_table
+
+        sys.stdout.write(csv_table(table).to_csv(index=False, lineterminator="\n"))
 
 
 def _missing(value) -> bool:
