@@ -11,6 +11,7 @@ import pytest
 from conftest import ROOT, write_corpus
 from pipeline.analysis.corpus import load_corpus
 from pipeline.analysis.glossary import aligned_pairs
+from pipeline.analysis.background import Background, candidate_terms, default_background
 from pipeline.analysis.keywords import log_odds, pagerank
 from test_trends import HAND_RECORDS
 
@@ -36,15 +37,31 @@ def tokens_corpus(tmp_path, docs):
     return load_corpus(write_corpus(tmp_path / "c", records, tokens))
 
 
-def test_tfidf_by_hand(tmp_path):
-    corpus = tokens_corpus(tmp_path, [(2020, ["治理", "韧性"]), (2020, ["治理", "共治"]), (2021, ["治理", "治理", "党建"])])
-    table = corpus.keywords(method="tfidf", by="year", top=5)
-    idf_rare = math.log(4 / 2) + 1  # N = 3 documents, df = 1
-    score = table.set_index(["period", "term"])["score"]
-    assert score[(2020, "韧性")] == pytest.approx(0.5 * idf_rare / 2)
-    assert score[(2020, "治理")] == pytest.approx((0.5 + 0.5) * 1 / 2)  # idf = ln(4/4) + 1
-    assert score[(2021, "党建")] == pytest.approx(idf_rare / 3)
-    assert table[table["period"] == 2020]["term"].tolist() == ["治理", "共治", "韧性"]  # ties by term
+BACKGROUND = Background(documents=1000, frequency={"韧性": 9, "治理": 19, "中国": 100})
+
+
+def test_tfidf_by_hand_against_the_background(tmp_path):
+    records = [{"id": "d1", "title_zh": "韧性", "abstract_zh": "韧性，治理，中国。"}]
+    table = load_corpus(write_corpus(tmp_path / "c", records)).keywords(method="tfidf", by="id",
+                                                                         background=BACKGROUND)
+    # 韧性: once in the title (weight 3) + once in the abstract; 治理 once; 中国 is in 10% of the
+    # background's titles (over MAX_BACKGROUND_SHARE): generic, never a keyword.
+    assert table["term"].tolist() == ["韧性", "治理"]
+    assert table["score"].tolist() == pytest.approx([4 * math.log(1001 / 10), math.log(1001 / 20)])
+    assert table["period"].tolist() == ["d1", "d1"]
+
+
+def test_candidates_are_tokens_and_phrases_within_a_run():
+    assert candidate_terms([["社区", "治理", "创新"], ["网格"], ["化"]]) == [
+        "社区", "治理", "创新", "社区治理", "治理创新", "社区治理创新", "网格"]
+
+
+def test_shipped_background_makes_generic_words_weigh_nothing():
+    background = default_background()
+    assert background.documents == 70501
+    for word in ("中国", "发展", "机制"):
+        assert background.is_generic(word) and background.idf(word) == 0
+    assert 0 < background.idf("治理") < background.idf("社区治理") < background.idf("未见过的术语xyz")
 
 
 def test_logodds_keywords_pick_what_distinguishes_a_period(tmp_path):
@@ -64,10 +81,37 @@ def test_pagerank_without_damping_is_proportional_to_strength():
 
 
 def test_textrank_ranks_the_hub_first(tmp_path):
-    docs = [(2020, ["中心", "甲乙", "中心", "丙丁", "中心", "戊己"]), (2020, ["庚辛", "中心"])]
-    table = tokens_corpus(tmp_path, docs).keywords(method="textrank", by="year", top=3)
-    assert table["term"].iloc[0] == "中心"
+    records = [{"id": "d1", "year": 2020, "title_zh": "社区、韧性、社区、治理、社区、共治"},
+               {"id": "d2", "year": 2020, "title_zh": "网格、社区"}]
+    flat = Background(documents=1000, frequency={})  # every word as distinctive: PageRank decides
+    table = load_corpus(write_corpus(tmp_path / "c", records)).keywords(method="textrank", by="year", top=3,
+                                                                         background=flat)
+    assert table["term"].iloc[0] == "社区"
     assert table["rank"].tolist() == [1, 2, 3]
+
+
+def test_corpus_keywords_against_the_background_on_a_real_export(tmp_path, external):
+    """The 307 art-theory records of a CNKI export: without --by, log-odds against the background (was:
+    every score 0, terms in alphabetical order); TF-IDF and TextRank lead with the field's terms."""
+    from pipeline.ingest.files import ingest_paths
+
+    (result,) = ingest_paths([external / "cnki-exports" / "cnki2citespace" / "download_1-307.txt"])
+    corpus = load_corpus(write_corpus(tmp_path / "c", [r.to_dict() for r in result.records]))
+    logodds = corpus.keywords(method="logodds", top=10)
+    assert logodds["term"].iloc[0] == "艺术学理论" and logodds["score"].iloc[0] > 10
+    assert logodds["score"].is_monotonic_decreasing and logodds["score"].iloc[-1] > 2
+    for method in ("tfidf", "textrank"):
+        assert corpus.keywords(method=method, top=3)["term"].tolist() == ["艺术学理论", "艺术学", "艺术"]
+
+
+def test_nssf_keywords_are_not_generic(nssf_corpus):
+    """The issue's words (中国, 我国, 及其, 机制, 新) led TF-IDF and TextRank on the NSSF titles."""
+    corpus = load_corpus(nssf_corpus)
+    for method in ("tfidf", "textrank"):
+        terms = corpus.keywords(method=method, top=20)["term"].tolist()
+        assert len(terms) == 20 and not {"中国", "我国", "及其", "机制", "新"} & set(terms), (method, terms)
+    by_year = corpus.keywords(method="tfidf", by="year", top=5)
+    assert {"一带一路", "新常态"} <= set(by_year[by_year["period"] >= 2015]["term"])
 
 
 def test_author_keywords_per_period(tmp_path):
