@@ -45,3 +45,31 @@ def test_the_check_catches_missing_glyphs_with_the_default_font(tmp_path):
         with pytest.warns(UserWarning, match=GLYPH_WARNING):
             fig.savefig(tmp_path / "boxes.png")
         plt.close(fig)
+
+
+def test_trend_plot_of_real_titles_is_readable(nssf_corpus, tmp_path):
+    """NSSF titles, 党建引领/韧性/共治 (issue 14): the lines (≤ 0.3%) fill the axis instead of the bands of
+    sparse years (up to 2.3%), years are integers, both axes are labelled, documents per year shown."""
+    table = load_corpus(nssf_corpus).trends(["党建引领", "韧性", "共治"])
+    fig = plot_trends(table, path=tmp_path / "nssf.png")
+    lines, counts = fig.axes
+    assert lines.get_ylim()[1] <= 1.3 * table["share"].max() + 1e-12
+    assert lines.get_ylabel().startswith("文献占比") and counts.get_ylabel() == "文献数"
+    assert counts.get_xlabel() == "年份"
+    ticks = [t for t in counts.get_xticks() if lines.get_xlim()[0] <= t <= lines.get_xlim()[1]]
+    assert ticks and all(float(t).is_integer() for t in ticks)
+    # No band before a concept's first document: 共治's first is 2007, so nothing is shaded before it.
+    first = int(table[(table["concept"] == "共治") & (table["docs"] > 0)]["period"].min())
+    shaded = [p.get_paths()[0].vertices[:, 0].min() for p in lines.collections if p.get_paths()]
+    assert shaded and min(shaded) >= first - 1e-9
+    plt.close(fig)
+
+
+def test_two_years_get_two_integer_ticks(tmp_path):
+    records = [{"id": f"r{i}", "year": 2024 + i % 2, "title_zh": "共治" if i % 3 else "治理"} for i in range(40)]
+    fig = plot_trends(load_corpus(write_corpus(tmp_path / "c", records)).trends(["共治"]))
+    ax = fig.axes[-1]
+    fig.canvas.draw()
+    low, high = ax.get_xlim()
+    assert [t.get_text() for t in ax.get_xticklabels() if low <= t.get_position()[0] <= high] == ["2024", "2025"]
+    plt.close(fig)
