@@ -25,9 +25,9 @@ def burst_states(counts: np.ndarray, totals: np.ndarray, s: float = 2.0, gamma: 
     counts = np.atleast_2d(np.asarray(counts, dtype=float))
     totals = np.asarray(totals, dtype=float)
     n_years = counts.shape[1]
-    p0 = counts.sum(axis=1, keepdims=True) / max(totals.sum(), 1)
+    # Clipped before p1 is derived: a term found nowhere would otherwise get p1 = 0 and log(0).
+    p0 = np.clip(counts.sum(axis=1, keepdims=True) / max(totals.sum(), 1), 1e-12, 1 - 1e-9)
     p1 = np.minimum(s * p0, 1 - 1e-9)
-    p0 = np.clip(p0, 1e-12, 1 - 1e-9)
 
     def cost(p):
         return -(counts * np.log(p) + (totals - counts) * np.log(1 - p))
@@ -90,20 +90,35 @@ def bursts(corpus, terms=None, s: float = 2.0, gamma: float = 1.0, min_docs: int
     """Bursts of the given terms/concepts (matched as in trends), or of every author keyword listed by
     at least `min_docs` documents; `sets` (one set of items per document, e.g. the cited works of
     pipeline.analysis.citations) replaces the author keywords. Returns term, strength, begin, end;
-    strongest first within a begin year."""
+    strongest first within a begin year.
+    An empty table says why in `attrs["note"]`."""
     split = periods(corpus.docs, "year")
     totals = np.bincount(split.codes, minlength=len(split.labels))
+    if not len(split.labels):
+        return _empty(f"no document has a year ({split.unassigned} documents): bursts need yearly counts")
     if terms:
         table = trends(corpus, terms, by="year", fields=fields, concepts=concepts)
         matrix = table.pivot(index="concept", columns="period", values="docs")
     else:
-        items = corpus.author_keywords if sets is None else sets
-        matrix = _yearly_keyword_counts(items, split.rows, split.codes, len(split.labels))
-        matrix = matrix[matrix.sum(axis=1) >= min_docs] if len(matrix) else matrix
-    if not len(matrix) or not len(split.labels):
-        return pd.DataFrame(columns=BURST_COLUMNS)
+        items, what = (corpus.author_keywords, "author keyword") if sets is None else (sets, "item")
+        listed = _yearly_keyword_counts(items, split.rows, split.codes, len(split.labels))
+        if not len(listed):
+            return _empty(f"no dated document lists an {what}; name the terms to follow (e.g. `bursts 治理 韧性`)")
+        matrix = listed[listed.sum(axis=1) >= min_docs]
+        if not len(matrix):
+            return _empty(f"no {what} is listed by {min_docs} or more dated documents (the most "
+                          f"listed: {int(listed.sum(axis=1).max())}); lower --min-docs")
     states, saved = burst_states(matrix.to_numpy(), totals, s, gamma)
     rows = [(term, strength, begin, end) for i, term in enumerate(matrix.index)
             for begin, end, strength in _runs(split.labels, states[i], saved[i], totals)]
+    if not rows:
+        return _empty(f"none of the {len(matrix)} series followed has a burst (s = {s}, gamma = {gamma}): "
+                      f"no run of years rises far enough above its average share")
     table = pd.DataFrame(rows, columns=BURST_COLUMNS)
     return table.sort_values(["begin", "strength", "term"], ascending=[True, False, True], ignore_index=True)
+
+
+def _empty(note: str) -> pd.DataFrame:
+    table = pd.DataFrame(columns=BURST_COLUMNS)
+    table.attrs["note"] = note
+    return table

@@ -241,12 +241,21 @@ def distinctive_of_corpus(text: DocumentText, top: int = 20, prior_scale: float 
 def keywords(corpus, method: str = "tfidf", by: str | None = None, top: int = 20, fields=DEFAULT_FIELDS,
              segmenter=None, protect_keywords: bool = True, **options) -> pd.DataFrame:
     """Top keywords per period (`by`: None, year, source_kind, journal, indexing, or id: per document)
-    by `method`. `segmenter` and `protect_keywords`: see document_text."""
+    by `method`. `segmenter` and `protect_keywords`: see document_text. An empty table says why in
+    `attrs["note"]`."""
     if method not in METHODS:
         raise ValueError(f"method must be one of {', '.join(METHODS)}, not {method!r}")
     labels, rows, codes = _period_rows(corpus, by)
+    if not labels:
+        table = pd.DataFrame(columns=["period", "rank", "term", "score"])
+        table.attrs["note"] = (f"no document has a year ({len(corpus.docs)} documents)" if by == "year"
+                               else "the corpus has no documents")
+        return table
     if method == "author":
-        return author_keywords(corpus.author_keywords, labels, rows, codes, top)
+        table = author_keywords(corpus.author_keywords, labels, rows, codes, top)
+        if not len(table):
+            table.attrs["note"] = "no record lists author keywords (keywords_zh / keywords_en); try --method tfidf"
+        return table
     if method == "logodds" and by is not None:
         return distinctive(document_tokens(corpus, fields=fields), labels, rows, codes, top=top, **options)
     text = document_text(corpus, fields, segmenter, protect_keywords)

@@ -71,7 +71,7 @@ def periods(docs: pd.DataFrame, by: str = "year") -> Periods:
     if by == "indexing":
         column = column.map(lambda tiers: list(tiers) if tiers is not None and len(tiers) else [NO_VALUE])
         column = column.explode()
-    values = column.fillna(NO_VALUE).astype(str).replace("", NO_VALUE)
+    values = column.astype(object).where(column.notna(), NO_VALUE).astype(str).replace("", NO_VALUE)
     codes, labels = pd.factorize(values, sort=True)
     rows = values.index.to_numpy()
     return Periods(list(labels), np.asarray(rows), codes.astype(np.int64))
@@ -120,4 +120,8 @@ def trends(corpus, terms, by: str = "year", fields=DEFAULT_FIELDS,
     table[["token_occurrences", "tokens"]] = table[["token_occurrences", "tokens"]].astype("Int64")
     table.attrs.update(by=by, fields=list(fields), unassigned=split.unassigned,
                        terms={c.name: list(c.terms) for c in wanted})
+    if not split.labels:
+        table.attrs["note"] = (f"no document has a year ({split.unassigned} documents); group them --by source_kind, "
+                               "journal or indexing instead" if by == "year" else
+                               "the corpus has no documents")
     return table
