@@ -165,3 +165,42 @@ def test_minhash_signatures_depend_on_each_titles_bigram_set_only():
     assert all((t == a).all() for t, a in zip(together, alone))
     assert (together[1] == together[3]).all()  # the same bigrams {甲乙, 乙甲}
     assert (together[0] != together[2]).sum() > 50  # unrelated titles agree on few of the 60 values
+
+
+def test_merged_groups_are_reviewable_member_by_member(tmp_path, external):
+    """Issue 14: a group merged by the build lists each member's file and record number, first author,
+    year and the rule that matched it (was: only the group's sources, useless inside one table)."""
+    from pipeline.analysis.corpus import load_records
+    from pipeline.build.build import build
+    from pipeline.build.dedup import format_groups, review_groups
+
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    for name in ("mixed.net", "withLineBreakInAddress.net"):
+        (raw / name).write_bytes((external / "cnki-exports" / "cnki2bibtex" / name).read_bytes())
+    table = "题名,作者,年份\n数字政府建设的地方实践研究,周九,2020\n乡村振兴中的合作社,王五,2019\n数字政府建设的地方实践研究,周九,2020\n"
+    (raw / "one-table.csv").write_text(table, encoding="utf-8")
+    build(raw, tmp_path / "build", jobs=1, progress=False)
+    groups = {g.title: g for g in review_groups(load_records(tmp_path / "build"))}
+    inside = groups["数字政府建设的地方实践研究"]
+    assert sorted((m["place"], m["first_author"], m["year"]) for m in inside.members) == [
+        ("record 1", "周九", 2020), ("record 3", "周九", 2020)]  # members in id order
+    assert [m["matched"] for m in inside.members] == [None, "title+author+year"]
+    across = groups["基于公共行政理念的政府公共关系发展历程探析"]
+    assert sorted((m["source"].rsplit("/", 1)[-1], m["place"]) for m in across.members) == [
+        ("mixed.net", "record 10"), ("withLineBreakInAddress.net", "record 1")]
+    text = format_groups([inside])
+    assert "one-table.csv record 1  |  周九, 2020  |" in text and "same title, first author and year with one-table.csv record" in text
+
+
+def test_near_title_members_show_their_similarity():
+    from pipeline.build.dedup import member_summaries
+
+    first = Record(id="a", source="t.csv", title_zh="党建引领社区治理的实践逻辑与路径优化研究", authors=["王明"], year=2021,
+                   cleaning={"record_number": 4})
+    second = Record(id="b", source="t.csv", title_zh="党建引领社区治理的实践逻辑与路径优化", authors=["王明"], year=None,
+                    cleaning={"record_number": 9})
+    summaries = member_summaries([second, first])
+    assert [s["place"] for s in summaries] == ["record 4", "record 9"]
+    rule, similarity = summaries[1]["matched"].split()
+    assert rule == "near-title" and summaries[1]["with"] == "a" and 0.8 <= float(similarity) < 1

@@ -288,7 +288,7 @@ def merge_duplicate_lines(documents: Path, workers: Workers | None = None) -> tu
     Duplicates are found on match keys (title, first author, year, DOI), which the workers compute
     for partitions of the file; only the members of a group are read in full. The merged record
     takes the place of its smallest member id, so the file stays sorted."""
-    from pipeline.build.dedup import MatchKeys, group_duplicates, merge_group
+    from pipeline.build.dedup import MatchKeys, group_duplicates, member_summaries, merge_group
 
     ids: list[str] = []
     parts: list[MatchKeys] = []
@@ -308,7 +308,7 @@ def merge_duplicate_lines(documents: Path, workers: Workers | None = None) -> tu
             record_id = record_id_of_line(line)
             if record_id in group_of:
                 members.setdefault(group_of[record_id], []).append(Record.from_dict(json.loads(line)))
-    merged = {min(r.id for r in group): merge_group(group) for group in members.values()}
+    merged = {min(r.id for r in group): merge_group(group, member_summaries(group)) for group in members.values()}
     with atomic_file(documents) as out, open(documents, "rb") as fh:
         for line in fh:
             record_id = record_id_of_line(line)

@@ -49,6 +49,7 @@ class DuplicateGroup:
     sources: list[str]
     reasons: list[str] = field(default_factory=list)  # "doi", "title+author+year", "near-title"
     title: str | None = None
+    members: list[dict] = field(default_factory=list)  # member_summary of each member, in input order
 
 
 def _simplified_many(texts: Sequence[str]) -> list[str]:
@@ -180,7 +181,8 @@ def _minhash_signatures(titles: list[str], batch: int = 2048):
 
 
 def find_duplicates(records: Sequence[Record]) -> list[tuple[list[int], list[str]]]:
-    """Groups of duplicate records as (sorted indices, reasons), in order of their first member."""
+    """Groups of duplicate records as (sorted indices, reasons), in order of their first member
+    (member_summaries says which rule matched each member)."""
     return group_duplicates(MatchKeys.of(records))
 
 
@@ -234,13 +236,51 @@ def group_duplicates(keys: MatchKeys) -> list[tuple[list[int], list[str]]]:
     return [(members[root], sorted(why[root])) for root in sorted(members)]
 
 
+def member_summary(record: Record, matched: str | None = None, with_id: str | None = None) -> dict:
+    """What a reviewer needs to find and judge one member: id, source, its place there (`record N` of an
+    export, `line N` of a .jsonl), first author, year, title, and the rule that matched it to `with_id`."""
+    place = (f"line {record.cleaning['line']}" if "line" in record.cleaning else
+             f"record {record.cleaning['record_number']}" if "record_number" in record.cleaning else None)
+    return {"id": record.id, "source": record.source, "place": place,
+            "first_author": record.authors[0] if record.authors else None, "year": record.year,
+            "title": record.title_zh or record.title_en, "matched": matched, "with": with_id}
+
+
+def member_summaries(group: Sequence[Record]) -> list[dict]:
+    """member_summary of every record of one duplicate group, by id; each member after the first says
+    what matched it to an earlier one: the same DOI, the same title + first author + year, else the most
+    similar title among them. Computed from the group alone, so the input order does not matter."""
+    group = sorted(group, key=lambda r: r.id)
+    keys = MatchKeys.of(group)
+    out = [member_summary(group[0])]
+    for k in range(1, len(group)):
+        out.append(member_summary(group[k], *_best_match(keys, k, [r.id for r in group])))
+    return out
+
+
+def _best_match(keys: MatchKeys, k: int, ids: list[str]) -> tuple[str, str]:
+    """(rule, id) of the earlier member that matches member k best."""
+    for i in range(k):
+        if keys.dois[k] and keys.dois[i] == keys.dois[k]:
+            return "doi", ids[i]
+    for i in range(k):
+        if keys.titles[k] and keys.first_authors[k] and keys.years[k] and \
+                (keys.titles[i], keys.first_authors[i], keys.years[i]) == (keys.titles[k], keys.first_authors[k], keys.years[k]):
+            return "title+author+year", ids[i]
+    mine = _bigrams(keys.titles[k])
+    similarity, i = max((len(mine & (other := _bigrams(keys.titles[i]))) / len(mine | other), -i) for i in range(k))
+    return f"near-title {similarity:.2f}", ids[-i]
+
+
 # The fields merge_group takes from the best-ranked member that has them (the others are set apart).
 _MERGED_FIELDS = [f.name for f in dataclasses.fields(Record)
                   if f.name not in ("id", "source", "source_kind", "body", "sources", "cleaning")]
 
 
-def merge_group(members: Sequence[Record]) -> Record:
-    """One record from duplicates: each field from the best-ranked member that has it, the longest body."""
+def merge_group(members: Sequence[Record], summaries: Sequence[dict] = ()) -> Record:
+    """One record from duplicates: each field from the best-ranked member that has it, the longest body.
+    `summaries` (member_summaries) are kept in `cleaning.duplicates` for review, with those of members
+    that were merged records themselves."""
     ranked = sorted(members, key=lambda r: (SOURCE_RANK.get(r.source_kind, OTHER_RANK), r.id))
     merged = dataclasses.replace(ranked[0])
     for name in _MERGED_FIELDS:
@@ -257,6 +297,10 @@ def merge_group(members: Sequence[Record]) -> Record:
     # Flattened, so that merging an already merged record (a later build) keeps every original id.
     merged_ids = {i for r in members for i in r.cleaning.get("merged_ids", [r.id])}
     merged.cleaning = {**ranked[0].cleaning, "merged_ids": sorted(merged_ids)}
+    earlier = [d for r in members for d in r.cleaning.get("duplicates", [])]
+    merged.cleaning.pop("duplicates", None)
+    if earlier or summaries:
+        merged.cleaning["duplicates"] = earlier + [dict(d) for d in summaries]
     return merged
 
 
@@ -273,10 +317,11 @@ def merge_duplicates(records: Sequence[Record]) -> tuple[list[Record], list[Dupl
     for i, rec in enumerate(records):
         if i in first_of:
             members, reasons = first_of[i]
-            merged = merge_group([records[m] for m in members])
+            summaries = member_summaries([records[m] for m in members])
+            merged = merge_group([records[m] for m in members], summaries)
             out.append(merged)
             found.append(DuplicateGroup(merged.id, sorted(records[m].id for m in members), merged.sources,
-                                        reasons, merged.title_zh or merged.title_en))
+                                        reasons, merged.title_zh or merged.title_en, summaries))
         elif i not in grouped:
             out.append(dataclasses.replace(rec, sources=list(rec.sources or [rec.source])))
     return out, found
@@ -284,21 +329,41 @@ def merge_duplicates(records: Sequence[Record]) -> tuple[list[Record], list[Dupl
 
 def review_groups(records: Sequence[Record]) -> list[DuplicateGroup]:
     """For `pipeline duplicates`: groups already merged in a built corpus (records with several
-    `merged_ids`), then duplicate groups still present among the records."""
+    `merged_ids`; their members as the build kept them in `cleaning.duplicates`), then duplicate groups
+    still present among the records."""
     merged = [DuplicateGroup(r.id, list(r.cleaning["merged_ids"]), list(r.sources), ["merged"],
-                             r.title_zh or r.title_en)
+                             r.title_zh or r.title_en, list(r.cleaning.get("duplicates", [])))
               for r in records if len(r.cleaning.get("merged_ids", [])) > 1]
     found = [DuplicateGroup(min(records[i].id for i in members), sorted(records[i].id for i in members),
                             sorted({records[i].source for i in members}), reasons,
-                            records[members[0]].title_zh or records[members[0]].title_en)
+                            records[members[0]].title_zh or records[members[0]].title_en,
+                            member_summaries([records[i] for i in members]))
              for members, reasons in find_duplicates(records)]
     return merged + found
 
 
 def format_groups(groups: Sequence[DuplicateGroup]) -> str:
-    """Plain-text listing, one block per group, for review."""
+    """Plain-text listing for review: per group a heading, then one line per member: where it is (source
+    and record/line), first author, year, and the rule that matched it to which earlier member."""
     if not groups:
         return "no duplicate groups"
-    blocks = [f"{g.id}  {len(g.member_ids)} records  ({', '.join(g.reasons)})  {g.title or ''}\n"
-              + "".join(f"    {source}\n" for source in g.sources) for g in groups]
+    blocks = []
+    for g in groups:
+        lines = [f"{g.id}  {len(g.member_ids)} records  ({', '.join(g.reasons)})  {g.title or ''}"]
+        if not g.members:  # merged by an older build, which kept no member details
+            lines += [f"    {source}" for source in g.sources]
+        names = {m["id"]: " ".join(filter(None, [m["source"].replace("\\", "/").rsplit("/", 1)[-1], m["place"]]))
+                 for m in g.members}
+        for m in g.members:
+            where = m["source"] + (f" {m['place']}" if m["place"] else "")
+            who = f"{m['first_author'] or '(no author)'}, {m['year'] or '(no year)'}"
+            why = f"{_rule_text(m['matched'])} with {names.get(m['with'], m['with'])}" if m["matched"] else "first"
+            lines.append(f"    {where}  |  {who}  |  {why}")
+        blocks.append("\n".join(lines) + "\n")
     return "\n".join(blocks) + f"\n{len(groups)} groups"
+
+
+def _rule_text(reason: str) -> str:
+    rule, _, similarity = reason.partition(" ")
+    return {"doi": "same DOI", "title+author+year": "same title, first author and year",
+            "near-title": f"near title (similarity {similarity})"}.get(rule, reason)

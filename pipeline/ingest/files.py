@@ -252,6 +252,7 @@ def read_record_lines(text: str, raw: bytes, source: str, warnings: list[str]) -
         rec.id = rec.id or make_id(raw, number)
         rec.source = rec.source or source
         rec.source_kind = data.get("source_kind") or "jsonl"
+        rec.cleaning["line"] = number  # where a duplicate can be found again
         finish_record(rec)
         records.append(rec)
     if not records:

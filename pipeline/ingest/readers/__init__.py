@@ -86,10 +86,11 @@ def _records(source: str, content: bytes, fmt: str, entries: list) -> list[Recor
         raise ExportError(f"no {fmt} records found (truncated or not a {fmt} export)")
     records = []
     cjk_commas = getattr(READERS[fmt], "COMMAS_SEPARATE", True)
-    for entry, record_id in zip(entries, make_ids(content, len(entries))):
+    for number, (entry, record_id) in enumerate(zip(entries, make_ids(content, len(entries))), start=1):
         rec = to_record(entry, cjk_commas)
         rec.id, rec.source, rec.source_kind = record_id, source, "export"
-        rec.cleaning = {"export_format": fmt, **describe(entry)}
+        # record_number: the record's place in the file (1 = first), so a duplicate can be found again.
+        rec.cleaning = {"export_format": fmt, "record_number": number, **describe(entry)}
         records.append(rec)
     return records
 
