@@ -63,3 +63,13 @@ def test_no_burst_is_explained(tmp_path):
     table = load_corpus(write_corpus(tmp_path / "c", records)).bursts(["治理"])
     assert table.empty and table.attrs["note"].startswith("none of the 1 series followed has a burst")
     assert isinstance(table, pd.DataFrame)
+
+
+def test_topic_report_lists_documents_without_an_empty_year():
+    """CSL records have no year: the report printed "(; 97%)"."""
+    from pipeline.analysis.topics.report import documents_list
+
+    docs = pd.DataFrame({"id": ["a", "b"], "title": ["无年份的论文", "有年份的论文"],
+                         "year": pd.array([None, 2020], dtype="Int64"), "proportion": [0.97, 0.5]})
+    html = documents_list(docs)
+    assert "(97%)" in html and "(2020; 50%)" in html and "(;" not in html

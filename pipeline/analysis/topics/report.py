@@ -139,8 +139,9 @@ def shifts_table(by_period: pd.DataFrame, top: int = 8) -> str:
 
 
 def documents_list(docs: pd.DataFrame) -> str:
-    items = "".join(f"<li>{esc(r.title) or esc(r.id)} <span class='muted'>({esc(r.year)}; {r.proportion:.0%})"
-                    f"</span></li>" for r in docs.itertuples())
+    items = "".join(f"<li>{esc(r.title) or esc(r.id)} <span class='muted'>"
+                    f"({'; '.join(p for p in (esc(r.year), f'{r.proportion:.0%}') if p)})</span></li>"
+                    for r in docs.itertuples())
     return f"<ol>{items}</ol>" if items else ""
 
 
