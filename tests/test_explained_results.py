@@ -73,3 +73,49 @@ def test_topic_report_lists_documents_without_an_empty_year():
                          "year": pd.array([None, 2020], dtype="Int64"), "proportion": [0.97, 0.5]})
     html = documents_list(docs)
     assert "(97%)" in html and "(2020; 50%)" in html and "(;" not in html
+
+
+def _cli(*args):
+    import subprocess
+    import sys
+
+    from conftest import ROOT
+
+    return subprocess.run([sys.executable, "-m", "pipeline", *map(str, args)], capture_output=True, text=True, cwd=ROOT)
+
+
+def test_cli_empty_results_say_why_in_one_line(tmp_path, external, nssf_corpus):
+    exports = write_corpus(tmp_path / "exports", _records_of([external / "cnki-exports"]))
+    glossary = _cli("glossary", "--corpus", exports, "--min-support", 2)
+    assert glossary.returncode == 0 and glossary.stdout == "(no rows)\n"
+    assert glossary.stderr.startswith("note: no pair is seen in 2 or more records") and glossary.stderr.count("\n") == 1
+    bursts = _cli("bursts", "--corpus", nssf_corpus)
+    assert bursts.stdout == "(no rows)\n" and bursts.stderr.startswith("note: no dated document lists an author keyword")
+    undated = write_corpus(tmp_path / "undated", [{"id": "a", "title_zh": "社区治理"}, {"id": "b", "title_zh": "韧性"}])
+    for command in (["trends", "治理", "--by", "year"], ["keywords", "--by", "year"]):
+        out = _cli(*command, "--corpus", undated)
+        assert out.stdout == "(no rows)\n" and out.stderr.startswith("note: no document has a year (2 documents)"), command
+
+
+def test_cli_keywords_per_document(tmp_path):
+    records = [{"id": "a", "title_zh": "韧性社区", "abstract_zh": "社区韧性，网格化治理。"}, {"id": "b", "title_zh": "乡村振兴"}]
+    out = _cli("keywords", "--corpus", write_corpus(tmp_path / "c", records), "--by", "id", "--top", 1, "--format", "csv")
+    assert out.returncode == 0, out.stderr
+    assert [line.split(",")[:3] for line in out.stdout.splitlines()[1:]] == [["a", "1", "韧性社区"], ["b", "1", "乡村振兴"]]
+
+
+def test_cli_topics_infer_names_a_missing_file(tmp_path):
+    out = _cli("topics", "infer", tmp_path, tmp_path / "missing.txt")
+    assert out.returncode == 2 and out.stderr == f"error: {tmp_path / 'missing.txt'}: no such file\n"
+
+
+def test_cli_build_reports_failures_on_stderr(tmp_path, external):
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    (raw / "demo.txt").write_bytes((external / "cnki-exports" / "mrhelper" / "demo_cnki_202101.txt").read_bytes())
+    (raw / "empty.html").write_bytes(b"")
+    out = _cli("build", "--raw", raw, "--out", tmp_path / "build", "--jobs", 1, "-q")
+    assert out.returncode == 1
+    assert "failures: 1" in out.stdout and "empty.html" not in out.stdout
+    (line,) = [line for line in out.stderr.splitlines() if "empty.html" in line]
+    assert line.startswith(f"{raw / 'empty.html'}: ")

@@ -72,7 +72,14 @@ class BuildSummary:
         self.converted_t2s += entry["converted_t2s"]
         self.records += entry["records"]
 
-    def report(self) -> str:
+    def problem_lines(self) -> list[str]:
+        """`SOURCE: reason` per failure and `SOURCE: warning: reason` per warning (what `ingest` prints)."""
+        return ([f"{source}: {reason}" for source, reason in self.failures]
+                + [f"{source}: warning: {reason}" for source, reason in self.warnings])
+
+    def report(self, problems: bool = True) -> str:
+        """The summary; `problems=False` leaves the failure and warning lines out (the CLI prints them
+        on stderr)."""
         kinds = ", ".join(f"{k} {n}" for k, n in sorted(self.kinds.items()))
         lines = [f"inputs: {self.inputs} ({self.inputs - self.reused} processed, {self.reused} unchanged)",
                  f"records: {self.records}" + (f" (before merging: {kinds})" if kinds else ""),
@@ -81,8 +88,9 @@ class BuildSummary:
                  " (`python -m pipeline duplicates` lists them)",
                  f"pages converted from traditional: {self.converted_t2s}",
                  f"failures: {len(self.failures)}"]
-        lines += [f"  {source}: {reason}" for source, reason in self.failures]
-        lines += [f"  warning: {source}: {reason}" for source, reason in self.warnings]
+        if problems:
+            lines += [f"  {source}: {reason}" for source, reason in self.failures]
+            lines += [f"  warning: {source}: {reason}" for source, reason in self.warnings]
         if self.tokens:
             lines.append(self.tokens.report())
         if self.out:

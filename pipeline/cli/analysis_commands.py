@@ -24,7 +24,7 @@ def cmd_trends(args: argparse.Namespace) -> int:
 
         plot_trends(table, measure=args.measure, path=args.plot)
     shown = table if args.format != "table" else table[["concept", "period", *TREND_TABLE_COLUMNS[args.measure]]]
-    print_table(shown, args.format)
+    print_table(shown, args.format, table.attrs.get("note"))
     return 0
 
 
@@ -83,8 +83,11 @@ def register(sub) -> None:
 
     p = sub.add_parser("keywords", parents=analysis, help="top keywords per period")
     p.add_argument("--method", choices=["tfidf", "textrank", "author", "logodds"], default="tfidf",
-                   help="logodds: terms distinguishing each period from the rest (Monroe et al. 2008)")
-    p.add_argument("--by", choices=GROUPS, default=None, help="keywords per group (default: the whole corpus)")
+                   help="tfidf/textrank: scored against a background of academic titles; logodds: terms "
+                        "distinguishing each period from the rest (Monroe et al. 2008), without --by the "
+                        "corpus from the background")
+    p.add_argument("--by", choices=[*GROUPS, "id"], default=None,
+                   help="keywords per group, or per document with id (default: the whole corpus)")
     p.add_argument("--top", type=int, default=20, help="keywords per group (default 20)")
     p.set_defaults(func=cmd_keywords)
 

@@ -57,7 +57,8 @@ TABLE_FORMAT = _options(lambda p: p.add_argument("--format", choices=["table", "
 
 def print_table(table, fmt: str, empty_reason: str | None = None) -> None:
     """Write a DataFrame to stdout as an aligned table, CSV or JSON (a list of row objects). An empty
-    table says why on stderr when the caller knows."""
+    table says why on stderr in one line: `empty_reason`, else the analysis's `table.attrs["note"]`."""
+    empty_reason = empty_reason or table.attrs.get("note")
     if fmt == "csv":
         from pipeline.safe_text import csv_table
 

@@ -50,7 +50,9 @@ def cmd_build(args: argparse.Namespace) -> int:
                         scheduler=args.scheduler, dedup=not args.no_dedup, wait=args.wait)
     except BuildLocked as exc:
         raise UserError(str(exc)) from None
-    print(summary.report())
+    print(summary.report(problems=False))
+    for line in summary.problem_lines():  # one line each on stderr, as ingest prints them
+        print(line, file=sys.stderr)
     return 1 if summary.failures else 0
 
 

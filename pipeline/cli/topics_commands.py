@@ -53,6 +53,8 @@ def cmd_topics_infer(args: argparse.Namespace) -> int:
 
     from pipeline.safe_text import csv_table
 
+    if not args.file.is_file():  # else reading it reports "cannot read as UTF-8"
+        raise FileNotFoundError(2, "no such file", str(args.file))
     table = topics.infer_file(args.dir, args.file)
     csv_table(table).to_csv(sys.stdout, index=False, lineterminator="\n")
     return 0
