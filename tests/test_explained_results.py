@@ -119,3 +119,12 @@ def test_cli_build_reports_failures_on_stderr(tmp_path, external):
     assert "failures: 1" in out.stdout and "empty.html" not in out.stdout
     (line,) = [line for line in out.stderr.splitlines() if "empty.html" in line]
     assert line.startswith(f"{raw / 'empty.html'}: ")
+
+
+def test_topics_report_function_survives_its_module_being_imported():
+    """Found by the test above: importing pipeline.analysis.topics.report (as report() itself does on its
+    first call) replaced the function pipeline.topics.report with the module."""
+    import pipeline.analysis.topics.report  # noqa: F401
+    from pipeline.analysis import topics
+
+    assert callable(topics.report)
