@@ -5,6 +5,7 @@
     tokens.py    the token store: documents.jsonl → tokens.parquet, re-segmenting only what changed
     workers.py   where per-item work runs: this process, local worker processes, or a Dask cluster
     layout.py    the build directory's file names
+    progress.py  the ingest progress bar (stderr)
 """
 from pipeline.build.build import BuildSummary, build as build_corpus
 

@@ -29,6 +29,7 @@ from pathlib import Path
 from pipeline.build.generations import link_or_copy, new_generation, sweep_generations, switch
 from pipeline.build.layout import CACHE, DOCUMENTS, LOCK, MANIFEST, TOKENS, corpus_files
 from pipeline.build.lock import build_lock
+from pipeline.build.progress import IngestProgress
 from pipeline.build.tokens import TokenStats, file_digest, write_tokens
 from pipeline.build.workers import Workers, line_ranges, read_lines
 from pipeline.files import atomic_file, write_atomic
@@ -379,7 +380,7 @@ def _entries_in_order(keys: dict[str, str], todo: list[tuple[str, Path]], worker
                       progress: bool) -> Iterator[tuple[str, str]]:
     """(input, cache key) in input order, each once its cache entry exists. The changed inputs are
     ingested by the workers meanwhile, so the caller reads entries while the next ones are made."""
-    bar = _IngestProgress(todo) if progress else None
+    bar = IngestProgress(todo) if progress else None
     # A handful of inputs is not worth starting workers for.
     ingested = workers.map(_ingest_job, todo, min_parallel=9)
     waiting = {source for source, _ in todo}
@@ -395,54 +396,6 @@ def _entries_in_order(keys: dict[str, str], todo: list[tuple[str, Path]], worker
     finally:
         if bar:
             bar.close()
-
-
-class _IngestProgress:
-    """A progress bar over the bytes of the inputs to ingest, when there are many inputs or a large one:
-    it names the input being waited for and its elapsed time keeps moving (refreshed every second), so a
-    table of 17 MB that takes 20 s to read is not 20 s of silence."""
-
-    MANY_FILES = 20
-    LARGE_BYTES = 4 * 2**20
-
-    def __init__(self, todo: list[tuple[str, Path]]):
-        import threading
-
-        self.sizes = {source: _size(source) for source, _ in todo}
-        self.bar = None
-        if len(todo) > self.MANY_FILES or sum(self.sizes.values()) > self.LARGE_BYTES:
-            from tqdm import tqdm
-
-            self.bar = tqdm(total=sum(self.sizes.values()), unit="B", unit_scale=True, desc="ingest",
-                            file=sys.stderr)
-            self.stop = threading.Event()
-            self.ticker = threading.Thread(target=self._tick, daemon=True)
-            self.ticker.start()
-
-    def _tick(self) -> None:
-        while not self.stop.wait(1.0):
-            self.bar.refresh()
-
-    def reading(self, source: str) -> None:
-        if self.bar is not None:
-            self.bar.set_postfix_str(Path(source).name, refresh=True)
-
-    def done(self, source: str) -> None:
-        if self.bar is not None:
-            self.bar.update(self.sizes[source])
-
-    def close(self) -> None:
-        if self.bar is not None:
-            self.stop.set()
-            self.ticker.join()
-            self.bar.close()
-
-
-def _size(source: str) -> int:
-    try:
-        return Path(source).stat().st_size
-    except OSError:
-        return 0
 
 
 def _sweep_leftovers(out: Path) -> None:
