@@ -53,8 +53,9 @@ class DuplicateGroup:
 
 
 def _simplified_many(texts: Sequence[str]) -> list[str]:
-    """OpenCC t2s over many short strings in one call (one conversion per string is much slower)."""
-    return normalize.to_simplified("\n".join(t.replace("\n", " ") for t in texts)).split("\n") if texts else []
+    """Each text's traditional passages simplified, each judged on its own (so a key never depends on
+    which other records share its batch); simplified texts, nearly all of them, skip OpenCC."""
+    return [normalize.to_simplified(t.replace("\n", " ")) for t in texts]
 
 
 def _fold(text: str) -> str:

@@ -17,8 +17,9 @@ from pipeline.ingest.decode import DecodeError, decode_bytes
 from pipeline.ingest.inputs import MAPPING, SIDECAR, SIDECARS, InputError, iter_input_files, printable, read_input
 from pipeline.ingest.page import ExtractionError, Page
 from pipeline.ingest.sites.references import page_references
-from pipeline.record import TEXT_FIELDS, JSONLinesError, Record, checked_fields, json_type, make_id, read_json_lines
-from pipeline.text.normalize import normalize_record
+from pipeline.record import (FIELD_NAMES, LIST_FIELDS, TEXT_FIELDS, JSONLinesError, Record, checked_fields,
+                             json_type, make_id, read_json_lines)
+from pipeline.text.normalize import HAN, NOT_CONVERTED, name_before_conversion, normalize_record
 
 __all__ = ["MAX_BYTES", "SIDECARS", "InputError", "IngestResult", "ingest_bytes", "ingest_file", "ingest_paths",
            "iter_input_files"]
@@ -196,13 +197,36 @@ def extract_page(page: Page) -> Record:
     rec.cleaning = {"spam_blocks": spam_blocks,
                     "boilerplate_lines": boilerplate + rec.cleaning.get("boilerplate_lines", 0),
                     "encoding": page.encoding, "field_sources": rec.cleaning.get("field_sources", {})}
+    rec.authors = [name_before_conversion(name, page.converted_passages) for name in rec.authors]
     finish_record(rec)
-    rec.cleaning["converted_t2s"] |= page.cleaning.get("converted_t2s", False)
+    from_page = fields_within(rec, page.converted_passages)
+    rec.cleaning["converted_t2s"] = [name for name in FIELD_NAMES
+                                     if name in from_page or name in rec.cleaning["converted_t2s"]]
     if page.cleaning.get("control_chars"):
         rec.cleaning["control_chars"] = rec.cleaning.get("control_chars", 0) + page.cleaning["control_chars"]
     if not (rec.title_zh or rec.title_en or rec.abstract_zh or rec.abstract_en or rec.body):
         raise ExtractionError("nothing extractable: no title, abstract or body text found")
     return rec
+
+
+def fields_within(rec: Record, passages: dict[str, str]) -> set[str]:
+    """The fields of `rec` with a line inside one of `passages` (the page lines t2s converted): the
+    fields a page's conversion reached, since the page is converted before its fields are found. Lines
+    are compared by their Chinese characters only (punctuation, spaces and glosses change afterwards)."""
+    if not passages:
+        return set()
+    converted = _NOT_HAN.sub("", "\n".join(passages))  # a line holds no "\n": it cannot match across two
+    found = set()
+    for name in (*TEXT_FIELDS, *LIST_FIELDS):
+        value = getattr(rec, name)
+        lines = [_NOT_HAN.sub("", line) for v in (value if isinstance(value, list) else [value or ""])
+                 for line in v.split("\n")]
+        if name not in NOT_CONVERTED and any(line and line in converted for line in lines):
+            found.add(name)
+    return found
+
+
+_NOT_HAN = re.compile(f"[^{HAN}\n]+")
 
 
 def finish_record(rec: Record) -> None:
@@ -218,6 +242,7 @@ def finish_record(rec: Record) -> None:
     if rec.title_zh and not fields.has_han(rec.title_zh) and not rec.title_en:
         rec.title_zh, rec.title_en = None, rec.title_zh
     rec.cleaning["converted_t2s"] = normalize_record(rec)
+    drop_implausible_year(rec)
     if not rec.body:
         rec.body = rec.abstract_zh or rec.abstract_en or ""
     rec.sources = rec.sources or [rec.source]
@@ -226,6 +251,30 @@ def finish_record(rec: Record) -> None:
 def _plain_id(value: str) -> bool:
     """An id JSON writes as it is (the build reads ids from lines without parsing them)."""
     return json.dumps(value, ensure_ascii=False)[1:-1] == value and value == value.encode("utf-8", "replace").decode()
+
+
+FIRST_YEAR = 1900  # earlier "years" in these sources are typing errors or other numbers, not publication years
+
+
+def plausible_years() -> range:
+    """Publication years a record may have: 1900 … next year (issues are dated ahead)."""
+    import datetime
+
+    return range(FIRST_YEAR, datetime.date.today().year + 2)
+
+
+def drop_implausible_year(rec: Record) -> None:
+    """A year outside `plausible_years` (2989, 1066) becomes null, and so does a date in it, with a warning
+    in `cleaning`: one typo would otherwise stretch every yearly table and plot to it."""
+    years = plausible_years()
+    date_year = int(rec.date[:4]) if rec.date and rec.date[:4].isdigit() else None
+    for year in dict.fromkeys(y for y in (rec.year, date_year) if y is not None and y not in years):
+        rec.cleaning.setdefault("warnings", []).append(
+            f"implausible year {year} set to null (outside {years[0]}–{years[-1]})")
+    if rec.year is not None and rec.year not in years:
+        rec.year = None
+    if date_year is not None and date_year not in years:
+        rec.date = None
 
 
 def read_record_lines(text: str, raw: bytes, source: str, warnings: list[str]) -> list[Record]:

@@ -8,7 +8,7 @@ from functools import cached_property
 
 import lxml.html
 
-from pipeline.text.normalize import normalize_whitespace, strip_controls, to_simplified
+from pipeline.text.normalize import convert_passages, normalize_whitespace, strip_controls
 
 _HTML_MARKER = re.compile(r"<\s*(?:!doctype\s+html|html|head|body|meta|div|p|title|table)\b", re.I)
 _URL_LINE = re.compile(r"^\s*(https?://[^\s]+)\s*$")
@@ -37,6 +37,7 @@ class Page:
     encoding: str
     url: str | None = None
     cleaning: dict = field(default_factory=dict)
+    converted_passages: dict[str, str] = field(default_factory=dict)  # lines t2s converted: {new: original}
 
     @cached_property
     def is_html(self) -> bool:
@@ -59,10 +60,9 @@ class Page:
 
     @cached_property
     def lines(self) -> list[str]:
-        """Visible text, one line per block, whitespace-normalized and in simplified characters."""
+        """Visible text, one line per block, whitespace-normalized, its traditional passages simplified."""
         text = normalize_whitespace("\n".join(text_lines(self.tree)) if self.is_html else self.text)
-        simplified = to_simplified(text)
-        self.cleaning["converted_t2s"] = simplified != text
+        simplified, self.converted_passages = convert_passages(text)
         return simplified.split("\n")
 
     @cached_property

@@ -10,13 +10,18 @@ Canonical punctuation (GB/T 15834 practice, documented in the README):
   U+FFFE/U+FFFF are removed (a lone surrogate becomes U+FFFD): no JSON, XML or CSV reader chokes on a
   record, and `cleaning.control_chars` counts what was removed.
 Traditional → simplified uses OpenCC's `t2s` configuration (the official C++ `opencc` wheel: same
-dictionaries as opencc-python-reimplemented, 30× faster; see BENCHMARKS.md).
+dictionaries as opencc-python-reimplemented, 30× faster; see BENCHMARKS.md), but only on text that is
+traditional: t2s also rewrites simplified text (沈思 → 沉思, 王保乾 → 王保干, 於嘉 → 于嘉), so each field and
+each passage (line) of it is first judged by its traditional-only and simplified-only characters
+(pipeline.text.chinese_script). Person names are never given to t2s's phrase rules: in a traditional
+record their traditional-only characters are mapped one by one (蕭乾 → 萧乾), and nothing else changes.
 """
 from __future__ import annotations
 
 import re
 from functools import lru_cache
 
+from pipeline.text.chinese_script import SIMPLIFIED, TRADITIONAL, evidence, script_of, traditional_only
 
 HAN = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 # Chinese characters and full-width punctuation: the context in which ASCII punctuation is converted.
@@ -63,11 +68,74 @@ def _t2s():
     return opencc.OpenCC("t2s")
 
 
-def to_simplified(text: str) -> str:
-    """Traditional → simplified (OpenCC t2s). Text without Han characters is returned unchanged."""
+# Traditional-only characters a passage needs before it is converted inside simplified text: fewer are
+# names and terms written the old way (李穎, 噁唑, 《唐韻》), which stay as written.
+MIN_PASSAGE_IN_SIMPLIFIED = 3
+# Fields that are never converted (identifiers and addresses), and fields of person names.
+NOT_CONVERTED = ("source", "source_kind", "url", "doi", "issn", "project_id", "sources")
+NAME_FIELDS = ("authors", "authors_en")
+
+
+def _is_traditional(text: str, context: str | None) -> bool:
+    """Whether `text` is converted, given the script of what encloses it (the record, the field)."""
+    traditional, simplified = evidence(text)
+    if traditional > simplified:
+        return context != SIMPLIFIED or traditional >= MIN_PASSAGE_IN_SIMPLIFIED
+    return traditional == simplified and context == TRADITIONAL
+
+
+def convert_passages(text: str, context: str | None = None) -> tuple[str, dict[str, str]]:
+    """`text` with its traditional passages in simplified characters (OpenCC t2s), and the converted
+    passages ({converted line: original line}). The text as a whole is judged first, in `context` (the
+    script of what encloses it, e.g. the record; None when unknown); then each line, in the text's
+    verdict, so that a traditional quotation in simplified text (or the reverse) is treated as such."""
     if not text or not _HAS_HAN.search(text):
-        return text
-    return _t2s().convert(text)
+        return text, {}
+    whole = _is_traditional(text, context)
+    if "\n" not in text:
+        if not whole:
+            return text, {}
+        simplified = _t2s().convert(text)
+        return simplified, {simplified: text}
+    # A text left as it is was simplified (by its own characters or its context), or told nothing.
+    inner = TRADITIONAL if whole else SIMPLIFIED if script_of(text) or context else None
+    lines, converted = [], {}
+    for line in text.split("\n"):
+        if _HAS_HAN.search(line) and _is_traditional(line, inner):
+            simplified = _t2s().convert(line)
+            converted[simplified] = line
+            line = simplified
+        lines.append(line)
+    return "\n".join(lines), converted
+
+
+def to_simplified(text: str, context: str | None = None) -> str:
+    """The traditional passages of `text` in simplified characters; simplified text comes back unchanged."""
+    return convert_passages(text, context)[0]
+
+
+@lru_cache(maxsize=1)
+def _name_characters() -> dict[int, str]:
+    """Traditional-only character → its simplified form (t2s of the character alone: no phrase rules)."""
+    converter = _t2s()
+    return {ord(c): converter.convert(c) for c in traditional_only()}
+
+
+def simplify_name(name: str) -> str:
+    """A person's name with its traditional-only characters simplified one by one (蕭乾 → 萧乾); characters
+    that are also simplified (乾, 沈, 於, 昇) stay, so a name is never rewritten as a word."""
+    return name.translate(_name_characters())
+
+
+def name_before_conversion(name: str, passages: dict[str, str]) -> str:
+    """A name found in text that t2s converted (`passages` from convert_passages), as `simplify_name`
+    makes it from the original line instead: t2s's phrase rules would have rewritten 王保乾 as 王保干.
+    A passage whose length t2s changed is not used (its characters no longer line up)."""
+    for converted, original in passages.items():
+        at = converted.find(name)
+        if at >= 0 and len(converted) == len(original):
+            return simplify_name(original[at:at + len(name)])
+    return name
 
 
 def _paren(m: re.Match) -> str:
@@ -98,45 +166,67 @@ def normalize_whitespace(text: str) -> str:
     return "\n".join(line for line in lines if line)
 
 
-def normalize_text(text: str | None) -> str | None:
-    """The full normalization of one field: whitespace, t2s, punctuation."""
+def normalize_text(text: str | None, context: str | None = None) -> str | None:
+    """The full normalization of one field: whitespace, t2s (of traditional text only), punctuation."""
     if text is None:
         return None
-    return normalize_punctuation(to_simplified(normalize_whitespace(text)))
+    return normalize_punctuation(to_simplified(normalize_whitespace(text), context))
 
 
-def normalize_record(rec) -> bool:
-    """Normalize every text field of a record in place; True when t2s changed any character. Control
-    characters removed are counted in `rec.cleaning["control_chars"]`."""
-    from pipeline.record import LIST_FIELDS, TEXT_FIELDS
+def normalize_record(rec) -> list[str]:
+    """Normalize every text field of a record in place; returns the fields whose characters t2s changed.
 
-    converted = False
-    controls = 0
-    for name in TEXT_FIELDS:
-        value = getattr(rec, name)
-        if value:
-            value, changed = strip_controls(value)
-            controls += changed
-            setattr(rec, name, value)
-        if name in ("source", "source_kind", "url", "doi", "issn"):
-            continue
-        if value:
-            spaced = normalize_whitespace(value)
-            simplified = to_simplified(spaced)
-            converted |= simplified != spaced
+    The record's own text (every field but names and identifiers) decides its script; each field is then
+    judged in that context (see `convert_passages`). Names are converted only in a traditional record
+    (or, in a record whose text does not tell, when the names themselves are traditional). Control
+    characters removed (from every field) are counted in `rec.cleaning["control_chars"]`."""
+    from pipeline.record import FIELD_NAMES, LIST_FIELDS, TEXT_FIELDS
+
+    _strip_record_controls(rec, [name for name in FIELD_NAMES if name in TEXT_FIELDS or name in LIST_FIELDS])
+    fields = [name for name in FIELD_NAMES if (name in TEXT_FIELDS or name in LIST_FIELDS)
+              and name not in NOT_CONVERTED and getattr(rec, name)]
+    spaced = {name: _spaced(getattr(rec, name)) for name in fields}
+    text = "\n".join(v for name in fields if name not in NAME_FIELDS for v in _as_list(spaced[name]))
+    context = script_of(text)
+    if context is None:
+        context = script_of("\n".join(v for name in NAME_FIELDS if name in spaced for v in spaced[name]))
+    converted = []
+    for name in fields:
+        value = spaced[name]
+        if name in NAME_FIELDS:
+            simplified = [simplify_name(v) for v in value] if context == TRADITIONAL else value
+        elif isinstance(value, list):
+            simplified = [to_simplified(v, context) for v in value]
+        else:
+            simplified = to_simplified(value, context)
+        if simplified != value:
+            converted.append(name)
+        if isinstance(simplified, list):
+            setattr(rec, name, list(dict.fromkeys(v for v in map(normalize_punctuation, simplified) if v)))
+        else:
             setattr(rec, name, normalize_punctuation(simplified) or None)
-    for name in LIST_FIELDS:
-        values = []
-        for value in getattr(rec, name):
-            value, changed = strip_controls(value)
-            controls += changed
-            spaced = normalize_whitespace(value)
-            simplified = to_simplified(spaced)
-            converted |= simplified != spaced
-            value = normalize_punctuation(simplified)
-            if value and value not in values:
-                values.append(value)
-        setattr(rec, name, values)
+    return converted
+
+
+def _strip_record_controls(rec, names: list[str]) -> None:
+    controls = 0
+    for name in names:
+        value = getattr(rec, name)
+        if isinstance(value, list):
+            stripped = [strip_controls(v) for v in value]
+            setattr(rec, name, [v for v, _ in stripped])
+            controls += sum(n for _, n in stripped)
+        elif value:
+            value, n = strip_controls(value)
+            setattr(rec, name, value)
+            controls += n
     if controls:
         rec.cleaning["control_chars"] = rec.cleaning.get("control_chars", 0) + controls
-    return converted
+
+
+def _spaced(value):
+    return [normalize_whitespace(v) for v in value] if isinstance(value, list) else normalize_whitespace(value)
+
+
+def _as_list(value) -> list[str]:
+    return value if isinstance(value, list) else [value]
