@@ -40,6 +40,9 @@ class Record:
     url: str | None = None
     database: str | None = None  # CNKI, Wanfang, CQVIP, WoS, … (where an export came from)
     doc_type: str | None = None  # journal, thesis, conference, newspaper, patent, book, standard, yearbook, …
+    classification: list[str] = field(default_factory=list)  # subject classes: CLC 分类号, NSSF 学科分类
+    category: str | None = None  # the kind of project or item a list gives (NSSF 项目类别: 一般项目, 青年项目 …)
+    project_id: str | None = None  # a project's number (NSSF 项目批准号)
     sources: list[str] = field(default_factory=list)  # every input that contributed, after merging duplicates
     cleaning: dict[str, Any] = field(default_factory=dict)
 

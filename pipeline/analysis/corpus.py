@@ -52,6 +52,25 @@ class Corpus:
         """The author keywords that count for each document (see `document_keywords`)."""
         return document_keywords(self.docs)
 
+    def between(self, first: int | None = None, last: int | None = None) -> "Corpus":
+        """The documents published from year `first` to year `last` (both inclusive; None leaves that side
+        open), as a new Corpus; with either bound, documents without a year are left out. What the
+        `--from`/`--to` options of trends, keywords, bursts and topics fit do."""
+        if first is None and last is None:
+            return self
+        if first is not None and last is not None and first > last:
+            raise ValueError(f"--from {first} is after --to {last}")
+        years = self.docs["year"].astype("Int64")
+        keep = years.notna()
+        if first is not None:
+            keep &= years >= first
+        if last is not None:
+            keep &= years <= last
+        docs = self.docs[keep.fillna(False).to_numpy(dtype=bool)].reset_index(drop=True)
+        tokens = None if self.tokens is None else \
+            self.tokens[self.tokens["id"].isin(set(docs["id"]))].reset_index(drop=True)
+        return Corpus(docs=docs, tokens=tokens, path=self.path)
+
     # Analyses (thin over pipeline.analysis.trends, .keywords, .bursts, .network, .glossary; see their help).
     def trends(self, terms, by: str = "year", **options) -> pd.DataFrame:
         """Concept × period table with docs, total, share and Wilson 95% interval (pipeline.analysis.trends.trends)."""

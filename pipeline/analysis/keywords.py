@@ -240,7 +240,7 @@ def distinctive_of_corpus(text: DocumentText, top: int = 20, prior_scale: float 
 
 def keywords(corpus, method: str = "tfidf", by: str | None = None, top: int = 20, fields=DEFAULT_FIELDS,
              segmenter=None, protect_keywords: bool = True, **options) -> pd.DataFrame:
-    """Top keywords per period (`by`: None, year, source_kind, journal, indexing, or id: per document)
+    """Top keywords per period (`by`: None, one of pipeline.analysis.trends.BY, or id: per document)
     by `method`. `segmenter` and `protect_keywords`: see document_text. An empty table says why in
     `attrs["note"]`."""
     if method not in METHODS:

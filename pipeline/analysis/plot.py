@@ -10,7 +10,8 @@ CJK_FONT_FILE = "NotoSansCJKsc-Regular.otf"
 CJK_FONT_NAME = "Noto Sans CJK SC"
 MEASURE_LABELS = {"doc_share": "文献占比", "count": "文献数", "per_10k": "每万词出现次数"}
 SOLID_PERIOD_DOCS = 30  # periods with fewer documents get no confidence band
-BY_LABELS = {"year": "年份", "source_kind": "来源类型", "journal": "期刊", "indexing": "收录"}
+BY_LABELS = {"year": "年份", "source_kind": "来源类型", "journal": "期刊", "indexing": "收录", "classification": "学科分类",
+             "category": "类别", "doc_type": "文献类型", "database": "数据库"}
 
 
 def cjk_font_path() -> Path:

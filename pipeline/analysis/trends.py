@@ -17,8 +17,11 @@ import numpy as np
 import pandas as pd
 
 from pipeline.analysis.concepts import DEFAULT_FIELDS, Concept, concept_set, resolve_all
+from pipeline.record import LIST_FIELDS
 
-BY = ("year", "source_kind", "journal", "indexing")
+# What documents can be grouped by. A list field (indexing, classification) puts a document in each of
+# its values.
+BY = ("year", "source_kind", "journal", "indexing", "classification", "category", "doc_type", "database")
 MEASURES = {"doc_share": "share", "count": "docs", "per_10k": "per_10k"}
 NO_VALUE = "(none)"
 COLUMNS = ["concept", "period", "docs", "total", "share", "ci_low", "ci_high",
@@ -44,7 +47,8 @@ def wilson_interval(k, n, z: float = Z95) -> tuple[np.ndarray, np.ndarray]:
 @dataclass
 class Periods:
     """Which period each document falls in. `rows` and `codes` are parallel: a document with several
-    indexing tiers appears once per tier; documents without a year are left out of yearly trends."""
+    values of a list field (indexing tiers, classes) appears once per value; documents without a year
+    are left out of yearly trends."""
 
     labels: list
     rows: np.ndarray
@@ -67,9 +71,11 @@ def periods(docs: pd.DataFrame, by: str = "year") -> Periods:
         first, last = values.min(), values.max()
         # Every year in the span is a row, also the years nobody published in.
         return Periods(list(range(first, last + 1)), np.flatnonzero(dated), values - first, int((~dated).sum()))
+    if by not in docs:  # a corpus built before the field existed
+        docs = docs.assign(**{by: [[] if by in LIST_FIELDS else None] * len(docs)})
     column = docs[by].reset_index(drop=True)
-    if by == "indexing":
-        column = column.map(lambda tiers: list(tiers) if tiers is not None and len(tiers) else [NO_VALUE])
+    if by in LIST_FIELDS:
+        column = column.map(lambda values: list(values) if values is not None and len(values) else [NO_VALUE])
         column = column.explode()
     values = column.astype(object).where(column.notna(), NO_VALUE).astype(str).replace("", NO_VALUE)
     codes, labels = pd.factorize(values, sort=True)

@@ -290,6 +290,9 @@ def to_record(entry: Entry, cjk_commas: bool = True) -> Record:
     rec.indexing = split_list(entry.get("indexing", []))
     rec.references = [r for r in (clean_inline(v) for v in entry.get("references", [])) if r]
     rec.database = database_of(first("database")) or _database_from_accession(first("accession"))
+    rec.classification = split_list(entry.get("classification", []))
+    rec.category = inline("category")
+    rec.project_id = inline("project_id")
     return rec
 
 

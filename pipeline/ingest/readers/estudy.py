@@ -20,11 +20,13 @@ LABEL_ROLES = {
     "摘要": "abstract", "英文摘要": "abstract_en", "期": "issue", "卷": "volume", "页码": "pages",
     "来源库": "srcdb", "来源数据库": "srcdb", "链接": "url", "网址": "url", "DOI": "doi",
     "基金": "fund", "国际标准刊号": "issn", "学位授予单位": "publisher", "学位": "degree",
+    "分类号": "classification", "中图分类号": "classification",
 }
 KEY_ROLES = {"title": "title", "author": "authors", "organ": "affiliations", "source": "journal",
              "year": "year", "pubtime": "date", "keyword": "keywords", "summary": "abstract",
              "period": "issue", "roll": "volume", "volume": "volume", "volum": "volume", "page": "pages",
-             "srcdatabase": "srcdb", "link": "url", "url": "url", "doi": "doi", "fund": "fund", "issn": "issn"}
+             "srcdatabase": "srcdb", "link": "url", "url": "url", "doi": "doi", "fund": "fund", "issn": "issn",
+             "clc": "classification"}
 
 
 def _match(line: str) -> tuple[str, str] | None:

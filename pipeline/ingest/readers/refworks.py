@@ -13,7 +13,7 @@ ROLES = {
     "T2": "title_en", "JF": "journal", "JO": "journal", "PB": "publisher", "YR": "year", "FD": "date",
     "VO": "volume", "IS": "issue", "OP": "pages", "SP": "first_page", "K1": "keywords",
     "AB": "abstract", "SN": "issn", "DS": "database", "LK": "url", "UL": "url", "DO": "doi",
-    "FU": "fund", "CL": None,
+    "FU": "fund", "CL": "classification",
 }
 
 

@@ -53,6 +53,9 @@ COLUMN_ALIASES: dict[str, tuple[str, ...]] = {
     "pages": ("页码", "Pages"),
     "doc_type": ("文献类型", "类型", "Document Type", "DT"),
     "database": ("数据库", "来源库", "Database"),
+    "classification": ("学科分类", "分类号", "中图分类号", "CLC", "Classification"),
+    "category": ("项目类别", "Category"),
+    "project_id": ("项目批准号", "批准号", "Project ID"),
 }
 # Record fields a mapping may fill directly (besides the routed `title`, `abstract`, `keywords`).
 MAPPABLE = frozenset(FIELD_NAMES) - {"id", "source", "source_kind", "cleaning", "sources"} \

@@ -22,6 +22,7 @@ _NOTE_LEAD = re.compile(_AFFILIATION["note_lead"])
 _NOTE_PEOPLE = re.compile(_AFFILIATION["note_people_separator"])
 # A subtitle (副题) on the line below its title: `——浙江诸暨推进共建共治共享的实践`.
 SUBTITLE_LINE = re.compile(data.values()["title"]["subtitle_line"])
+CLC_CODE = re.compile(data.values()["classification"]["clc_code"])
 
 
 def is_latin(line: str) -> bool:
@@ -57,6 +58,8 @@ def apply_sections(rec: Record, sec: Sections) -> None:
     for name in ("doi", "clc", "doc_code"):  # `中图分类号：… 文献标识码：A DOI:…` often share a line
         for line in sec.fields.get(name, []):
             rec.doi = rec.doi or fields.normalize_doi(line)
+    for line in sec.fields.get("clc", []):
+        rec.classification += [c for c in CLC_CODE.findall(line) if c not in rec.classification]
     if sec.fields.get("issn") and not rec.issn:
         rec.issn = fields.normalize_issn(sec.text("issn", " "))
     if sec.fields.get("references") and not rec.references:
