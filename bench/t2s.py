@@ -192,7 +192,7 @@ def seed_003() -> str:
     every_passage = lambda text, context=None: convert(text, normalize.TRADITIONAL)  # noqa: E731
     with mock.patch.object(normalize, "convert_passages", every_passage), \
             mock.patch.object(page_module, "convert_passages", every_passage), \
-            mock.patch.object(normalize, "simplify_name", _t2s().convert):
+            mock.patch.object(normalize, "simplify_characters", _t2s().convert):
         got_plain = ingest_file(page).records[0]
     return f"| seed 003 (mirror page) | 1 | {score(got_ours)} / {len(names)} | {score(got_plain)} / {len(names)} | | |"
 

@@ -78,3 +78,7 @@ def nssf_corpus(tmp_path_factory) -> Path:
     summary = build(root / "raw", root / "build", jobs=1, progress=False, dedup=False)
     assert not summary.failures, summary.report()
     return root / "build"
+
+
+# The real-data acceptance suite's session corpora (tests/acceptance.py), shared by test_acceptance_*.py.
+from acceptance import real_corpus, real_loaded  # noqa: E402,F401

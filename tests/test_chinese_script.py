@@ -2,7 +2,7 @@
 from pipeline.record import Record
 from pipeline.text.chinese_script import (SIMPLIFIED, SIMPLIFIED_FILE, TRADITIONAL, TRADITIONAL_FILE,
                                           derive_sets, read_char_set, script_of)
-from pipeline.text.normalize import (name_before_conversion, normalize_record, normalize_text, simplify_name,
+from pipeline.text.normalize import (name_before_conversion, normalize_record, normalize_text, simplify_characters,
                                      to_simplified)
 
 
@@ -50,7 +50,13 @@ def test_record_fields_are_judged_in_the_records_context_and_named():
     assert rec.title_zh == "乡村振兴与基层治理" and rec.abstract_zh == "本文于是讨论了乡村。"
     # names: traditional-only characters one by one, never phrase rules (t2s gives 王保干, 沉思)
     assert rec.authors == ["萧乾", "王保乾", "沈思"]
-    assert simplify_name("閻鶴昇") == "阎鹤昇"
+    assert simplify_characters("閻鶴昇") == "阎鹤昇"
+
+
+def test_characters_map_one_to_one_so_positions_hold():
+    from pipeline.text.normalize import _character_map
+
+    assert all(len(simplified) == 1 for simplified in _character_map().values())
 
 
 def test_a_name_on_a_converted_page_is_taken_from_the_original_line():

@@ -4,18 +4,17 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from pipeline.cli.common import CORPUS, TABLE_FORMAT, UserError, print_table
+from pipeline.cli.common import CORPUS, TABLE_FORMAT, YEARS, UserError, load_corpus_in_years, print_table
 
 TREND_TABLE_COLUMNS = {"doc_share": ["docs", "total", "share", "ci_low", "ci_high"],
                        "count": ["docs", "total", "hits", "occurrences"],
                        "per_10k": ["token_occurrences", "tokens", "per_10k"]}
-GROUPS = ["year", "source_kind", "journal", "indexing"]
+# pipeline.analysis.trends.BY, written out so that `--help` needs no pandas (a test keeps them equal).
+GROUPS = ["year", "source_kind", "journal", "indexing", "classification", "category", "doc_type", "database"]
 
 
 def cmd_trends(args: argparse.Namespace) -> int:
-    from pipeline.analysis.corpus import load_corpus
-
-    corpus = load_corpus(args.corpus)
+    corpus = load_corpus_in_years(args)
     if args.measure == "per_10k" and corpus.tokens is None:
         raise UserError(f"{args.corpus}: per_10k needs tokens.parquet (a segmented corpus build)")
     table = corpus.trends(args.terms, by=args.by, fields=args.fields, concepts=args.concepts)
@@ -29,16 +28,12 @@ def cmd_trends(args: argparse.Namespace) -> int:
 
 
 def cmd_keywords(args: argparse.Namespace) -> int:
-    from pipeline.analysis.corpus import load_corpus
-
-    print_table(load_corpus(args.corpus).keywords(method=args.method, by=args.by, top=args.top), args.format)
+    print_table(load_corpus_in_years(args).keywords(method=args.method, by=args.by, top=args.top), args.format)
     return 0
 
 
 def cmd_bursts(args: argparse.Namespace) -> int:
-    from pipeline.analysis.corpus import load_corpus
-
-    corpus = load_corpus(args.corpus)
+    corpus = load_corpus_in_years(args)
     print_table(corpus.bursts(args.terms or None, min_docs=args.min_docs, fields=args.fields,
                               concepts=args.concepts), args.format)
     return 0
@@ -73,7 +68,7 @@ def register(sub) -> None:
                           choices=["title", "keywords", "abstract", "body", "tokens"],
                           help="record fields a term is matched in (default title keywords abstract)")
 
-    p = sub.add_parser("trends", parents=[*analysis, matching], help="concept or term trends by period")
+    p = sub.add_parser("trends", parents=[*analysis, YEARS, matching], help="concept or term trends by period")
     p.add_argument("terms", nargs="+", metavar="TERM|CONCEPT", help="concept names (concepts.toml) or literal terms")
     p.add_argument("--by", choices=GROUPS, default="year", help="period or group (default year)")
     p.add_argument("--measure", choices=["doc_share", "count", "per_10k"], default="doc_share",
@@ -81,7 +76,7 @@ def register(sub) -> None:
     p.add_argument("--plot", type=Path, help="also save a plot (PNG, SVG or PDF by extension)")
     p.set_defaults(func=cmd_trends)
 
-    p = sub.add_parser("keywords", parents=analysis, help="top keywords per period")
+    p = sub.add_parser("keywords", parents=[*analysis, YEARS], help="top keywords per period")
     p.add_argument("--method", choices=["tfidf", "textrank", "author", "logodds"], default="tfidf",
                    help="tfidf/textrank: scored against a background of academic titles; logodds: terms "
                         "distinguishing each period from the rest (Monroe et al. 2008), without --by the "
@@ -91,7 +86,7 @@ def register(sub) -> None:
     p.add_argument("--top", type=int, default=20, help="keywords per group (default 20)")
     p.set_defaults(func=cmd_keywords)
 
-    p = sub.add_parser("bursts", parents=[*analysis, matching], help="Kleinberg bursts of keywords or terms")
+    p = sub.add_parser("bursts", parents=[*analysis, YEARS, matching], help="Kleinberg bursts of keywords or terms")
     p.add_argument("terms", nargs="*", metavar="TERM|CONCEPT", help="default: every author keyword")
     p.add_argument("--min-docs", type=int, default=3, help="keywords listed by fewer documents are skipped")
     p.set_defaults(func=cmd_bursts)

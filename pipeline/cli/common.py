@@ -51,8 +51,20 @@ CORPUS = _options(lambda p: p.add_argument("--corpus", type=Path, default=DEFAUL
 QUIET = _options(lambda p: p.add_argument("-q", "--quiet", action="store_true", help="no progress bar"))
 JOBS = _options(lambda p: p.add_argument("--jobs", type=int, default=None,
                                          help="worker processes (default: all cores)"))
+YEARS = _options(
+    lambda p: p.add_argument("--from", dest="year_from", type=int, metavar="YEAR",
+                             help="only documents published in YEAR or later (documents without a year are left out)"),
+    lambda p: p.add_argument("--to", dest="year_to", type=int, metavar="YEAR",
+                             help="only documents published in YEAR or earlier (documents without a year are left out)"))
 TABLE_FORMAT = _options(lambda p: p.add_argument("--format", choices=["table", "csv", "json"], default="table",
                                                  help="output: aligned table, CSV or JSON (default table)"))
+
+
+def load_corpus_in_years(args: argparse.Namespace):
+    """The `--corpus` of a command with the YEARS options, cut to `--from`…`--to` (Corpus.between)."""
+    from pipeline.analysis.corpus import load_corpus
+
+    return load_corpus(args.corpus).between(args.year_from, args.year_to)
 
 
 def print_table(table, fmt: str, empty_reason: str | None = None) -> None:

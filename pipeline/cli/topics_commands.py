@@ -5,7 +5,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from pipeline.cli.common import CORPUS, JOBS, QUIET
+from pipeline.cli.common import CORPUS, JOBS, QUIET, YEARS, load_corpus_in_years
 
 
 def topic_options(args: argparse.Namespace):
@@ -25,11 +25,10 @@ def parse_k_range(text: str) -> tuple[int, int]:
 
 def cmd_topics_fit(args: argparse.Namespace) -> int:
     from pipeline.analysis import topics
-    from pipeline.analysis.corpus import load_corpus
 
     k_range = parse_k_range(args.k_range) if args.k_range else None
     k = None if k_range else args.k
-    result = topics.fit(load_corpus(args.corpus), k=k, k_range=k_range, method=args.method, seed=args.seed,
+    result = topics.fit(load_corpus_in_years(args), k=k, k_range=k_range, method=args.method, seed=args.seed,
                         options=topic_options(args), jobs=args.jobs, progress=not args.quiet)
     if result.k_table is not None:
         print(result.k_table.assign(chosen=result.k_table["chosen"].map({True: "<- chosen", False: ""}))
@@ -70,7 +69,7 @@ def cmd_topics_report(args: argparse.Namespace) -> int:
 def register(sub) -> None:
     p = sub.add_parser("topics", help="topic models: fit, show, infer, report")
     topics_sub = p.add_subparsers(dest="topics_command", required=True)
-    p = topics_sub.add_parser("fit", parents=[CORPUS, JOBS, QUIET],
+    p = topics_sub.add_parser("fit", parents=[CORPUS, YEARS, JOBS, QUIET],
                               help="fit LDA or NMF; --k-range chooses K by coherence and stability")
     k = p.add_mutually_exclusive_group()
     k.add_argument("--k", type=int, default=20, help="number of topics (default 20)")

@@ -115,26 +115,28 @@ def to_simplified(text: str, context: str | None = None) -> str:
 
 
 @lru_cache(maxsize=1)
-def _name_characters() -> dict[int, str]:
-    """Traditional-only character → its simplified form (t2s of the character alone: no phrase rules)."""
+def _character_map() -> dict[int, str]:
+    """Traditional-only character → its simplified form (t2s of the character alone: no phrase rules; one
+    character each, tests/test_chinese_script.py checks)."""
     converter = _t2s()
     return {ord(c): converter.convert(c) for c in traditional_only()}
 
 
-def simplify_name(name: str) -> str:
-    """A person's name with its traditional-only characters simplified one by one (蕭乾 → 萧乾); characters
-    that are also simplified (乾, 沈, 於, 昇) stay, so a name is never rewritten as a word."""
-    return name.translate(_name_characters())
+def simplify_characters(text: str) -> str:
+    """`text` with its traditional-only characters simplified one by one, each to one character (蕭乾 →
+    萧乾); characters that are also simplified (乾, 沈, 於, 昇) stay, so a name is never rewritten as a word.
+    For person names, and for finding labels (`中圖分类号`) at the same positions as in the original."""
+    return text.translate(_character_map())
 
 
 def name_before_conversion(name: str, passages: dict[str, str]) -> str:
-    """A name found in text that t2s converted (`passages` from convert_passages), as `simplify_name`
+    """A name found in text that t2s converted (`passages` from convert_passages), as `simplify_characters`
     makes it from the original line instead: t2s's phrase rules would have rewritten 王保乾 as 王保干.
     A passage whose length t2s changed is not used (its characters no longer line up)."""
     for converted, original in passages.items():
         at = converted.find(name)
         if at >= 0 and len(converted) == len(original):
-            return simplify_name(original[at:at + len(name)])
+            return simplify_characters(original[at:at + len(name)])
     return name
 
 
@@ -194,7 +196,7 @@ def normalize_record(rec) -> list[str]:
     for name in fields:
         value = spaced[name]
         if name in NAME_FIELDS:
-            simplified = [simplify_name(v) for v in value] if context == TRADITIONAL else value
+            simplified = [simplify_characters(v) for v in value] if context == TRADITIONAL else value
         elif isinstance(value, list):
             simplified = [to_simplified(v, context) for v in value]
         else:

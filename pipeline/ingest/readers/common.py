@@ -290,7 +290,8 @@ def to_record(entry: Entry, cjk_commas: bool = True) -> Record:
     rec.indexing = split_list(entry.get("indexing", []))
     rec.references = [r for r in (clean_inline(v) for v in entry.get("references", [])) if r]
     rec.database = database_of(first("database")) or _database_from_accession(first("accession"))
-    rec.classification = split_list(entry.get("classification", []))
+    # only `;` separates classes: `图书馆、情报与文献学` is one NSSF discipline
+    rec.classification = split_list(entry.get("classification", []), cjk_commas=False)
     rec.category = inline("category")
     rec.project_id = inline("project_id")
     return rec

@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass, field
 
 from pipeline.ingest.sites import data
+from pipeline.text.normalize import simplify_characters
 
 # field → label words (labels.toml [sections]); order matters, see there.
 LABELS: dict[str, tuple[str, ...]] = {name: tuple(words) for name, words in data.labels()["sections"].items()}
@@ -38,12 +39,13 @@ def match_label(line: str) -> tuple[str, str] | None:
     """(field, value) when the line starts with a label, else None.
 
     A label must stand alone or be followed by a separator (`：`, a bracket, a quote or a space), so
-    that `作者认为…` in running text is not taken for the `作者` label."""
-    m = _LABEL_RE.match(line)
+    that `作者认为…` in running text is not taken for the `作者` label. A label written partly in traditional
+    characters in simplified text (`【中圖分类号】`) is found too; the value is the line's own text."""
+    m = _LABEL_RE.match(simplify_characters(line))
     if not m:
         return None
     name = next(k for k in LABELS if m.group(k))
-    value = m.group("value").strip()
+    value = line[m.start("value"):m.end("value")].strip()
     if value:
         matched = line[: m.start("value")]
         label_end = m.end(name)
