@@ -55,7 +55,7 @@ def test_traditional_pages_are_converted_and_name_the_fields(real_corpus):
     docs = {doc["source"].rsplit("/", 1)[-1]: doc for doc in real_corpus.documents()}
     for name in ("003_9b1384a9c2849d8b.txt", "pixnet.html"):
         doc = docs[name]
-        assert {"title_zh", "body"} <= set(doc["cleaning"]["converted_t2s"]), name
+        assert doc["cleaning"]["converted_t2s"] is True and {"title_zh", "body"} <= set(doc["cleaning"]["t2s_fields"]), name
         assert evidence(doc["title_zh"] + doc["body"])[0] == 0, name  # no traditional-only character left
     assert real_corpus.summary.converted_t2s == 2
 

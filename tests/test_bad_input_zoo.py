@@ -121,7 +121,7 @@ def test_every_bad_input_of_the_zoo_gets_one_line_and_the_others_go_through(tmp_
     assert len(long["abstract_zh"]) == 200_000  # a field longer than the csv module's limit is read whole
     controlled = next(r for r in records if r["source"].endswith("control.html"))
     assert controlled["cleaning"]["control_chars"] == 2 and "协同参与" in controlled["body"]
-    assert next(r for r in records if r["source"].endswith("cleaning.jsonl"))["cleaning"] == {"line": 1, "converted_t2s": []}
+    assert next(r for r in records if r["source"].endswith("cleaning.jsonl"))["cleaning"] == {"line": 1, "converted_t2s": False}
     assert "failures: 12" in summary.report()
 
 

@@ -72,7 +72,7 @@ def test_no_traditional_character_survives(records):
         assert evidence(text)[0] == 0, name
         assert to_simplified(text) == text
         assert bool(rec.cleaning["converted_t2s"]) == name.startswith("003"), name
-    converted = records["003_9b1384a9c2849d8b.txt"].cleaning["converted_t2s"]
+    converted = records["003_9b1384a9c2849d8b.txt"].cleaning["t2s_fields"]
     assert {"title_zh", "abstract_zh", "body"} <= set(converted) <= set(FIELD_NAMES)
 
 

@@ -391,7 +391,7 @@ def test_mirror_spam_in_title_and_hidden_div_is_removed_and_counted():
     assert "display:none" in raw and "<title>欧美精品" in raw  # the page really carries both spam blocks
     rec = ingest_page("mirror/traditional_clone_spam.html")
     assert rec.cleaning["spam_blocks"] >= 1
-    assert "title_zh" in rec.cleaning["converted_t2s"]
+    assert rec.cleaning["converted_t2s"] is True and "title_zh" in rec.cleaning["t2s_fields"]
 
 
 # ---------------------------------------------------------------- the helpers the extractors share

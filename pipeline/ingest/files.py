@@ -200,8 +200,8 @@ def extract_page(page: Page) -> Record:
     rec.authors = [name_before_conversion(name, page.converted_passages) for name in rec.authors]
     finish_record(rec)
     from_page = fields_within(rec, page.converted_passages)
-    rec.cleaning["converted_t2s"] = [name for name in FIELD_NAMES
-                                     if name in from_page or name in rec.cleaning["converted_t2s"]]
+    record_conversion(rec, [name for name in FIELD_NAMES
+                            if name in from_page or name in rec.cleaning.get("t2s_fields", [])])
     if page.cleaning.get("control_chars"):
         rec.cleaning["control_chars"] = rec.cleaning.get("control_chars", 0) + page.cleaning["control_chars"]
     if not (rec.title_zh or rec.title_en or rec.abstract_zh or rec.abstract_en or rec.body):
@@ -229,6 +229,16 @@ def fields_within(rec: Record, passages: dict[str, str]) -> set[str]:
 _NOT_HAN = re.compile(f"[^{HAN}\n]+")
 
 
+def record_conversion(rec: Record, converted: list[str]) -> None:
+    """`cleaning.converted_t2s` says whether anything was converted from traditional characters (as the
+    record contract has it); `cleaning.t2s_fields` names the fields, when there are any."""
+    rec.cleaning["converted_t2s"] = bool(converted)
+    if converted:
+        rec.cleaning["t2s_fields"] = converted
+    else:
+        rec.cleaning.pop("t2s_fields", None)
+
+
 def finish_record(rec: Record) -> None:
     """The steps every record takes, whatever its origin: overlong fields cut, UI residue out,
     normalization, body fallback."""
@@ -241,7 +251,7 @@ def finish_record(rec: Record) -> None:
     rec.abstract_en = fields.clean_abstract(rec.abstract_en)
     if rec.title_zh and not fields.has_han(rec.title_zh) and not rec.title_en:
         rec.title_zh, rec.title_en = None, rec.title_zh
-    rec.cleaning["converted_t2s"] = normalize_record(rec)
+    record_conversion(rec, normalize_record(rec))
     drop_implausible_year(rec)
     if not rec.body:
         rec.body = rec.abstract_zh or rec.abstract_en or ""
