@@ -148,7 +148,8 @@ def test_node_selection():
     years = [2001, 2001, 2002, 2002, 2002]
     assert select_nodes(labels, years, "top-per-slice", top=1, min_docs=1) == {"a", "c"}
     assert select_nodes(labels, years, "frequency", top=2, min_docs=1) == {"a", "c"}
-    assert select_nodes(labels, years, "g-index", g_k=1, min_docs=1) == {"a", "b", "c", "d"}
+    # 2001: a 2, b 1 → 2 ≥ 1 but 3 < 4: g = 1; 2002: c 2, d 2 → 4 ≥ 4: g = 2
+    assert select_nodes(labels, years, "g-index", g_k=1, min_docs=1) == {"a", "c", "d"}
 
 
 def test_llr_matches_a_hand_computed_g2():
