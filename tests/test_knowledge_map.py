@@ -1,5 +1,6 @@
 """The knowledge map on the real CNKI/Wanfang exports: units, clusters, written files, drill-down."""
 import json
+import shutil
 import subprocess
 import sys
 from collections import Counter
@@ -185,3 +186,64 @@ def test_cli_lists_every_unit():
     from pipeline.cli.analysis_commands import UNIT_NAMES
 
     assert tuple(UNITS) == UNIT_NAMES
+
+
+CHROMIUM = next((shutil.which(name) for name in ("chromium", "chromium-browser", "google-chrome") if shutil.which(name)),
+                None)
+SECTIONS = ["publications", "core-authors", "journals", "authors", "institutions", "regions", "keywords", "timeline",
+            "timezone", "bursts", "top-keywords"]
+
+
+@pytest.fixture(scope="module")
+def report(cnki, tmp_path_factory):
+    """The report of the real exports, with one record's title and keyword replaced by markup."""
+    import shutil as sh
+
+    evil = "<script>alert(1)</script>"
+    folder = tmp_path_factory.mktemp("report")
+    sh.copytree(cnki.path, folder / "c")
+    lines = (folder / "c" / "documents.jsonl").read_text(encoding="utf-8").splitlines()
+    record = json.loads(lines[0])
+    record.update(title_zh=evil, keywords_zh=[evil, "艺术学理论"], authors=[evil, "梁玖"])
+    lines[0] = json.dumps(record, ensure_ascii=False)
+    (folder / "c" / "documents.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    run = subprocess.run([sys.executable, "-m", "pipeline", "report", "--corpus", str(folder / "c"), "--out",
+                          str(folder / "out")], capture_output=True, text=True, cwd=ROOT)
+    assert run.returncode == 0, run.stderr
+    return folder / "out" / "index.html"
+
+
+def test_report_is_offline_escaped_and_complete(report):
+    page = report.read_text(encoding="utf-8")
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert "<script>alert" not in page and page.count("<script") == 1  # only the page's own sorting script
+    assert 'src="http' not in page and "<link" not in page and "@import" not in page
+    assert all(f'id="{section}"' in page for section in SECTIONS)
+    assert page.count('src="data:image/png;base64,') == 7  # 4 networks, timeline, time zones, publications
+    for unit in ("keywords", "authors", "institutions", "regions"):
+        assert (report.parent / unit / "clusters.csv").exists()
+    assert (report.parent / "figures" / "timeline.svg").exists()
+
+
+def test_report_opens_in_headless_chromium_without_console_errors(report, tmp_path):
+    if CHROMIUM is None:
+        pytest.skip("chromium is not installed (apt-get install -y chromium): the report was not opened in a browser")
+    command = [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--enable-logging=stderr", "--v=0",
+               f"--user-data-dir={tmp_path / 'profile'}"]
+    dom = subprocess.run([*command, "--dump-dom", report.as_uri()], capture_output=True, text=True, timeout=120)
+    console = [line for line in dom.stderr.splitlines() if ":CONSOLE" in line]
+    assert dom.returncode == 0 and not console, console
+    assert all(f'id="{section}"' in dom.stdout for section in SECTIONS)
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in dom.stdout
+    # the sorting script ran without error and sorts: click a header, then read the first row back
+    probe = tmp_path / "probe.html"
+    probe.write_text(report.read_text(encoding="utf-8").replace(
+        "</body>", "<script>var th=document.querySelector('#publications ~ div table.sortable th:nth-child(2)');"
+        "th.click();document.title='first:'+th.closest('table').tBodies[0].rows[0].cells[1].textContent;</script></body>"),
+        encoding="utf-8")
+    sorted_dom = subprocess.run([*command, "--dump-dom", probe.as_uri()], capture_output=True, text=True, timeout=120)
+    assert "<title>first:1</title>" in sorted_dom.stdout  # the fewest documents in a year: 1
+    shot = tmp_path / "report.png"
+    subprocess.run([*command, f"--screenshot={shot}", "--window-size=1280,3000", report.as_uri()],
+                   capture_output=True, timeout=120)
+    assert shot.exists() and shot.stat().st_size > 50_000
