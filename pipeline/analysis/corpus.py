@@ -48,6 +48,13 @@ class Corpus:
         return document_tokens(self, which, **options)
 
     @cached_property
+    def title_words(self) -> list[list[str]]:
+        """Words (2+ characters) of each Chinese title, segmented as the build does: cluster labels use them."""
+        from pipeline.analysis.knowledge_map import title_terms
+
+        return title_terms(self)
+
+    @cached_property
     def author_keywords(self) -> list[frozenset[str]]:
         """The author keywords that count for each document (see `document_keywords`)."""
         return document_keywords(self.docs)

@@ -112,7 +112,7 @@ def knowledge_map(corpus, unit: str = "keywords", min_docs: int = 2, top: int | 
     doc_years = np.array([np.nan if y is None else y for y in years], dtype=float)
     mean_years = [round(float(np.nanmean(doc_years[mask])), 1) if np.isfinite(doc_years[mask]).any() else None
                   for mask in cluster_docs]
-    terms = [sorted(set(t) | set(k)) for t, k in zip(title_terms(corpus), corpus.author_keywords)]
+    terms = [sorted(set(t) | set(k)) for t, k in zip(corpus.title_words, corpus.author_keywords)]
     named = label_clusters(terms, cluster_docs, fallbacks=[group[0] for group in groups])
     clusters = cluster_table(groups, node_silhouette, named, mean_years)
     values = np.array(list(node_silhouette.values()), dtype=float)
