@@ -14,7 +14,8 @@
   eigenvalues of the normalized adjacency D^-1/2 W D^-1/2 (the k smallest of the normalized Laplacian),
   k = the number of clusters (at most 100 on networks of over 1,000 nodes), each row scaled to unit length (Ng, Jordan & Weiss 2002), and
   the distance is Euclidean in that space. A cluster's silhouette is the mean s(i) of its nodes; the
-  network's is the mean over all nodes. Undefined (NaN) with fewer than 2 clusters or 3 nodes.
+  network's is the mean over all nodes. Undefined (NaN; null in summary.json) with fewer than 2 clusters,
+  fewer than 3 nodes, one cluster per node, or over SILHOUETTE_NODES nodes (select nodes first).
 - Labels: log-likelihood ratio (Dunning 1993), as CiteSpace's LLR labels: the terms (author keywords and
   title words) of the documents behind a cluster against those of all other documents; the label is the
   term with the largest G² among the terms more frequent inside than outside. A cluster whose
@@ -27,6 +28,7 @@ import math
 import numpy as np
 import pandas as pd
 
+SILHOUETTE_NODES = 5000  # above: not computed (distances of all node pairs in the embedding)
 MAX_EMBEDDING = 100  # eigenvectors computed by Lanczos on large networks (all on small ones)
 LABEL_TERMS = 5
 DIGITS = 6  # silhouettes are rounded: eigenvectors differ in the last bits between BLAS builds
@@ -80,7 +82,7 @@ def silhouettes(graph, cluster_of: dict[str, int]) -> np.ndarray:
 
     labels = np.array([cluster_of[n] for n in graph.nodes])
     n_clusters = len(set(labels.tolist()))
-    if n_clusters < 2 or len(labels) < 3 or n_clusters >= len(labels):
+    if n_clusters < 2 or len(labels) < 3 or n_clusters >= len(labels) or len(labels) > SILHOUETTE_NODES:
         return np.full(len(labels), np.nan)
     points = spectral_embedding(graph, n_clusters if len(labels) <= 1000 else min(n_clusters, MAX_EMBEDDING))
     return silhouette_samples(points, labels, metric="euclidean")
@@ -101,10 +103,11 @@ def llr_scores(inside: np.ndarray, outside: np.ndarray, n_inside: int, n_outside
     return np.where(over, g2, 0.0)
 
 
-def label_clusters(doc_terms: list[list[str]], cluster_docs: list[np.ndarray], fallbacks: list[str],
+def label_clusters(doc_terms: list[list[str]], cluster_docs: np.ndarray, fallbacks: list[str],
                    top: int = LABEL_TERMS) -> list[tuple[str, list[str]]]:
-    """(label, top terms) of each cluster: `cluster_docs[c]` the boolean document mask of cluster c,
-    `doc_terms` the terms of each document, `fallbacks[c]` its label when no term is over-represented."""
+    """(label, top terms) of each cluster: `cluster_docs` the boolean cluster × document matrix (the
+    documents listing a member), `doc_terms` the terms of each document, `fallbacks[c]` the label of
+    cluster c when no term is over-represented."""
     import scipy.sparse as sp
 
     vocabulary = sorted({t for terms in doc_terms for t in terms})
@@ -113,11 +116,17 @@ def label_clusters(doc_terms: list[list[str]], cluster_docs: list[np.ndarray], f
     cols = [index[t] for terms in doc_terms for t in set(terms)]
     matrix = sp.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(len(doc_terms), len(vocabulary)))
     totals = np.asarray(matrix.sum(axis=0)).ravel()
+    inside_counts = (sp.csr_matrix(cluster_docs, dtype=float) @ matrix).tocsr()  # cluster × term documents
+    n_docs = len(doc_terms)
     labelled = []
-    for mask, fallback in zip(cluster_docs, fallbacks):
-        inside = np.asarray(matrix[mask].sum(axis=0)).ravel() if mask.any() else np.zeros(len(vocabulary))
-        scores = llr_scores(inside, totals - inside, int(mask.sum()), int((~mask).sum()))
-        ranked = [vocabulary[i] for i in np.lexsort((np.arange(len(vocabulary)), -scores)) if scores[i] > 0][:top]
+    for c, fallback in enumerate(fallbacks):
+        start, end = inside_counts.indptr[c], inside_counts.indptr[c + 1]
+        terms, inside = inside_counts.indices[start:end], inside_counts.data[start:end]
+        n_inside = int(cluster_docs[c].sum())
+        scores = llr_scores(inside, totals[terms] - inside, n_inside, n_docs - n_inside)
+        order = sorted((i for i in range(len(terms)) if scores[i] > 0),
+                       key=lambda i: (-scores[i], vocabulary[terms[i]]))[:top]
+        ranked = [vocabulary[terms[i]] for i in order]
         labelled.append((ranked[0] if ranked else fallback, ranked))
     return labelled
 

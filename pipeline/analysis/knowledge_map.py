@@ -23,7 +23,10 @@ from pipeline.analysis.units import document_years, unit_labels
 
 NODE_COLUMNS = ["node", "docs", "degree", "strength", "betweenness", "cluster", "first_year"]
 DOCUMENT_COLUMNS = ["id", "year", "title_zh", "title_en", "authors", "journal"]
-EXACT_BETWEENNESS_NODES = 5000  # above this, betweenness is estimated from this many sampled sources
+# Exact betweenness costs nodes × edges in Python: above EXACT_BETWEENNESS_NODES nodes it is estimated
+# from BETWEENNESS_SAMPLES seeded source nodes (Brandes & Pich 2007), as summary.json says.
+EXACT_BETWEENNESS_NODES = 1000
+BETWEENNESS_SAMPLES = 100
 
 
 @dataclass
@@ -104,11 +107,14 @@ def knowledge_map(corpus, unit: str = "keywords", min_docs: int = 2, top: int | 
     groups = communities(graph, seed=seed)
     cluster_of = {node: c for c, group in enumerate(groups) for node in group}
     node_silhouette = dict(zip(graph.nodes, silhouettes(graph, cluster_of)))
-    sampled = EXACT_BETWEENNESS_NODES if len(graph) > EXACT_BETWEENNESS_NODES else None
+    sampled = BETWEENNESS_SAMPLES if len(graph) > EXACT_BETWEENNESS_NODES else None
     nodes = network.centrality(betweenness_samples=sampled, seed=seed)
     nodes["cluster"] = nodes["node"].map(cluster_of).astype("int64")
     nodes["first_year"] = nodes["node"].map(_first_years(labels, years)).astype("Int64")
-    cluster_docs = [np.array([bool(set(group) & set(items)) for items in labels], dtype=bool) for group in groups]
+    cluster_docs = np.zeros((len(groups), len(labels)), dtype=bool)  # cluster × document: lists a member
+    for row, items in enumerate(labels):
+        for cluster in {cluster_of[label] for label in items if label in cluster_of}:
+            cluster_docs[cluster, row] = True
     doc_years = np.array([np.nan if y is None else y for y in years], dtype=float)
     mean_years = [round(float(np.nanmean(doc_years[mask])), 1) if np.isfinite(doc_years[mask]).any() else None
                   for mask in cluster_docs]

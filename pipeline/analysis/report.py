@@ -27,7 +27,7 @@ table{border-collapse:collapse;font-size:.88em;margin:.5em 0}td,th{padding:2px 8
 text-align:left;vertical-align:top}th{cursor:pointer;background:#f5f5f5;user-select:none}th:after{content:" ⇅";color:#aaa}
 td.n{text-align:right;font-variant-numeric:tabular-nums}img{max-width:100%;height:auto}
 nav a{margin-right:1em}.muted{color:#777}details{margin:.2em 0}summary{cursor:pointer}
-.scroll{max-height:420px;overflow:auto;display:inline-block}
+.scroll{max-height:420px;overflow:auto;width:fit-content;max-width:100%}
 """
 
 # Click a column header to sort by it (numbers numerically), again to reverse.
