@@ -14,6 +14,7 @@ from conftest import EXTERNAL, ROOT, need, write_corpus
 from pipeline.analysis.clusters import llr_scores
 from pipeline.analysis.institutions import institution, split_affiliation
 from pipeline.analysis.selection import g_index, select_nodes
+from pipeline.safe_text import read_csv_table
 from pipeline.analysis.corpus import load_corpus
 
 EXPORTS = EXTERNAL / "cnki-exports"
@@ -34,7 +35,7 @@ def pair_counts(label_sets) -> Counter:
 
 
 def written_edges(out) -> Counter:
-    edges = pd.read_csv(out / "edges.csv")
+    edges = read_csv_table(out / "edges.csv")
     assert not edges.duplicated(["source", "target"]).any() and (edges["source"] < edges["target"]).all()
     return Counter({frozenset((a, b)): w for a, b, w in edges.itertuples(index=False)})
 
@@ -48,7 +49,7 @@ def test_collaboration_edges_equal_an_independent_count(cnki, unit, tmp_path):
         sets = [[institution(a) for a in affiliations] for affiliations in cnki.docs["affiliations"]]
     expected = pair_counts(sets)
     assert written_edges(tmp_path) == expected and sum(expected.values()) > 50
-    nodes = pd.read_csv(tmp_path / "nodes.csv")
+    nodes = read_csv_table(tmp_path / "nodes.csv")
     assert set(nodes["node"]) == {x for items in sets for x in items}  # --min-docs 1 --top 0 keeps every node
 
 
@@ -56,10 +57,10 @@ def test_collaboration_edges_equal_an_independent_count(cnki, unit, tmp_path):
 def test_modularity_and_labels_match_the_written_partition(cnki, unit, tmp_path):
     cnki.knowledge_map(unit, min_docs=1, top=0).write(tmp_path)
     summary = json.loads((tmp_path / "summary.json").read_text(encoding="utf-8"))
-    nodes = pd.read_csv(tmp_path / "nodes.csv", keep_default_na=False)
+    nodes = read_csv_table(tmp_path / "nodes.csv")
     graph = nx.Graph()
     graph.add_nodes_from(nodes["node"])
-    graph.add_weighted_edges_from(pd.read_csv(tmp_path / "edges.csv", keep_default_na=False).itertuples(index=False))
+    graph.add_weighted_edges_from(read_csv_table(tmp_path / "edges.csv").itertuples(index=False))
     partition = [set(group["node"]) for _, group in nodes.groupby("cluster")]
     assert summary["modularity"] == pytest.approx(nx.community.modularity(graph, partition, weight="weight"), abs=1e-12)
     assert summary["nodes"] == len(nodes) and summary["edges"] == graph.number_of_edges()

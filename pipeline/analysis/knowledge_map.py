@@ -20,6 +20,7 @@ import pandas as pd
 from pipeline.analysis.clusters import DIGITS, cluster_table, communities, label_clusters, modularity, silhouettes
 from pipeline.analysis.selection import select_nodes
 from pipeline.analysis.units import document_years, unit_labels
+from pipeline.safe_text import csv_table
 
 NODE_COLUMNS = ["node", "docs", "degree", "strength", "betweenness", "cluster", "first_year"]
 DOCUMENT_COLUMNS = ["id", "year", "title_zh", "title_en", "authors", "journal"]
@@ -53,14 +54,15 @@ class KnowledgeMap:
                                   years=years)
 
     def write(self, out: str | Path) -> dict[str, Path]:
-        """nodes.csv, edges.csv, clusters.csv, summary.json, network.gexf, vosviewer_map.txt and
+        """nodes.csv, edges.csv, clusters.csv (text cells that a spreadsheet would run as formulas get a
+        leading ', pipeline.safe_text), summary.json, network.gexf, vosviewer_map.txt and
         vosviewer_network.txt in `out` (created)."""
         out = Path(out)
         out.mkdir(parents=True, exist_ok=True)
         paths = {name: out / name for name in ("nodes.csv", "edges.csv", "clusters.csv", "summary.json")}
-        self.nodes.to_csv(paths["nodes.csv"], index=False, lineterminator="\n")
-        self.edges[["source", "target", "weight"]].to_csv(paths["edges.csv"], index=False, lineterminator="\n")
-        self.clusters.to_csv(paths["clusters.csv"], index=False, lineterminator="\n")
+        for name, table in [("nodes.csv", self.nodes), ("edges.csv", self.edges[["source", "target", "weight"]]),
+                            ("clusters.csv", self.clusters)]:
+            csv_table(table).to_csv(paths[name], index=False, lineterminator="\n")
         paths["summary.json"].write_text(json.dumps(self.summary, ensure_ascii=False, indent=2) + "\n",
                                          encoding="utf-8")
         paths["network.gexf"] = self.network.to_gexf(out / "network.gexf")

@@ -14,6 +14,7 @@ import pandas as pd
 
 from pipeline.analysis import bibliometrics, views
 from pipeline.analysis.topics.report import esc
+from pipeline.safe_text import csv_table
 
 NETWORK_UNITS = ("keywords", "authors", "institutions", "regions")
 DRILL_NODES = 15     # nodes (per unit) and bursts whose documents are listed
@@ -129,7 +130,7 @@ def write_report(corpus, out: str | Path, seed: int = 0, top: int = 100, min_doc
     for name, table in [("publications_per_year", per_year), ("core_authors", core), ("journals", journals),
                         ("top_institutions", bibliometrics.top_institutions(corpus)),
                         ("keywords_frequent", frequent), ("keywords_central", central), ("bursts", bursts)]:
-        table.to_csv(out / f"{name}.csv", index=False, lineterminator="\n")
+        csv_table(table).to_csv(out / f"{name}.csv", index=False, lineterminator="\n")
     burst_docs = "".join(drill_down(f"{r.term} {r.begin}–{r.end}", corpus.documents_of(r.term, years=(r.begin, r.end)))
                          for r in bursts.sort_values(["strength", "term"], ascending=[False, True]).head(DRILL_NODES)
                          .itertuples())
