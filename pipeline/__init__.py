@@ -19,7 +19,12 @@ Analysis in a notebook (the same functions the CLI commands call; results are ti
     corpus.trends(["党建引领", "韧性", "共治"], by="year")  # docs, total, share, Wilson 95% ci per year
     corpus.keywords(method="tfidf", by="year", top=20)      # also "textrank", "author", "logodds"
     corpus.bursts()                                          # Kleinberg bursts: term, strength, begin, end
-    net = corpus.network(unit="keywords")                    # or unit="concepts"; .centrality(), .to_gexf()
+    net = corpus.network(unit="keywords")                    # or concepts, authors, institutions, regions
+    kmap = corpus.knowledge_map("authors")                   # + clusters, Q, silhouette; .write(dir)
+    kmap.documents_of(cluster=0)                             # drill-down; corpus.documents_of(term, years=…)
+    pipeline.plot_timeline(kmap, path="timeline.png")       # also plot_network, plot_timezone, plot_publications
+    pipeline.bibliometrics.core_authors(corpus)              # Price's law; journals (Bradford), … ; report:
+    pipeline.write_report(corpus, "maps/")                   # one offline HTML page, maps/index.html
     corpus.glossary()                                        # zh, en, support from bilingual keywords
     corpus.references(); corpus.most_cited(top=20)           # what the corpus cites (parsed, keyed)
     corpus.reference_bursts()                                # Kleinberg citation bursts of cited works
@@ -52,10 +57,15 @@ _LAZY = {
     "cooccurrence": "pipeline.analysis.network",
     "build_glossary": "pipeline.analysis.glossary",
     "plot_trends": "pipeline.analysis.plot",
+    "plot_network": "pipeline.analysis.views",
+    "plot_timeline": "pipeline.analysis.views",
+    "plot_timezone": "pipeline.analysis.views",
+    "plot_publications": "pipeline.analysis.views",
+    "write_report": "pipeline.analysis.report",
 }
 
 # Subpackages reachable after a plain `import pipeline` (loaded on first use) under a short name.
-_MODULES = {"topics": "pipeline.analysis.topics"}
+_MODULES = {"topics": "pipeline.analysis.topics", "bibliometrics": "pipeline.analysis.bibliometrics"}
 
 __all__ = ["Record", *_LAZY, *_MODULES]
 

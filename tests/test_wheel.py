@@ -67,3 +67,9 @@ def test_an_installed_wheel_runs_trends_with_the_default_concepts(installed):
     assert (row["concept"], row["docs"], row["total"]) == ("韧性", 1, 2)
     concepts = _run(installed, "-c", "import pipeline; print(len(pipeline.load_concepts()))").stdout
     assert int(concepts) > 5
+
+
+def test_an_installed_wheel_has_the_gazetteer_and_institution_names(installed):
+    code = ("from pipeline.analysis.regions import region; from pipeline.analysis.institutions import split_affiliation;"
+            "print(region('延边大学'), region('清华大学'), *split_affiliation('华中理工大学管理学院'))")
+    assert _run(installed, "-c", code).stdout.split() == ["吉林", "北京", "华中科技大学", "管理学院"]

@@ -8,6 +8,11 @@
     bursts.py     Kleinberg bursts
     network.py    co-occurrence networks
     citations.py  references table, most-cited works, reference bursts, co-citation/coupling units
+    units.py      what a network's nodes are: keywords, concepts, authors, institutions, regions
+    institutions.py, regions.py   affiliation → top-level institution, department, province (data/)
+    selection.py  node selection: frequency, top N per slice, g-index
+    clusters.py   Louvain clusters, modularity Q, silhouette, LLR labels
+    knowledge_map.py  network + clusters → nodes/edges/clusters/summary files; drill-down to documents
     glossary.py   bilingual glossary from author keywords
     plot.py       figures with a bundled CJK font
     topics/       topic models (LDA, NMF), choosing K, topics over time, the HTML report

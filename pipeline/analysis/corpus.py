@@ -48,6 +48,13 @@ class Corpus:
         return document_tokens(self, which, **options)
 
     @cached_property
+    def title_words(self) -> list[list[str]]:
+        """Words (2+ characters) of each Chinese title, segmented as the build does: cluster labels use them."""
+        from pipeline.analysis.knowledge_map import title_terms
+
+        return title_terms(self)
+
+    @cached_property
     def author_keywords(self) -> list[frozenset[str]]:
         """The author keywords that count for each document (see `document_keywords`)."""
         return document_keywords(self.docs)
@@ -91,7 +98,8 @@ class Corpus:
         return bursts(self, terms, **options)
 
     def network(self, unit: str = "keywords", **options):
-        """Co-occurrence network of author keywords or concepts (pipeline.analysis.network.cooccurrence)."""
+        """Co-occurrence network of keywords, concepts, authors, institutions or regions
+        (pipeline.analysis.network.cooccurrence)."""
         from pipeline.analysis.network import cooccurrence
 
         return cooccurrence(self, unit=unit, **options)
@@ -121,6 +129,24 @@ class Corpus:
         from pipeline.analysis.citations import reference_bursts
 
         return reference_bursts(self, **options)
+
+    def knowledge_map(self, unit: str = "keywords", **options):
+        """Network with clusters, LLR labels, Q and silhouette; .write(dir), .documents_of(...)
+        (pipeline.analysis.knowledge_map.knowledge_map)."""
+        from pipeline.analysis.knowledge_map import knowledge_map
+
+        return knowledge_map(self, unit=unit, **options)
+
+    def documents_of(self, node: str | None = None, edge: tuple[str, str] | None = None, unit: str = "keywords",
+                     years: tuple[int, int] | None = None) -> pd.DataFrame:
+        """Documents listing a node (or both ends of an edge) of `unit`, within `years` (first, last) when
+        given: a burst's documents are documents_of(term, years=(begin, end)). For a cluster:
+        KnowledgeMap.documents_of(cluster=...)."""
+        from pipeline.analysis.knowledge_map import documents_matching
+        from pipeline.analysis.units import unit_labels
+
+        return documents_matching(self.docs, unit_labels(self, unit), all_of=[node] if node is not None else
+                                  list(edge or ()), years=years)
 
     def glossary(self, min_support: int = 1) -> pd.DataFrame:
         """zh, en, support from records listing keywords_zh and keywords_en in the same count."""

@@ -1,4 +1,5 @@
-"""Co-occurrence networks of author keywords or concepts, with documents as the unit.
+"""Co-occurrence networks of author keywords, concepts, authors, institutions or regions (the units of
+pipeline.analysis.units), with documents as the unit of counting.
 
 Two nodes are linked by the number of documents that have both (`weight`); `association` is the
 association strength of van Eck & Waltman (2009), weight · N / (docs_i · docs_j): 1 means they co-occur
@@ -18,7 +19,6 @@ import pandas as pd
 from pipeline.analysis.concepts import DEFAULT_FIELDS, concept_set, resolve_all
 from pipeline.safe_text import xml_text
 
-UNITS = ("keywords", "concepts")
 
 
 @dataclass
@@ -37,12 +37,14 @@ class Network:
             graph.add_edge(row.source, row.target, weight=int(row.weight), association=float(row.association))
         return graph
 
-    def centrality(self) -> pd.DataFrame:
-        """node, docs, degree (links), strength (co-occurrences), betweenness (normalized, unweighted)."""
+    def centrality(self, betweenness_samples: int | None = None, seed: int = 0) -> pd.DataFrame:
+        """node, docs, degree (links), strength (co-occurrences), betweenness (normalized, unweighted;
+        estimated from `betweenness_samples` seeded source nodes when given, else exact)."""
         import networkx as nx
 
         graph = self.graph()
-        betweenness = nx.betweenness_centrality(graph)
+        samples = betweenness_samples if betweenness_samples and betweenness_samples < len(graph) else None
+        betweenness = nx.betweenness_centrality(graph, k=samples, seed=seed if samples else None)
         table = pd.DataFrame({
             "node": list(graph.nodes),
             "docs": [graph.nodes[n]["docs"] for n in graph.nodes],
@@ -89,11 +91,14 @@ def concept_sets(corpus, terms=None, fields=DEFAULT_FIELDS, concepts=None) -> li
     return sets
 
 
-def build_network(sets: list[set[str]], min_docs: int = 2, top: int | None = 100) -> Network:
-    """Network of the `top` most frequent items found in at least `min_docs` documents."""
+def build_network(sets: list[set[str]], min_docs: int = 2, top: int | None = 100, keep: set[str] | None = None
+                  ) -> Network:
+    """Network of the `top` most frequent items found in at least `min_docs` documents, or of exactly the
+    items in `keep` when given (pipeline.analysis.selection)."""
     frequency = Counter(item for items in sets for item in items)
-    ranked = sorted((item for item, n in frequency.items() if n >= min_docs), key=lambda i: (-frequency[i], i))
-    kept = set(ranked[:top] if top else ranked)
+    ranked = sorted((item for item, n in frequency.items() if keep is not None or n >= min_docs),
+                    key=lambda i: (-frequency[i], i))
+    kept = set(keep) if keep is not None else set(ranked[:top] if top else ranked)
     pairs = Counter(pair for items in sets for pair in combinations(sorted(items & kept), 2))
     n_docs = len(sets)
     nodes = pd.DataFrame({"node": [i for i in ranked if i in kept],
@@ -106,7 +111,8 @@ def build_network(sets: list[set[str]], min_docs: int = 2, top: int | None = 100
 
 def cooccurrence(corpus, unit: str = "keywords", terms=None, min_docs: int = 2, top: int | None = 100,
                  fields=DEFAULT_FIELDS, concepts=None) -> Network:
-    if unit not in UNITS:
-        raise ValueError(f"unit must be one of {', '.join(UNITS)}, not {unit!r}")
-    sets = corpus.author_keywords if unit == "keywords" else concept_sets(corpus, terms, fields, concepts)
-    return build_network(sets, min_docs=min_docs, top=top)
+    """Network of any unit of pipeline.analysis.units (keywords, concepts, authors, institutions, regions)."""
+    from pipeline.analysis.units import unit_labels
+
+    options = {"terms": terms, "fields": fields, "concepts": concepts} if unit == "concepts" else {}
+    return build_network([set(items) for items in unit_labels(corpus, unit, **options)], min_docs=min_docs, top=top)

@@ -1,4 +1,4 @@
-"""Commands over a built corpus: trends, keywords, bursts, network, glossary (tables on stdout)."""
+"""Commands over a built corpus: trends, keywords, bursts, network, report, glossary (tables on stdout)."""
 from __future__ import annotations
 
 import argparse
@@ -11,6 +11,9 @@ TREND_TABLE_COLUMNS = {"doc_share": ["docs", "total", "share", "ci_low", "ci_hig
                        "per_10k": ["token_occurrences", "tokens", "per_10k"]}
 # pipeline.analysis.trends.BY, written out so that `--help` needs no pandas (a test keeps them equal).
 GROUPS = ["year", "source_kind", "journal", "indexing", "classification", "category", "doc_type", "database"]
+# pipeline.analysis.units.UNITS, named here so that --help does not import the analysis (a test checks both agree)
+UNIT_NAMES = ("keywords", "concepts", "authors", "institutions", "regions", "references", "cited-authors",
+              "cited-journals")
 
 
 def cmd_trends(args: argparse.Namespace) -> int:
@@ -42,13 +45,30 @@ def cmd_bursts(args: argparse.Namespace) -> int:
 def cmd_network(args: argparse.Namespace) -> int:
     from pipeline.analysis.corpus import load_corpus
 
-    network = load_corpus(args.corpus).network(unit=args.unit, terms=args.terms or None, min_docs=args.min_docs,
-                                                fields=args.fields, top=args.top, concepts=args.concepts)
+    corpus = load_corpus(args.corpus)
+    concept_options = {"terms": args.terms or None, "fields": args.fields, "concepts": args.concepts}
+    if args.out:
+        kmap = corpus.knowledge_map(unit=args.unit, min_docs=args.min_docs, top=args.top, selection=args.selection,
+                                    slice_years=args.slice_years, g_k=args.g_k, seed=args.seed,
+                                    **(concept_options if args.unit == "concepts" else {}))
+        kmap.write(args.out)
+        network = kmap.network
+    else:
+        network = corpus.network(unit=args.unit, min_docs=args.min_docs, top=args.top, **concept_options)
     if args.gexf:
         network.to_gexf(args.gexf)
     if args.vosviewer:
         network.to_vosviewer(*args.vosviewer)
-    print_table(network.centrality(), args.format)
+    if not args.out:
+        print_table(network.centrality(), args.format)
+    return 0
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from pipeline.analysis.corpus import load_corpus
+    from pipeline.analysis.report import write_report
+
+    print(f"wrote {write_report(load_corpus(args.corpus), args.out, seed=args.seed, top=args.top)}")
     return 0
 
 
@@ -93,12 +113,27 @@ def register(sub) -> None:
 
     p = sub.add_parser("network", parents=[*analysis, matching], help="co-occurrence network and centrality")
     p.add_argument("terms", nargs="*", metavar="TERM|CONCEPT", help="with --unit concepts: these only")
-    p.add_argument("--unit", choices=["keywords", "concepts"], default="keywords", help="what the nodes are")
+    p.add_argument("--unit", choices=list(UNIT_NAMES), default="keywords",
+                   help="what the nodes are (pipeline.analysis.units)")
     p.add_argument("--min-docs", type=int, default=2, help="nodes in fewer documents are left out (default 2)")
-    p.add_argument("--top", type=int, default=100, help="keep the N most frequent nodes (default 100)")
+    p.add_argument("--top", type=int, default=100, help="keep the N most frequent nodes (default 100; per slice "
+                   "with --selection top-per-slice); 0 keeps all")
+    p.add_argument("--out", type=Path, help="write nodes.csv, edges.csv, clusters.csv, summary.json, GEXF and "
+                   "VOSviewer files here (with clusters); without it the node table goes to stdout")
+    p.add_argument("--selection", choices=["frequency", "top-per-slice", "g-index"], default="frequency",
+                   help="node selection as in CiteSpace (pipeline.analysis.selection)")
+    p.add_argument("--slice-years", type=int, default=1, help="years per time slice for per-slice selection")
+    p.add_argument("--g-k", type=float, default=25.0, help="scale factor k of --selection g-index (default 25)")
+    p.add_argument("--seed", type=int, default=0, help="seed of the community detection (default 0)")
     p.add_argument("--gexf", type=Path, help="write the network for Gephi")
     p.add_argument("--vosviewer", type=Path, nargs=2, metavar=("MAP", "NETWORK"), help="write VOSviewer files")
     p.set_defaults(func=cmd_network)
+
+    p = sub.add_parser("report", parents=[CORPUS], help="one offline HTML knowledge-map report (DIR/index.html)")
+    p.add_argument("--out", type=Path, required=True, help="directory for index.html, figures, tables, networks")
+    p.add_argument("--top", type=int, default=100, help="nodes kept per network (default 100; 0: all)")
+    p.add_argument("--seed", type=int, default=0, help="seed of the community detection (default 0)")
+    p.set_defaults(func=cmd_report)
 
     p = sub.add_parser("glossary", parents=analysis, help="zh–en term pairs from bilingual author keywords")
     p.add_argument("--min-support", type=int, default=1, help="pairs seen in fewer records are left out")
