@@ -119,8 +119,8 @@ def _year_lines(ax, table, concepts: list, column: str, bands: bool) -> None:
                             where=solid, color=line.get_color(), alpha=0.12, linewidth=0, zorder=1)
     values = table[column].to_numpy(dtype=float)
     top = np.nanmax(values) if np.isfinite(values).any() else 0
-    if top > 0:
-        ax.set_ylim(0, top * 1.3)
+    if top > 0:  # room for the legend above the lines; a share never goes past 100 %
+        ax.set_ylim(0, min(top * 1.3, 1.02) if column == "share" else top * 1.3)
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     years = table["period"].to_numpy(dtype=float)
     if len(years):
