@@ -13,7 +13,8 @@ from conftest import EXTERNAL, need
 from pipeline.cli.main import main
 from pipeline.fetch.crawl import (ARTICLE, NAVIGATION, NAVIGATION_STORE, CrawlError, crawl, edition_urls, extract_links,
                             structure_for)
-from pipeline.fetch.fetcher import DISALLOWED, FETCHED, OUT_OF_SCOPE, SKIPPED, FetchOptions, read_stored
+from pipeline.fetch.fetcher import DISALLOWED, FETCHED, OUT_OF_SCOPE, SKIPPED, FetchOptions
+from pipeline.fetch.store import read_stored
 
 DAY = "/paper/html/2024-05/01/"
 PAGE = "nbs.D110000renmrb_{:02d}.htm"

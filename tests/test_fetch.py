@@ -13,8 +13,9 @@ from werkzeug.wrappers import Response
 
 from pipeline.cli.main import main
 from pipeline.ingest.decode import decode_bytes
-from pipeline.fetch.fetcher import (ANTIBOT, DISALLOWED, FAILED, FETCHED, SKIPPED, Fetcher, FetchOptions, detect_antibot,
-                            fetch_urls, find_sidecar, read_url_file, retry_after, url_key)
+from pipeline.fetch.fetcher import ANTIBOT, DISALLOWED, FAILED, FETCHED, SKIPPED, Fetcher, FetchOptions, fetch_urls, read_url_file
+from pipeline.fetch.responses import detect_antibot, retry_after
+from pipeline.fetch.store import find_sidecar, url_key
 
 GBK_TEXT = "<html><head><title>党建引领与基层治理</title></head><body><p>张喆、李堃——韧性与共治</p></body></html>"
 CNKI_CAPTCHA = ('<html><head><title>中国知网</title><script src="https://turing.captcha.qcloud.com/TJCaptcha.js">'
@@ -310,7 +311,7 @@ def test_interrupted_write_leaves_no_partial_file(server, tmp_path, monkeypatch,
         if len(writes) == fail_on_write:  # 1: while writing the page, 2: while writing the sidecar
             raise KeyboardInterrupt
         real_fsync(fd)
-    monkeypatch.setattr("pipeline.fetch.fetcher.os.fsync", interrupted_fsync)
+    monkeypatch.setattr("pipeline.files.os.fsync", interrupted_fsync)
 
     with pytest.raises(KeyboardInterrupt):
         fetch_urls([url], tmp_path, fast())
@@ -320,7 +321,7 @@ def test_interrupted_write_leaves_no_partial_file(server, tmp_path, monkeypatch,
     assert not any(name.endswith(".meta.json") for name in names)
     assert names == ([] if fail_on_write == 1 else [f"{url_key(url)}.html"])
     # No sidecar means not done: the next run fetches the page again and completes it.
-    monkeypatch.setattr("pipeline.fetch.fetcher.os.fsync", real_fsync)
+    monkeypatch.setattr("pipeline.files.os.fsync", real_fsync)
     assert fetch_urls([url], tmp_path, fast()).results[0].outcome == FETCHED
     assert sorted(p.name for p in stored_files(tmp_path)) == [f"{url_key(url)}.html", f"{url_key(url)}.html.meta.json"]
 

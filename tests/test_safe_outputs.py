@@ -2,13 +2,11 @@
 a spreadsheet, and GEXF stays well-formed XML whatever control characters the data holds."""
 import csv
 import io
-import json
 
 import pandas as pd
 from lxml import etree
 
 from conftest import write_corpus
-from pipeline.analysis.corpus import load_corpus
 from pipeline.analysis.network import build_network
 from pipeline.cli.main import main
 from pipeline.ingest.readers import read_export_file

@@ -27,7 +27,8 @@ from pathlib import Path
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
 from pipeline.fetch.fetcher import (ANTIBOT, DISALLOWED, FAILED, FETCHED, OUT_OF_SCOPE, SKIPPED, Fetcher, FetchError,
-                                    FetchOptions, check_scheme, read_stored)
+                                    FetchOptions, check_scheme)
+from pipeline.fetch.store import read_stored
 
 STRUCTURES = Path(__file__).with_name("structures.toml")
 NAVIGATION_STORE = ".crawl"  # under OUT; hidden, so ingest and build do not read it

@@ -15,19 +15,14 @@ from __future__ import annotations
 
 import bisect
 import contextlib
-import email.utils
-import hashlib
 import json
-import mimetypes
 import os
-import re
 import sys
 import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 from urllib.robotparser import RobotFileParser
@@ -35,45 +30,17 @@ from urllib.robotparser import RobotFileParser
 import urllib3
 from tqdm import tqdm
 
-from pipeline.files import write_atomic
+from pipeline.fetch.responses import FAILED, ANTIBOT_PATH, FetchError, detect_antibot, retry_after
+from pipeline.fetch.store import SIDECAR_SUFFIX, find_sidecar, list_folder, store
 
 CONTACT_ENV = "PIPELINE_FETCH_CONTACT"
 USER_AGENT = "pipeline-corpus-fetch/0.1 (academic text-mining corpus"
 
-FETCHED, SKIPPED, DISALLOWED, ANTIBOT, FAILED = "fetched", "skipped", "disallowed", "anti-bot", "failed"
+FETCHED, SKIPPED, DISALLOWED, ANTIBOT = "fetched", "skipped", "disallowed", "anti-bot"  # and FAILED
 OUT_OF_SCOPE = "out of scope"  # only when the caller limits where redirects may lead (crawl)
-SIDECAR_SUFFIX = ".meta.json"
 RETRY_STATUSES = {429, 500, 502, 503, 504}
 REDIRECT_STATUSES = {301, 302, 303, 307, 308}
 
-# Content type → file extension for the stored page; ingest picks its reader by extension.
-EXTENSIONS = {
-    "text/html": "html",
-    "application/xhtml+xml": "html",
-    "text/plain": "txt",
-    "text/xml": "xml",
-    "application/xml": "xml",
-    "application/pdf": "pdf",
-    "application/json": "json",
-}
-# Response headers not worth keeping beside a corpus page (session cookies are private).
-DROPPED_HEADERS = {"set-cookie"}
-
-# Anti-bot interstitials, recognized in the raw bytes (UTF-8 or GB18030) so no decoding is needed.
-# Articles can carry the same words or captcha scripts in their chrome (a login box, an article about
-# captchas), so most markers count only in a page smaller than article pages are.
-ARTICLE_PAGE = 64 * 1024  # CNKI and Wanfang detail pages are well above this
-TINY_PAGE = 8 * 1024
-ANTIBOT_WORDS = ("验证码", "安全验证", "人机验证", "滑动验证")  # also counted in a <title> below ARTICLE_PAGE
-ANTIBOT_MARKERS = (  # (reported as, marker, largest page it counts in; None: any)
-    ("CNKI slider captcha", "拖动下方拼图完成验证", None),  # the wall's own instruction
-    ("CNKI slider captcha", "TJCaptcha.js", ARTICLE_PAGE),
-    *((f"verification page ({word})", word, TINY_PAGE) for word in ANTIBOT_WORDS),
-)
-# Wanfang sends visitors to /verify; other sites use /captcha paths the same way.
-ANTIBOT_PATH = re.compile(r"/(verify|captcha)(?:[/.?]|$)", re.I)
-TITLE = re.compile(rb"<title[^>]*>(.*?)</title", re.I | re.S)
-CHARSET_PARAM = re.compile(r"""charset\s*=\s*["']?([^"';\s]+)""", re.I)
 
 
 @dataclass
@@ -130,16 +97,6 @@ class FetchSummary:
         return "\n".join(lines)
 
 
-class FetchError(Exception):
-    """Why a URL ends without a stored page; `outcome` says how it is counted."""
-
-    def __init__(self, reason: str, outcome: str = FAILED, status: int | None = None):
-        super().__init__(reason)
-        self.reason = reason
-        self.outcome = outcome
-        self.status = status
-
-
 @dataclass
 class Response:
     url: str
@@ -177,134 +134,6 @@ def check_scheme(url: str) -> None:
         valid = False
     if not valid:
         raise FetchError(f"not a valid http(s) URL: {url}")
-
-
-def host_dir(out: Path, url: str) -> Path:
-    parts = urlsplit(url)
-    return Path(out) / (parts.hostname + (f"_{parts.port}" if parts.port else ""))
-
-
-def url_key(url: str) -> str:
-    return hashlib.sha1(url.encode("utf-8")).hexdigest()[:16]
-
-
-def find_sidecar(out: Path, url: str, listing: dict[str, list[str]] | None = None) -> Path | None:
-    """The sidecar of a URL stored earlier, whatever the extension it got. `listing` (folder → file names,
-    filled on first use) lets a long run list each host's folder once instead of once per URL."""
-    folder = host_dir(out, url)
-    names = _listed(folder, {} if listing is None else listing)
-    found = _sidecars_with_prefix(names, url_key(url) + ".")
-    return folder / found[0] if found else None
-
-
-def _listed(folder: Path, listing: dict[str, list[str]]) -> list[str]:
-    if str(folder) not in listing:
-        listing[str(folder)] = sorted(p.name for p in folder.iterdir()) if folder.is_dir() else []
-    return listing[str(folder)]
-
-
-def _sidecars_with_prefix(names: list[str], prefix: str) -> list[str]:
-    """Sidecar names in a sorted listing that start with `prefix` (a binary search, not a scan)."""
-    out = []
-    for name in names[bisect.bisect_left(names, prefix):]:
-        if not name.startswith(prefix):
-            break
-        if name.endswith(SIDECAR_SUFFIX):
-            out.append(name)
-    return out
-
-
-def sidecar_of(page: Path) -> Path:
-    return page.with_name(page.name + SIDECAR_SUFFIX)
-
-
-def read_stored(page: Path) -> tuple[bytes, dict]:
-    """A stored page's bytes and its sidecar (URL, final URL, charset …); raises OSError or ValueError."""
-    return page.read_bytes(), json.loads(sidecar_of(page).read_text(encoding="utf-8"))
-
-
-def parse_content_type(value: str | None) -> tuple[str | None, str | None]:
-    """(media type, charset) from a Content-Type header, lower-cased; None where absent."""
-    if not value:
-        return None, None
-    media = value.split(";", 1)[0].strip().lower() or None
-    match = CHARSET_PARAM.search(value)
-    return media, match.group(1).lower() if match else None
-
-
-def extension_for(media: str | None, body: bytes) -> str:
-    if media in EXTENSIONS:
-        return EXTENSIONS[media]
-    if media and media.endswith("+xml"):
-        return "xml"
-    if media and media.startswith("text/"):
-        return "txt"
-    if media and (guessed := mimetypes.guess_extension(media)):
-        return guessed.lstrip(".")
-    head = body.lstrip()[:5]
-    if head.startswith(b"%PDF"):
-        return "pdf"
-    return "html" if head.startswith(b"<") else "bin"
-
-
-def _contains(data: bytes, word: str) -> bool:
-    return word.encode("utf-8") in data or word.encode("gb18030") in data
-
-
-def detect_antibot(body: bytes, url: str) -> str | None:
-    """Name of the anti-bot wall this response is, or None for an ordinary page."""
-    if ANTIBOT_PATH.search(urlsplit(url).path):
-        return f"verification page {url}"
-    for name, marker, largest in ANTIBOT_MARKERS:
-        if (largest is None or len(body) < largest) and _contains(body, marker):
-            return name
-    title = TITLE.search(body[:ARTICLE_PAGE]) if len(body) < ARTICLE_PAGE else None
-    for word in ANTIBOT_WORDS:
-        if title and _contains(title.group(1), word):
-            return f"verification page ({word})"
-    return None
-
-
-def retry_after(value: str | None) -> float | None:
-    """Seconds to wait from a Retry-After header (delta-seconds or HTTP date)."""
-    if not value:
-        return None
-    value = value.strip()
-    if value.isdigit():
-        return float(value)
-    with contextlib.suppress(TypeError, ValueError):
-        when = email.utils.parsedate_to_datetime(value)
-        return max(0.0, (when - datetime.now(timezone.utc)).total_seconds())
-    return None
-
-
-def store(out: Path, url: str, response: Response) -> Path:
-    """Save the body and its sidecar; returns the page path."""
-    media, charset = parse_content_type(response.headers.get("content-type"))
-    page = host_dir(out, url) / f"{url_key(url)}.{extension_for(media, response.body)}"
-    sidecar = sidecar_of(page)
-    meta = {
-        "url": url,
-        "final_url": response.url,
-        "status": response.status,
-        "headers": {k: v for k, v in response.headers.items() if k not in DROPPED_HEADERS},
-        "fetched_at": datetime.now(timezone.utc).isoformat(timespec="seconds").replace("+00:00", "Z"),
-        "sha256": hashlib.sha256(response.body).hexdigest(),
-        "content_type": media,
-        "charset": charset,
-        "etag": response.headers.get("etag"),
-        "last_modified": response.headers.get("last-modified"),
-    }
-    try:
-        write_atomic(page, response.body)
-        write_atomic(sidecar, json.dumps(meta, ensure_ascii=False, indent=2).encode("utf-8") + b"\n")
-        # A revalidated page whose content type changed leaves an older copy under another extension.
-        for stale in page.parent.glob(url_key(url) + ".*"):
-            if stale not in (page, sidecar):
-                stale.unlink()
-    except OSError as e:
-        raise FetchError(f"cannot write {e.filename or page}: {e.strerror or e}") from e
-    return page
 
 
 class HostGate:
@@ -388,7 +217,7 @@ class Fetcher:
                 raise FetchError(f"HTTP {response.status}", status=response.status)
             page = store(out, url, response)
             with self._listing_lock:  # a repeated URL later in the run is then skipped
-                names = _listed(page.parent, self._listing)
+                names = list_folder(page.parent, self._listing)
                 for name in (page.name, page.name + ".meta.json"):
                     if name not in names:
                         bisect.insort(names, name)
