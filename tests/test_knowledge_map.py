@@ -192,7 +192,7 @@ def test_cli_lists_every_unit():
 CHROMIUM = next((shutil.which(name) for name in ("chromium", "chromium-browser", "google-chrome") if shutil.which(name)),
                 None)
 SECTIONS = ["publications", "core-authors", "journals", "authors", "institutions", "regions", "keywords", "timeline",
-            "timezone", "bursts", "top-keywords"]
+            "timezone", "bursts", "top-keywords", "citations"]
 
 
 @pytest.fixture(scope="module")
@@ -221,6 +221,7 @@ def test_report_is_offline_escaped_and_complete(report):
     assert 'src="http' not in page and "<link" not in page and "@import" not in page
     assert all(f'id="{section}"' in page for section in SECTIONS)
     assert page.count('src="data:image/png;base64,') == 7  # 4 networks, timeline, time zones, publications
+    assert "no citation analysis" in page  # the exports carry no references: one line says so
     for unit in ("keywords", "authors", "institutions", "regions"):
         assert (report.parent / unit / "clusters.csv").exists()
     assert (report.parent / "figures" / "timeline.svg").exists()

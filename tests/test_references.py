@@ -37,6 +37,9 @@ PARSED = [
     ("[1]学位授予和人才培养一级学科简介[M]. 高等教育出版社 , 国务院学位委员会第六届学科评议组, 2013",
      dict(authors=["国务院学位委员会第六届学科评议组"], title="学位授予和人才培养一级学科简介", source="高等教育出版社",
           year=2013, type="M")),
+    # the same on a saved page, whose punctuation the ingest normalized to full width
+    ("[2]协商民主与基层治理[M]. 中央编译出版社，陈家刚，2015",
+     dict(authors=["陈家刚"], title="协商民主与基层治理", source="中央编译出版社", year=2015, type="M")),
     ("1.严栋.基于物联网的智慧图书馆.图书馆学刊.2010.32(7)",
      dict(authors=["严栋"], title="基于物联网的智慧图书馆", source="图书馆学刊", year=2010, volume="32", issue="7", type="J")),
     ("张明楷：《刑法学》，法律出版社2016年版，第12页。",

@@ -139,14 +139,15 @@ class Corpus:
 
     def documents_of(self, node: str | None = None, edge: tuple[str, str] | None = None, unit: str = "keywords",
                      years: tuple[int, int] | None = None) -> pd.DataFrame:
-        """Documents listing a node (or both ends of an edge) of `unit`, within `years` (first, last) when
-        given: a burst's documents are documents_of(term, years=(begin, end)). For a cluster:
-        KnowledgeMap.documents_of(cluster=...)."""
-        from pipeline.analysis.knowledge_map import documents_matching
-        from pipeline.analysis.units import unit_labels
+        """Documents listing a node (or behind an edge: listing both ends; for coupling, its two documents) of
+        `unit`, within `years` (first, last) when given: a burst's documents are documents_of(term,
+        years=(begin, end)). For a cluster: KnowledgeMap.documents_of(cluster=...)."""
+        from pipeline.analysis.knowledge_map import documents_matching, edge_documents
+        from pipeline.analysis.units import unit_counting
 
-        return documents_matching(self.docs, unit_labels(self, unit), all_of=[node] if node is not None else
-                                  list(edge or ()), years=years)
+        counting = unit_counting(self, unit)
+        query = {"all_of": [node]} if node is not None else edge_documents(edge or (), counting.rows_are)
+        return documents_matching(self.docs, counting.documents, years=years, **query)
 
     def glossary(self, min_support: int = 1) -> pd.DataFrame:
         """zh, en, support from records listing keywords_zh and keywords_en in the same count."""

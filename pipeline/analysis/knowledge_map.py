@@ -5,7 +5,10 @@ from any node, edge or cluster to its documents.
 cluster, first_year), `.edges` (source, target, weight; undirected, each pair once), `.clusters` (cluster,
 size, label, label_terms, mean_year, silhouette), `.summary` (modularity, silhouette, nodes, edges and the
 settings); `.write(out)` puts them in nodes.csv, edges.csv, clusters.csv, summary.json, plus network.gexf
-and the VOSviewer map and network files. Units: pipeline.analysis.units; node selection:
+and the VOSviewer map and network files. The network counts the rows of the unit's Counting (documents;
+cited works for coupling), while years, first years, the documents of a cluster and its label, and the
+drill-down read the documents behind each node. `docs` is the number of rows holding a node: for coupling,
+the works a document cites. Units: pipeline.analysis.units; node selection:
 pipeline.analysis.selection; clusters, Q, silhouette and labels: pipeline.analysis.clusters.
 """
 from __future__ import annotations
@@ -19,7 +22,7 @@ import pandas as pd
 
 from pipeline.analysis.clusters import DIGITS, cluster_table, communities, label_clusters, modularity, silhouettes
 from pipeline.analysis.selection import select_nodes
-from pipeline.analysis.units import document_years, unit_labels
+from pipeline.analysis.units import Counting, document_years, unit_counting
 from pipeline.safe_text import csv_table
 
 NODE_COLUMNS = ["node", "docs", "degree", "strength", "betweenness", "cluster", "first_year"]
@@ -38,20 +41,31 @@ class KnowledgeMap:
     clusters: pd.DataFrame
     summary: dict
     network: object = field(repr=False)  # pipeline.analysis.network.Network (GEXF, VOSviewer, graph)
-    labels: list[list[str]] = field(repr=False)  # node labels of every document (before selection)
+    counting: Counting = field(repr=False)  # rows counted and node labels of every document (before selection)
     docs: pd.DataFrame = field(repr=False)
+
+    @property
+    def labels(self) -> list[list[str]]:
+        return self.counting.documents
 
     def members(self, cluster: int) -> list[str]:
         return self.nodes.loc[self.nodes["cluster"] == cluster, "node"].tolist()
 
     def documents_of(self, node: str | None = None, edge: tuple[str, str] | None = None,
                      cluster: int | None = None, years: tuple[int, int] | None = None) -> pd.DataFrame:
-        """The documents behind a node (listing it), an edge (listing both ends) or a cluster (listing
+        """The documents behind a node (listing it), an edge (see `edge_documents`) or a cluster (listing
         any of its nodes), optionally only those published in `years` (first, last)."""
         if cluster is not None:
             return documents_matching(self.docs, self.labels, any_of=self.members(cluster), years=years)
-        return documents_matching(self.docs, self.labels, all_of=[node] if node is not None else list(edge or ()),
-                                  years=years)
+        if node is not None:
+            return documents_matching(self.docs, self.labels, all_of=[node], years=years)
+        return documents_matching(self.docs, self.labels, years=years, **edge_documents(edge or (), self.counting.rows_are))
+
+    def rows_of(self, edge: tuple[str, str]) -> list[str]:
+        """Ids of the rows an edge's weight counts: the documents listing both ends, or for coupling the
+        keys of the works both documents cite."""
+        ends = set(edge)
+        return [row_id for row_id, items in zip(self.counting.row_ids, self.counting.rows) if ends <= set(items)]
 
     def write(self, out: str | Path) -> dict[str, Path]:
         """nodes.csv, edges.csv, clusters.csv (text cells that a spreadsheet would run as formulas get a
@@ -69,6 +83,12 @@ class KnowledgeMap:
         paths["vosviewer_map.txt"], paths["vosviewer_network.txt"] = self.network.to_vosviewer(
             out / "vosviewer_map.txt", out / "vosviewer_network.txt")
         return paths
+
+
+def edge_documents(edge, rows_are: str = "documents") -> dict:
+    """Which documents are behind an edge: those listing both ends when the network counts documents;
+    when it counts other rows (coupling: cited works) the nodes are documents, and an edge's are its two ends."""
+    return {"all_of": list(edge)} if rows_are == "documents" else {"any_of": list(edge)}
 
 
 def documents_matching(docs: pd.DataFrame, labels: list[list[str]], all_of=(), any_of=(),
@@ -101,10 +121,12 @@ def knowledge_map(corpus, unit: str = "keywords", min_docs: int = 2, top: int | 
     `unit_options` go to the concepts unit (terms, fields, concepts)."""
     from pipeline.analysis.network import build_network
 
-    labels = unit_labels(corpus, unit, **{k: v for k, v in unit_options.items() if v is not None})
+    counting = unit_counting(corpus, unit, **{k: v for k, v in unit_options.items() if v is not None})
+    labels = counting.documents
     years = document_years(corpus)
-    kept = select_nodes(labels, years, selection, top=top, min_docs=min_docs, slice_years=slice_years, g_k=g_k)
-    network = build_network([set(items) for items in labels], keep=kept)
+    kept = select_nodes(labels, years, selection, top=top, min_docs=min_docs, slice_years=slice_years, g_k=g_k,
+                        weights=counting.weights)
+    network = build_network([set(items) for items in counting.rows], keep=kept)
     graph = network.graph()
     groups = communities(graph, seed=seed)
     cluster_of = {node: c for c, group in enumerate(groups) for node in group}
@@ -134,7 +156,7 @@ def knowledge_map(corpus, unit: str = "keywords", min_docs: int = 2, top: int | 
         "clusters": len(groups),
         "documents": len(corpus.docs),
         "documents_with_nodes": int(sum(bool(set(items) & kept) for items in labels)),
-        "settings": {"min_docs": min_docs, "top": top, "selection": selection, "slice_years": slice_years,
+        "settings": {"rows": counting.rows_are, "min_docs": min_docs, "top": top, "selection": selection, "slice_years": slice_years,
                      "g_k": g_k, "seed": seed, "community": "louvain (networkx), resolution 1, weighted",
                      "betweenness": f"estimated from {sampled} sampled sources" if sampled else "exact",
                      "corpus": str(corpus.path) if corpus.path is not None else None,
@@ -142,7 +164,7 @@ def knowledge_map(corpus, unit: str = "keywords", min_docs: int = 2, top: int | 
                         if v is not None}},
     }
     return KnowledgeMap(unit=unit, nodes=nodes[NODE_COLUMNS], edges=network.edges, clusters=clusters,
-                        summary=summary, network=network, labels=labels, docs=corpus.docs)
+                        summary=summary, network=network, counting=counting, docs=corpus.docs)
 
 
 def _first_years(labels: list[list[str]], years: list[int | None]) -> dict[str, int]:

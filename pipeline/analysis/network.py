@@ -1,9 +1,10 @@
-"""Co-occurrence networks of author keywords, concepts, authors, institutions or regions (the units of
-pipeline.analysis.units), with documents as the unit of counting.
+"""Co-occurrence networks of the units of pipeline.analysis.units (author keywords, concepts, authors,
+institutions, regions, cited works, authors and journals), with documents as the unit of counting; for
+coupling, cited works (the nodes are documents).
 
-Two nodes are linked by the number of documents that have both (`weight`); `association` is the
-association strength of van Eck & Waltman (2009), weight · N / (docs_i · docs_j): 1 means they co-occur
-as often as chance would have it. Exports: GEXF (Gephi) and VOSviewer map + network files.
+Two nodes are linked by the number of rows (documents; cited works for coupling) that have both (`weight`);
+`association` is the association strength of van Eck & Waltman (2009), weight · N / (docs_i · docs_j), N
+the number of rows: 1 means they co-occur as often as chance would have it. Exports: GEXF (Gephi) and VOSviewer map + network files.
 """
 from __future__ import annotations
 
@@ -111,8 +112,8 @@ def build_network(sets: list[set[str]], min_docs: int = 2, top: int | None = 100
 
 def cooccurrence(corpus, unit: str = "keywords", terms=None, min_docs: int = 2, top: int | None = 100,
                  fields=DEFAULT_FIELDS, concepts=None) -> Network:
-    """Network of any unit of pipeline.analysis.units (keywords, concepts, authors, institutions, regions)."""
-    from pipeline.analysis.units import unit_labels
+    """Network of any unit of pipeline.analysis.units, counted over its rows (documents; cited works for coupling)."""
+    from pipeline.analysis.units import unit_counting
 
     options = {"terms": terms, "fields": fields, "concepts": concepts} if unit == "concepts" else {}
-    return build_network([set(items) for items in unit_labels(corpus, unit, **options)], min_docs=min_docs, top=top)
+    return build_network([set(items) for items in unit_counting(corpus, unit, **options).rows], min_docs=min_docs, top=top)

@@ -1,8 +1,9 @@
 """The knowledge-map report: one self-contained HTML page (`DIR/index.html`) with the tables and
 figures of a CiteSpace-style study of the corpus, each table sortable, each cluster, node and burst
 opening the documents behind it. Offline: inline CSS and JS, figures as PNG data URIs (also written as
-PNG and SVG to DIR/figures/), the network files of each unit in DIR/<unit>/. Every corpus string goes
-through `esc`.
+PNG and SVG to DIR/figures/), the network files of each unit in DIR/<unit>/. When the documents carry
+references, a citation section: most-cited works, reference bursts and the co-citation network of cited
+works with its clusters (pipeline.analysis.citations). Every corpus string goes through `esc`.
 """
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from pathlib import Path
 import pandas as pd
 
 from pipeline.analysis import bibliometrics, views
+from pipeline.analysis.citations import cited_works
 from pipeline.analysis.topics.report import esc
 from pipeline.safe_text import csv_table
 
@@ -115,6 +117,31 @@ def network_section(kmap, out: Path, title: str) -> str:
     return "\n".join(parts)
 
 
+def citations_section(corpus, out: Path, seed: int, top: int, min_docs: int) -> str:
+    """Most-cited works, reference bursts and the reference co-citation network; one line without references."""
+    heading = '<h2 id="citations">Cited works and co-citation</h2>'
+    cited = corpus.most_cited(top=0)
+    if not len(cited):
+        return heading + "<p>No document of this corpus has a reference list that could be read, so there is " \
+                         "no citation analysis.</p>"
+    bursts = corpus.reference_bursts(min_docs=min_docs)
+    csv_table(cited).to_csv(out / "most_cited.csv", index=False, lineterminator="\n")
+    csv_table(bursts).to_csv(out / "reference_bursts.csv", index=False, lineterminator="\n")
+    citing = int(sum(bool(works) for works in cited_works(corpus)))
+    parts = [heading, f"<p>{citing} of {len(corpus)} documents have references: {len(cited)} cited works "
+             f"(one key per work, pipeline/references/keys.py). Tables: most_cited.csv, reference_bursts.csv.</p>",
+             "<h3>Most-cited works</h3>", table_html(cited, limit=30),
+             "<h3>Reference bursts (Kleinberg)</h3>",
+             table_html(bursts, limit=30) if len(bursts) else
+             f"<p class='muted'>No burst: {esc(bursts.attrs.get('note') or 'no cited work bursts in the citing years')}.</p>"]
+    kmap = corpus.knowledge_map("references", min_docs=min_docs, top=top, seed=seed)
+    if len(kmap.nodes):
+        parts.append(network_section(kmap, out, "Reference co-citation network"))
+    else:
+        parts.append(f"<p class='muted'>No work is cited by {min_docs} or more documents: no co-citation network.</p>")
+    return "\n".join(parts)
+
+
 def write_report(corpus, out: str | Path, seed: int = 0, top: int = 100, min_docs: int = 2) -> Path:
     """Render the knowledge map of `corpus` into `out`/index.html (and the files beside it)."""
     out = Path(out)
@@ -158,11 +185,12 @@ def write_report(corpus, out: str | Path, seed: int = 0, top: int = 100, min_doc
     body.append('<h2 id="top-keywords">Most frequent and most central keywords</h2>'
                 + "<div style='display:flex;gap:2em;flex-wrap:wrap'>" + table_html(frequent, "most frequent")
                 + table_html(central, "most central (betweenness)") + "</div>")
+    body.append(citations_section(corpus, out, seed, top, min_docs))
     nav = " ".join(f'<a href="#{key}">{esc(label)}</a>' for key, label in [
         ("publications", "publications"), ("core-authors", "authors"), ("journals", "journals"),
         ("authors", "author network"), ("institutions", "institution network"), ("regions", "regions"),
         ("keywords", "keyword network"), ("timeline", "timeline"), ("timezone", "time zones"), ("bursts", "bursts"),
-        ("top-keywords", "top keywords")])
+        ("top-keywords", "top keywords"), ("citations", "citations")])
     page = (f'<!DOCTYPE html>\n<html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" '
             f'content="width=device-width"><title>Knowledge map</title><style>{STYLE}</style></head>\n<body>'
             f"<h1>Knowledge map</h1><p>{len(corpus)} documents from <code>{esc(corpus.path)}</code>; seed {seed}.</p>"

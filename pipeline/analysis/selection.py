@@ -8,7 +8,9 @@
 - "g-index": per slice, labels ranked by their documents in the slice, c1 ≥ c2 ≥ …; the first g are kept,
   g the largest number with c1 + … + cg ≥ k·g² (CiteSpace's g-index with scale factor k; k = 1 is Egghe's
   g-index).
-Undated documents count for "frequency" only. Ties go to the label that sorts first.
+Undated documents count for "frequency" only. Ties go to the label that sorts first. With `weights`, a
+document's labels count `weights[i]` times instead of once (bibliographic coupling: a document node's
+frequency is the number of works it cites).
 """
 from __future__ import annotations
 
@@ -31,30 +33,40 @@ def g_index(counts: list[int], k: float = 1.0) -> int:
     return g
 
 
-def slice_counts(labels: list[list[str]], years: list[int | None], slice_years: int) -> dict[int, Counter]:
-    """Documents per label in each slice (keyed by the slice's first year)."""
+def _counts(labels: list[list[str]], weights: list[int] | None) -> Counter:
+    counts: Counter = Counter()
+    for row, items in enumerate(labels):
+        for label in items:
+            counts[label] += 1 if weights is None else weights[row]
+    return counts
+
+
+def slice_counts(labels: list[list[str]], years: list[int | None], slice_years: int,
+                 weights: list[int] | None = None) -> dict[int, Counter]:
+    """Documents (or their weights) per label in each slice (keyed by the slice's first year)."""
     dated = [y for y in years if y is not None]
     if not dated:
         return {}
     first = min(dated)
-    slices: dict[int, Counter] = {}
-    for items, year in zip(labels, years):
+    rows: dict[int, list[int]] = {}
+    for row, year in enumerate(years):
         if year is not None:
-            start = first + (year - first) // slice_years * slice_years
-            slices.setdefault(start, Counter()).update(items)
-    return dict(sorted(slices.items()))
+            rows.setdefault(first + (year - first) // slice_years * slice_years, []).append(row)
+    return {start: _counts([labels[r] for r in rows[start]], None if weights is None else [weights[r] for r in rows[start]])
+            for start in sorted(rows)}
 
 
 def select_nodes(labels: list[list[str]], years: list[int | None], method: str = "frequency", top: int | None = 100,
-                 min_docs: int = 2, slice_years: int = 1, g_k: float = 25.0) -> set[str]:
+                 min_docs: int = 2, slice_years: int = 1, g_k: float = 25.0, weights: list[int] | None = None
+                 ) -> set[str]:
     """The labels the network keeps (see the module docstring)."""
     if method not in METHODS:
         raise ValueError(f"selection must be one of {', '.join(METHODS)}, not {method!r}")
     if method == "frequency":
-        ranked = _ranked(Counter(label for items in labels for label in items), min_docs)
+        ranked = _ranked(_counts(labels, weights), min_docs)
         return set(ranked[:top] if top else ranked)
     kept: set[str] = set()
-    for counts in slice_counts(labels, years, max(1, slice_years)).values():
+    for counts in slice_counts(labels, years, max(1, slice_years), weights).values():
         ranked = _ranked(counts, min_docs)
         if method == "top-per-slice":
             kept.update(ranked[:top] if top else ranked)

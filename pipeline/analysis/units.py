@@ -1,5 +1,6 @@
 """What the nodes of a network are: a registry of units, each a function from the corpus to one list of
-node labels per document (`labels(corpus) -> list[list[str]]`).
+node labels per document (`labels(corpus) -> list[list[str]]`), or to a `Counting` when the network counts
+other rows than documents (coupling).
 
 Most units read one record at a time (`per_record`): adding one (references, cited authors, cited
 journals, coupling) is one entry in UNITS. A label listed twice by a document counts once.
@@ -11,18 +12,40 @@ journals, coupling) is one entry in UNITS. A label listed twice by a document co
 - institutions: the top-level institution of each affiliation (pipeline.analysis.institutions).
 - regions: the province of each affiliation (pipeline.analysis.regions).
 - references, cited-authors, cited-journals: the cited works, their first authors and their sources
-  (pipeline.analysis.citations): co-citation networks. (Coupling links documents, not labels of one
-  document, so it is not a unit of this kind.)
+  (pipeline.analysis.citations): co-citation networks.
+- coupling: bibliographic coupling (Kessler 1963). The nodes are the documents (named by
+  `document_names`) and the network counts cited works: each row is one work with the documents citing
+  it, so an edge's weight is the number of works two documents both cite (`coupling`).
 """
 from __future__ import annotations
 
-from collections import defaultdict
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass
 from typing import Callable, Mapping
 
 from pipeline.analysis.institutions import institution
 from pipeline.analysis.regions import region
 
 Labels = list[list[str]]
+SHORT_TITLE = {"han": 16, "latin": 40}  # characters of a title kept in a document's node name
+_HAN = re.compile(r"[\u3400-\u9fff]")
+
+
+@dataclass
+class Counting:
+    """What a network counts and how its nodes map back to documents.
+
+    rows: the node labels of each row the network counts (an edge's weight is the number of rows holding
+    both ends); documents: the node labels of each document, which years, first years, the documents of a
+    cluster (its LLR label), node selection and drill-down read; weights: how often a document's labels count
+    in node selection (None: once); row_ids: what each row is (a document id, a cited-work key); rows_are:
+    "documents" when rows and documents are the same lists, else what a row is."""
+    rows: Labels
+    documents: Labels
+    row_ids: list[str]
+    rows_are: str = "documents"
+    weights: list[int] | None = None
 
 
 def _unique(items) -> list[str]:
@@ -145,7 +168,53 @@ def cited(function_name: str) -> Callable[[object], Labels]:
     return labels
 
 
-UNITS: dict[str, Callable[..., Labels]] = {
+def document_names(corpus) -> list[str]:
+    """A readable, unique node name for each document: "first author year short title", the parts it has
+    (the Chinese title, else the English one; its first 16 characters, or for a Latin title the words
+    within 40 characters, then "…"); the document's id when it has none of them; " [id]" added to every
+    name two documents would share."""
+    docs = corpus.docs
+    missing = [None] * len(docs)
+    names = []
+    for authors, year, title_zh, title_en in zip(_column(corpus, "authors"), document_years(corpus),
+                                                  docs.get("title_zh", missing), docs.get("title_en", missing)):
+        first = next((str(a).strip() for a in authors if str(a).strip()), "")
+        title = next((" ".join(t.split()) for t in (title_zh, title_en) if isinstance(t, str) and t.strip()), "")
+        names.append(" ".join(part for part in (first, "" if year is None else str(year), short_title(title)) if part))
+    ids = [str(i) for i in docs["id"]]
+    names = [name or doc_id for name, doc_id in zip(names, ids)]
+    shared = {name for name, n in Counter(names).items() if n > 1}
+    return [f"{name} [{doc_id}]" if name in shared and name != doc_id else name for name, doc_id in zip(names, ids)]
+
+
+def short_title(title: str) -> str:
+    limit = SHORT_TITLE["han" if _HAN.search(title) else "latin"]
+    if len(title) <= limit:
+        return title
+    cut = title[:limit]
+    if not _HAN.search(title) and " " in cut:
+        cut = cut.rsplit(" ", 1)[0]
+    return cut.rstrip(" ,.:;，。：；") + "…"
+
+
+def coupling(corpus) -> Counting:
+    """Bibliographic coupling: rows are the cited works (pipeline.analysis.citations.cited_works), each
+    holding the names of the documents citing it; a document's node is its name, weighted in node
+    selection by the number of works it cites (a document citing none is no node)."""
+    from pipeline.analysis.citations import cited_works
+
+    names = document_names(corpus)
+    works = cited_works(corpus)
+    citing: dict[str, list[str]] = defaultdict(list)
+    for name, keys in zip(names, works):
+        for key in keys:
+            citing[key].append(name)
+    keys = sorted(citing)
+    return Counting(rows=[citing[k] for k in keys], documents=[[name] if cited else [] for name, cited in zip(names, works)],
+                    row_ids=keys, rows_are="cited works", weights=[len(cited) for cited in works])
+
+
+UNITS: dict[str, Callable[..., Labels | Counting]] = {
     "keywords": keyword_labels,
     "concepts": concept_labels,
     "authors": author_labels,
@@ -154,11 +223,20 @@ UNITS: dict[str, Callable[..., Labels]] = {
     "references": cited("cited_works"),
     "cited-authors": cited("cited_authors"),
     "cited-journals": cited("cited_journals"),
+    "coupling": coupling,
 }
 
 
-def unit_labels(corpus, unit: str, **options) -> Labels:
-    """Node labels per document for `unit` (options go to the concepts unit: terms, fields, concepts)."""
+def unit_counting(corpus, unit: str, **options) -> Counting:
+    """What the network of `unit` counts (options go to the concepts unit: terms, fields, concepts)."""
     if unit not in UNITS:
         raise ValueError(f"unit must be one of {', '.join(UNITS)}, not {unit!r}")
-    return UNITS[unit](corpus, **options) if unit == "concepts" else UNITS[unit](corpus)
+    found = UNITS[unit](corpus, **options) if unit == "concepts" else UNITS[unit](corpus)
+    if isinstance(found, Counting):
+        return found
+    return Counting(rows=found, documents=found, row_ids=[str(i) for i in corpus.docs["id"]])
+
+
+def unit_labels(corpus, unit: str, **options) -> Labels:
+    """Node labels per document for `unit` (for coupling, each document's own name)."""
+    return unit_counting(corpus, unit, **options).documents

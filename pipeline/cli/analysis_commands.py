@@ -13,7 +13,7 @@ TREND_TABLE_COLUMNS = {"doc_share": ["docs", "total", "share", "ci_low", "ci_hig
 GROUPS = ["year", "source_kind", "journal", "indexing", "classification", "category", "doc_type", "database"]
 # pipeline.analysis.units.UNITS, named here so that --help does not import the analysis (a test checks both agree)
 UNIT_NAMES = ("keywords", "concepts", "authors", "institutions", "regions", "references", "cited-authors",
-              "cited-journals")
+              "cited-journals", "coupling")
 
 
 def cmd_trends(args: argparse.Namespace) -> int:
@@ -43,9 +43,7 @@ def cmd_bursts(args: argparse.Namespace) -> int:
 
 
 def cmd_network(args: argparse.Namespace) -> int:
-    from pipeline.analysis.corpus import load_corpus
-
-    corpus = load_corpus(args.corpus)
+    corpus = load_corpus_in_years(args)
     concept_options = {"terms": args.terms or None, "fields": args.fields, "concepts": args.concepts}
     if args.out:
         kmap = corpus.knowledge_map(unit=args.unit, min_docs=args.min_docs, top=args.top, selection=args.selection,
@@ -111,11 +109,12 @@ def register(sub) -> None:
     p.add_argument("--min-docs", type=int, default=3, help="keywords listed by fewer documents are skipped")
     p.set_defaults(func=cmd_bursts)
 
-    p = sub.add_parser("network", parents=[*analysis, matching], help="co-occurrence network and centrality")
+    p = sub.add_parser("network", parents=[*analysis, YEARS, matching], help="co-occurrence network and centrality")
     p.add_argument("terms", nargs="*", metavar="TERM|CONCEPT", help="with --unit concepts: these only")
     p.add_argument("--unit", choices=list(UNIT_NAMES), default="keywords",
                    help="what the nodes are (pipeline.analysis.units)")
-    p.add_argument("--min-docs", type=int, default=2, help="nodes in fewer documents are left out (default 2)")
+    p.add_argument("--min-docs", type=int, default=2, help="nodes in fewer documents (coupling: documents citing "
+                   "fewer works) are left out (default 2)")
     p.add_argument("--top", type=int, default=100, help="keep the N most frequent nodes (default 100; per slice "
                    "with --selection top-per-slice); 0 keeps all")
     p.add_argument("--out", type=Path, help="write nodes.csv, edges.csv, clusters.csv, summary.json, GEXF and "

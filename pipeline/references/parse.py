@@ -140,11 +140,12 @@ def _cnki_list_tail(tail: str, kind: str | None) -> dict:
                 fields["pages"] = m.group(1)
         else:
             fields.update(_volume_issue_pages(after))
-    if " , " in tail:  # 出版者 , 作者
-        publisher, _, names = tail.partition(" , ")
-        fields["source"], fields["authors"] = publisher, _split_authors(names)
-        return fields
     parts = _split_dots(tail)
+    publisher = re.match(r"(.+?)\s*,\s*(.+)$", tail) if len(parts) == 1 else None
+    if publisher and (" , " in tail or formats()["re"]["publisher"].search(publisher.group(1))):
+        # 出版者 , 作者 (`出版者，作者` once a saved page's punctuation is normalized)
+        fields["source"], fields["authors"] = publisher.group(1), _split_authors(publisher.group(2))
+        return fields
     if len(parts) >= 2:
         fields["authors"], fields["source"] = _split_authors(parts[0]), ".".join(parts[1:])
     elif parts:
