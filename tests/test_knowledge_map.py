@@ -249,3 +249,16 @@ def test_report_opens_in_headless_chromium_without_console_errors(report, tmp_pa
     subprocess.run([*command, f"--screenshot={shot}", "--window-size=1280,3000", report.as_uri()],
                    capture_output=True, timeout=120)
     assert shot.exists() and shot.stat().st_size > 50_000
+
+
+def test_cli_network_from_to_keeps_the_years(cnki):
+    import io
+
+    run = subprocess.run([sys.executable, "-m", "pipeline", "network", "--corpus", str(cnki.path), "--unit", "keywords",
+                          "--from", "2020", "--to", "2021", "--min-docs", "1", "--top", "0", "--format", "csv"],
+                         capture_output=True, text=True, cwd=ROOT)
+    assert run.returncode == 0, run.stderr
+    nodes = pd.read_csv(io.StringIO(run.stdout))
+    in_years = cnki.docs["year"].between(2020, 2021).fillna(False).to_numpy(dtype=bool)
+    expected = Counter(k for keywords, keep in zip(cnki.author_keywords, in_years) if keep for k in keywords)
+    assert dict(zip(nodes["node"], nodes["docs"])) == dict(expected) and 0 < in_years.sum() < len(cnki.docs)
