@@ -23,7 +23,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 from csl_corpus import CSL, csl_text, read_csl, write_csl_corpus  # noqa: E402
 
 from pipeline import cli  # noqa: E402
-from pipeline.analysis.topics.topics import Options  # noqa: E402
+from pipeline.analysis.topics.options import Options  # noqa: E402
 
 SEEDS = [0, 1, 2]
 
@@ -61,7 +61,9 @@ def raw_gensim(corpus_dir: Path, out: Path, k: int, seed: int) -> None:
     dictionary = Dictionary(tokens)
     dictionary.filter_extremes(no_below=o.min_docs, no_above=o.max_share, keep_n=o.keep)
     bows = [dictionary.doc2bow(t) for t in tokens]
-    model = LdaModel(bows, num_topics=k, id2word=dictionary, random_state=seed, **o.lda_kwargs(len(bows)))
+    chunksize = min(2000, max(100, len(bows) // 20))   # LdaTopics' default
+    model = LdaModel(bows, num_topics=k, id2word=dictionary, random_state=seed, passes=o.passes,
+                     iterations=o.iterations, chunksize=chunksize, eval_every=None)
     gamma, _ = model.inference(bows)
     out.mkdir(parents=True, exist_ok=True)
     theta = gamma / gamma.sum(axis=1, keepdims=True)

@@ -120,8 +120,8 @@ def test_k_range_prints_table_and_chooses_reproducibly(csl_dir, tmp_path, capsys
     assert cli.main(["topics", "fit", "--corpus", str(subset), "--k", "3", "--method", "nmf",
                      "--out", str(tmp_path / "a"), *FAST]) == 0
     assert not (tmp_path / "a" / "k_selection.csv").exists()
-    assert sorted(p.name for p in (tmp_path / "a" / "model").iterdir()) == ["dictionary.txt", "model.json",
-                                                                            "nmf.joblib"]
+    assert sorted(p.name for p in (tmp_path / "a" / "model").iterdir()) == [
+        "dictionary.txt", "lexicon.txt", "model.json", "nmf.joblib", "segmenter.json"]
 
 
 def test_outputs_follow_the_contract(tmp_path):
@@ -279,3 +279,32 @@ def test_notebook_api_reaches_topics_after_plain_import(tmp_path):
     result = pipeline.topics.fit(pipeline.load_corpus(two_themes(tmp_path)), k=2, options=SMALL_OPTIONS)
     assert isinstance(result.doc_topics, pd.DataFrame) and isinstance(result.prevalence, pd.DataFrame)
     assert len(result.doc_topics) == 120 and result.prevalence["year"].nunique() == 10
+
+
+def test_infer_segments_new_text_with_the_settings_of_the_fit(tmp_path, capsys):
+    """河长制 / 湖长制 are the corpus's author keywords (protected by the build), not in the default
+    lexicon (plain segmentation cuts them into 河 长 制). New text must be cut as the fitted corpus was."""
+    rng = random.Random(5)
+    water = ["河长制", "湖长制", "水质", "河道", "治水", "流域"]
+    farm = ["农业", "土壤", "灌溉", "品种", "种植", "施肥"]
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    with open(raw / "records.jsonl", "w", encoding="utf-8") as fh:
+        for i in range(60):
+            words = rng.choices(water if i % 2 else farm, k=20)
+            fh.write(json.dumps({"id": f"r{i:03d}", "title_zh": "、".join(words[:4]), "year": 2015,
+                                 "keywords_zh": ["河长制", "湖长制"] if i % 2 else ["农业"],
+                                 "abstract_zh": "，".join(words) + "。"}, ensure_ascii=False) + "\n")
+    assert cli.main(["build", "--raw", str(raw), "--out", str(tmp_path / "build"), "-q"]) == 0
+    assert cli.main(["topics", "fit", "--corpus", str(tmp_path / "build"), "--k", "2", "--out",
+                     str(tmp_path / "out"), *SMALL]) == 0
+    model_dir = tmp_path / "out" / "model"
+    settings = json.loads((model_dir / "segmenter.json").read_text(encoding="utf-8"))
+    assert {"河长制", "湖长制"} <= set(settings["extra_terms"]) and settings["lexicon"] == "lexicon.txt"
+    terms = pd.read_csv(tmp_path / "out" / "topics.csv")
+    water_topic = int(terms[terms.term == "河长制"].sort_values("weight").iloc[-1]["topic"])
+    (tmp_path / "new.txt").write_text("全面推行河长制和湖长制\n", encoding="utf-8")
+    capsys.readouterr()
+    assert cli.main(["topics", "infer", str(tmp_path / "out"), str(tmp_path / "new.txt")]) == 0
+    table = pd.read_csv(io.StringIO(capsys.readouterr().out))
+    assert table["main_topic"].tolist() == [water_topic]

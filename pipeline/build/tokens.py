@@ -306,16 +306,26 @@ def file_digest(path: Path) -> str:
         return hashlib.file_digest(fh, "sha256").hexdigest()
 
 
-def corpus_segmenter(corpus_dir: Path, **options) -> Segmenter:
-    """The build's segmenter for a built corpus: the lexicon plus the author keywords the build
-    protected (its segmenter settings file; else those of its documents.jsonl; else none)."""
+def segmenter_settings(corpus_dir: Path) -> dict:
+    """The settings a built corpus was segmented with, as keyword arguments of `get_segmenter`:
+    `lexicon` (a path, or None), `extra_terms` (the author keywords the build protected) and the
+    segmenter's options. From its segmenter settings file; else the default lexicon and the keywords of
+    its documents.jsonl; else the default lexicon alone."""
     corpus_dir = corpus_files(corpus_dir)
     spec, documents = corpus_dir / SEGMENTER_SPEC, corpus_dir / DOCUMENTS
     if spec.exists():  # the build's keywords include those of duplicates merged away
-        keywords = set(json.loads(spec.read_text(encoding="utf-8"))["keywords"])
-    else:
-        keywords = _corpus_keywords(documents) if documents.exists() else set()
-    return get_segmenter(DEFAULT_LEXICON, sorted(keywords), **options)
+        saved = json.loads(spec.read_text(encoding="utf-8"))
+        lexicon = saved["lexicon"]
+        if lexicon is not None and not Path(lexicon).exists():  # built elsewhere: the lexicon it named is gone
+            lexicon = str(DEFAULT_LEXICON)
+        return {"lexicon": lexicon, "extra_terms": sorted(set(saved["keywords"])), **saved["options"]}
+    keywords = _corpus_keywords(documents) if documents.exists() else set()
+    return {"lexicon": str(DEFAULT_LEXICON), "extra_terms": sorted(keywords)}
+
+
+def corpus_segmenter(corpus_dir: Path, **options) -> Segmenter:
+    """The build's segmenter for a built corpus (see segmenter_settings); `options` override its own."""
+    return get_segmenter(**{**segmenter_settings(corpus_dir), **options})
 
 
 def _corpus_keywords(documents: Path) -> set[str]:

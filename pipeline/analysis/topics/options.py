@@ -1,0 +1,19 @@
+"""The settings of a topic-model fit: vocabulary pruning and training (the CLI's options, same defaults)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass
+class Options:
+    """Vocabulary pruning and training settings (the CLI's options, with the same defaults)."""
+
+    min_docs: int = 3           # drop terms in fewer documents
+    max_share: float = 0.3      # drop terms in more than this share of documents
+    keep: int = 20000           # then keep the N most frequent (by document count)
+    passes: int = 20
+    iterations: int = 100
+    chunksize: int | None = None  # documents per online update; None: n/20 within 100..2000, so that even
+    #                               small corpora get 20 updates a pass (CSL: chunks of 100 beat 200 and 2000)
+    tokens: str = "both"        # which token columns make a document: zh, en, both
+    workers: int = 1            # >1: LDA via LdaMulticore (faster on big corpora, not byte-reproducible)

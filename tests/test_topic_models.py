@@ -1,0 +1,97 @@
+"""The topic-model contract, checked on every registered method the way scikit-learn's check_estimator
+checks an estimator: parameters in the constructor only, fit returns the model, shapes, nonnegativity,
+empty documents, determinism for a seed, an unfitted copy from get_params, saving and loading, errors."""
+import numpy as np
+import pytest
+from scipy.sparse import csr_matrix
+
+from pipeline.analysis.topics import Options
+from pipeline.analysis.topics.registry import METHODS, MODELS, load_model, make_model, save_model
+
+K = 2
+
+
+def two_blocks(n_docs: int = 60, seed: int = 0):
+    """Counts over 12 terms: documents use terms 0-5 or 6-11 (alternating); every tenth row is empty."""
+    rng = np.random.default_rng(seed)
+    X = np.zeros((n_docs, 12))
+    for i in range(n_docs):
+        if i % 10 != 9:
+            block = (i % 2) * 6
+            np.add.at(X[i], block + rng.integers(0, 6, 20), 1)
+    return csr_matrix(X)
+
+
+@pytest.fixture(params=METHODS)
+def model_class(request):
+    return MODELS[request.param]
+
+
+def small(model_class, seed=0):
+    return model_class.from_options(K, seed, Options(passes=5))
+
+
+def test_registry_names_the_two_methods():
+    assert METHODS == ("lda", "nmf")
+    assert all(cls.method == name for name, cls in MODELS.items())
+    with pytest.raises(ValueError, match="method must be one of"):
+        make_model("lsi", 3)
+
+
+def test_constructor_only_stores_its_parameters(model_class):
+    model = small(model_class)
+    params = model.get_params()
+    assert params["k"] == K and params["seed"] == 0
+    assert not hasattr(model, "components_")
+    assert type(model)(**params).get_params() == params
+
+
+def test_fit_returns_the_model_with_nonnegative_components(model_class):
+    X = two_blocks()
+    model = small(model_class)
+    assert model.fit(X) is model
+    assert model.components_.shape == (K, X.shape[1])
+    assert np.isfinite(model.components_).all() and (model.components_ >= 0).all()
+
+
+def test_transform_separates_the_blocks_and_zeros_empty_documents(model_class):
+    X = two_blocks()
+    weights = small(model_class).fit(X).transform(X)
+    assert weights.shape == (X.shape[0], K) and (weights >= 0).all()
+    empty = np.asarray(X.sum(axis=1)).ravel() == 0
+    assert (weights[empty] == 0).all()
+    main = weights[~empty].argmax(axis=1)
+    block = np.arange(X.shape[0])[~empty] % 2
+    assert len(set(main[block == 0])) == 1 and len(set(main[block == 1])) == 1
+    assert main[block == 0][0] != main[block == 1][0]
+
+
+def test_same_seed_same_model_and_unfitted_copy_refits_alike(model_class):
+    X = two_blocks()
+    a, b = small(model_class).fit(X), small(model_class).fit(X)
+    assert np.array_equal(a.components_, b.components_)
+    copy = type(a)(**a.get_params()).fit(X)
+    assert np.array_equal(a.transform(X), copy.transform(X))
+
+
+def test_saved_model_loads_with_its_parameters_and_transforms_alike(model_class, tmp_path):
+    X = two_blocks()
+    model = small(model_class, seed=3).fit(X)
+    save_model(model, tmp_path / "m")
+    loaded = load_model(tmp_path / "m")
+    assert type(loaded) is type(model) and loaded.get_params() == model.get_params()
+    assert np.allclose(loaded.transform(X), model.transform(X))
+    # Saving another method into the folder leaves no file of the first behind.
+    other = MODELS[next(m for m in METHODS if m != model.method)]
+    save_model(small(other).fit(X), tmp_path / "m")
+    assert not any(p.match(pattern) for p in (tmp_path / "m").iterdir() for pattern in model.engine_files)
+
+
+def test_errors_are_value_errors(model_class):
+    X = two_blocks()
+    with pytest.raises(ValueError, match="not fitted"):
+        small(model_class).transform(X)
+    with pytest.raises(ValueError, match="at least 2 topics"):
+        model_class(k=1).fit(X)
+    with pytest.raises(ValueError, match="empty"):
+        small(model_class).fit(csr_matrix((0, 12)))
