@@ -7,11 +7,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from conftest import need
-from csl_corpus import CSL, write_csl_corpus
+from conftest import EXTERNAL, need
+from csl_corpus import CSL, read_csl, write_csl_corpus
 import pipeline.cli.main as cli
 from pipeline.analysis import topics
 from pipeline.analysis.corpus import load_corpus
+from pipeline.text.wordlists import single_character_terms
 
 # Plain gensim LdaModel with default settings on plain jieba.lcut tokens reaches NMI 0.04-0.05 on these
 # 2,000 abstracts (bench/topics.py, BENCHMARKS.md); our defaults must clear this floor.
@@ -71,6 +72,15 @@ def test_k13_on_csl_recovers_categories_above_floor(csl_dir, method):
     result = topics.fit(load_corpus(folder), k=13, method=method, seed=0)
     assert len(result.doc_topics) == 2000
     assert nmi(result, categories) >= NMI_FLOOR
+    # Top terms are words a reader can use: a single character only if it is a listed field term (before
+    # the list, 27 of LDA's 130 top-10 terms here were single characters: 法 例 组 体 L P …).
+    top = result.topics[result.topics["rank"] <= 10]["term"]
+    single = top[top.str.len() == 1]
+    assert set(single) <= single_character_terms(), sorted(set(single) - single_character_terms())
+    # and they are there when asked for: the filter is what removes them.
+    kept = topics.fit(load_corpus(folder), k=13, method=method, seed=0,
+                      options=topics.Options(single_characters=True, passes=5))
+    assert (kept.topics[kept.topics["rank"] <= 10]["term"].str.len() == 1).sum() >= 5
 
 
 def test_same_seed_gives_byte_identical_outputs(tmp_path):
@@ -308,3 +318,35 @@ def test_infer_segments_new_text_with_the_settings_of_the_fit(tmp_path, capsys):
     assert cli.main(["topics", "infer", str(tmp_path / "out"), str(tmp_path / "new.txt")]) == 0
     table = pd.read_csv(io.StringIO(capsys.readouterr().out))
     assert table["main_topic"].tolist() == [water_topic]
+
+
+def test_fit_on_a_real_corpus_where_some_records_have_no_year(tmp_path):
+    """Issue 14: the real CNKI / Wanfang exports (dated; a few records without a year) with the CSL
+    records (no year at all) crashed `topics fit` after the whole fit (IndexError in prevalence_by)."""
+    exports = need(EXTERNAL / "cnki-exports")
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    for path in sorted(exports.rglob("*")):
+        if path.suffix in (".txt", ".net", ".NET"):
+            (raw / path.name).symlink_to(path)
+    with open(raw / "csl.jsonl", "w", encoding="utf-8") as fh:
+        for row in read_csl():
+            fh.write(json.dumps({"id": "csl-" + row["id"], "title_zh": row["title"], "abstract_zh": row["abstract"],
+                                 "keywords_zh": row["keywords"]}, ensure_ascii=False) + "\n")
+    assert cli.main(["build", "--raw", str(raw), "--out", str(tmp_path / "build"), "-q"]) == 0
+    corpus = load_corpus(tmp_path / "build")
+    dated = corpus.docs["year"].notna()
+    assert 300 < dated.sum() < len(corpus.docs) - 1900          # the exports dated, CSL not
+    assert cli.main(["topics", "fit", "--corpus", str(tmp_path / "build"), "--k", "6", "--out",
+                     str(tmp_path / "out"), *FAST]) == 0
+    prevalence = pd.read_csv(tmp_path / "out" / "prevalence.csv")
+    doc_topics = pd.read_parquet(tmp_path / "out" / "doc_topics.parquet").set_index("id")
+    years = corpus.docs.set_index("id")["year"]
+    counted = years[doc_topics["main_topic"].notna()].dropna()
+    # Each year's documents are exactly the dated, non-empty ones; undated records are in no year.
+    per_year = prevalence.groupby("year")["docs"].first()
+    assert per_year.to_dict() == counted.astype(int).value_counts().sort_index().to_dict()
+    assert np.allclose(prevalence.groupby("year")["prevalence"].sum(), 1, atol=1e-4)
+    assert len(doc_topics) == len(corpus.docs)
+    assert pd.read_csv(tmp_path / "out" / "terms_by_period.csv")["period"].notna().all()
+    assert cli.main(["topics", "report", str(tmp_path / "out")]) == 0

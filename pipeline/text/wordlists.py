@@ -11,6 +11,7 @@ from pathlib import Path
 DATA = Path(__file__).resolve().parent / "data"
 DEFAULT_LEXICON = DATA / "lexicon.txt"
 STOPWORDS_DIR = DATA / "stopwords"
+SINGLE_CHARACTER_TERMS = DATA / "single_character_terms.txt"
 # Always-on lists, and the academic boilerplate list that `academic_stopwords` switches.
 BASE_STOPWORD_FILES = ("zh_function.txt", "furniture.txt", "en.txt")
 ACADEMIC_STOPWORD_FILE = "academic.txt"
@@ -50,3 +51,16 @@ def stopwords_version(academic: bool = True) -> str:
     for name in files:
         digest.update(name.encode() + b"\0" + (STOPWORDS_DIR / name).read_bytes() + b"\0")
     return digest.hexdigest()[:16]
+
+
+@functools.lru_cache(maxsize=1)
+def single_character_terms() -> frozenset[str]:
+    """The one-character tokens that are terms of a field (data/single_character_terms.txt, with reasons)."""
+    return frozenset(read_word_list(SINGLE_CHARACTER_TERMS))
+
+
+def is_readable_term(token: str) -> bool:
+    """False for a one-character token (a Han character or a letter: 体, 分, 呈, L, P) that is not a term
+    of the field: a fragment that segmentation cut off a word, or a unit or variable name. Topic
+    vocabularies drop these; counting and trends keep every token."""
+    return len(token) > 1 or token in single_character_terms()

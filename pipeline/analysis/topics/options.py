@@ -11,6 +11,8 @@ class Options:
     min_docs: int = 3           # drop terms in fewer documents
     max_share: float = 0.3      # drop terms in more than this share of documents
     keep: int = 20000           # then keep the N most frequent (by document count)
+    single_characters: bool = False  # keep one-character tokens that are not field terms (体, 分, L, P);
+    #                                  see pipeline/text/data/single_character_terms.txt
     passes: int = 20
     iterations: int = 100
     chunksize: int | None = None  # documents per online update; None: n/20 within 100..2000, so that even

@@ -69,11 +69,15 @@ def prevalence_by(doc_topics: pd.DataFrame, groups: pd.Series, seed: int = 0,
     Empty documents and documents without a group value are left out."""
     proportions = doc_topics.filter(like="topic_").to_numpy(dtype=float)
     k = proportions.shape[1]
-    keep = ~np.isnan(proportions).any(axis=1) & groups.notna().to_numpy()
+    # Group codes (-1 for a missing value), not comparisons: `groups == g` on a nullable column with
+    # gaps (some records dated, others not) is a mask holding NA, which cannot index an array.
+    codes, values = pd.factorize(pd.Series(groups).reset_index(drop=True), sort=True)
+    keep = ~np.isnan(proportions).any(axis=1) & (codes >= 0)
     rng = np.random.default_rng(seed)
     rows = []
-    for group in sorted(groups[keep].unique()):
-        sel = proportions[keep & (groups == group).to_numpy()]
+    for code in np.unique(codes[keep]):
+        group = values[code]
+        sel = proportions[keep & (codes == code)]
         n = len(sel)
         # Resampling n documents with replacement = multinomial counts per document (100 resamples at a
         # time, so that memory stays at 100 × n counts however large the year).
@@ -101,7 +105,8 @@ def periods(years: pd.Series, max_periods: int = MAX_PERIODS) -> pd.Series:
         end = min(start + width - 1, last)
         return str(start) if start == end else f"{start}-{end}"
 
-    return years.map(label).astype(object)
+    # A list, not Series.map: map turns the None of an undated year into NaN, which sorts with no label.
+    return pd.Series([label(year) for year in years], index=years.index, dtype=object)
 
 
 def term_weights_by_period(components: np.ndarray, terms: list[str], counts, weights: np.ndarray,

@@ -18,10 +18,15 @@ def document_tokens(corpus, tokens: str = "both") -> tuple[pd.DataFrame, list[li
 
 
 def vocabulary(token_lists: list[list[str]], options: Options):
-    """A gensim Dictionary pruned as the options say; a clear error when nothing is left."""
+    """A gensim Dictionary pruned as the options say (one-character tokens that are not field terms
+    first, unless kept; then by document frequency); a clear error when nothing is left."""
     from gensim.corpora import Dictionary
 
+    from pipeline.text.wordlists import is_readable_term
+
     dictionary = Dictionary(token_lists)
+    if not options.single_characters:
+        dictionary.filter_tokens(bad_ids=[i for token, i in dictionary.token2id.items() if not is_readable_term(token)])
     dictionary.filter_extremes(no_below=options.min_docs, no_above=options.max_share, keep_n=options.keep)
     if len(dictionary) == 0:
         raise ValueError(f"no terms left after pruning {len(token_lists)} documents (min_docs={options.min_docs}, "
