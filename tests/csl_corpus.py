@@ -23,8 +23,10 @@ def csl_text(row: dict) -> str:
     return row["title"] + "。" + row["abstract"]
 
 
-def write_csl_corpus(folder: Path, limit: int | None = None) -> dict[str, str]:
-    """Write documents.jsonl + tokens.parquet of the CSL records into `folder`; returns id → category."""
+def write_csl_corpus(folder: Path, limit: int | None = None, keywords: bool = False) -> dict[str, str]:
+    """Write documents.jsonl + tokens.parquet of the CSL records into `folder`; returns id → category.
+    `keywords=True`: the records carry their author keywords, as CNKI exports and pages do (the build
+    then protects them and they are part of the text)."""
     from pipeline.text.normalize import normalize_record
     from pipeline.record import Record
     from pipeline.build.tokens import write_tokens
@@ -34,7 +36,8 @@ def write_csl_corpus(folder: Path, limit: int | None = None) -> dict[str, str]:
     with open(folder / "documents.jsonl", "w", encoding="utf-8") as fh:
         for r in sorted(rows, key=lambda r: r["id"]):
             record = Record.from_dict({"id": r["id"], "source": str(CSL), "source_kind": "export",
-                                       "title_zh": r["title"], "abstract_zh": r["abstract"], "body": r["abstract"]})
+                                       "title_zh": r["title"], "abstract_zh": r["abstract"], "body": r["abstract"],
+                                       "keywords_zh": r["keywords"] if keywords else []})
             normalize_record(record)
             fh.write(record.to_json() + "\n")
     write_tokens(None, folder)

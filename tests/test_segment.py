@@ -116,14 +116,14 @@ def test_csl_author_keywords_come_out_whole(csl_records):
 
 
 def test_overlapping_author_keywords_each_get_an_occurrence():
-    seg = Segmenter(lexicon=None)
+    seg = Segmenter(lexicon=None, field_lexicon=None)
     text = "粮食行业结构优化与否，取决于行业结构"
     tokens = seg.tokens_zh(text, own_terms=["行业结构", "结构优化"])
     assert "行业结构" in tokens and "结构优化" in tokens
 
 
 def test_global_term_inside_a_longer_word_is_not_cut_out():
-    seg = Segmenter(lexicon=None, extra_terms=["城市", "CSR", "村改居"])
+    seg = Segmenter(lexicon=None, field_lexicon=None, extra_terms=["城市", "CSR", "村改居"])
     assert "城市化" in seg.tokens_zh("快速城市化进程")
     assert "CSR" not in seg.tokens_zh("证监会CSRC发布")
     assert "村改居" in seg.tokens_zh("推进村改居工作")
@@ -131,7 +131,7 @@ def test_global_term_inside_a_longer_word_is_not_cut_out():
 
 def test_generic_terms_are_rejected_with_a_warning(caplog):
     with caplog.at_level(logging.WARNING, logger="pipeline.text.segment"):
-        seg = Segmenter(lexicon=None, extra_terms=["治", "2020", "研究", "社区 治理", "协作型共治", "GIS"])
+        seg = Segmenter(lexicon=None, field_lexicon=None, extra_terms=["治", "2020", "研究", "社区 治理", "协作型共治", "GIS"])
     assert seg.rejected == {"治": "single character", "2020": "no letters (number or punctuation)",
                             "研究": "stopword", "社区 治理": "contains whitespace"}
     assert seg.terms == ("GIS", "协作型共治")
@@ -143,7 +143,7 @@ def test_lexicon_file_format(tmp_path):
     lexicon.write_text("# comment\n党建引领 100 n\n\n共治型社區 vn  # traditional, normalized\n三治融合 5\n",
                        encoding="utf-8")
     assert read_lexicon(lexicon) == [("党建引领", "n"), ("共治型社區", "vn"), ("三治融合", None)]
-    seg = Segmenter(lexicon=lexicon)
+    seg = Segmenter(lexicon=lexicon, field_lexicon=None)
     assert seg.terms == ("三治融合", "党建引领", "共治型社区")
     assert seg.pos["共治型社区"] == "vn"
 
@@ -244,7 +244,7 @@ def test_fold_plural(word, folded):
 
 
 def test_tokens_en():
-    seg = Segmenter(lexicon=None)
+    seg = Segmenter(lexicon=None, field_lexicon=None)
     text = "Co-governance of Resilient Communities: the CPC’s community-level politics, and 2024 policies."
     assert seg.tokens_en(text) == ["co-governance", "resilient", "community", "cpc", "community-level",
                                    "politics", "policy"]
@@ -383,19 +383,6 @@ def test_cli_segment_bad_input_names_the_file(tmp_path, capsys):
     assert err.startswith(f"error: {binary}") and err.count("\n") == 1
     assert main(["segment", str(tmp_path / "missing.txt")]) == 2
     assert "missing.txt" in capsys.readouterr().err
-
-
-def test_lexicon_suggest_finds_collocations_the_lexicon_lacks(tmp_path, capsys):
-    phrase = "数字乡贤参与"
-    rows = [Record(id=f"{i:02d}", abstract_zh=f"{phrase}乡村建设的第{i}个案例表明，{phrase}促进了议事协商。")
-            for i in range(12)]
-    (tmp_path / "documents.jsonl").write_text("".join(r.to_json() + "\n" for r in rows), encoding="utf-8")
-    assert main(["lexicon", "suggest", "--corpus", str(tmp_path), "--min-count", "5"]) == 0
-    lines = capsys.readouterr().out.splitlines()
-    suggested = dict(line.split("\t") for line in lines)
-    assert all(term not in LEXICON_TERMS for term in suggested)
-    # 乡贤 is a lexicon term; 数字 + 乡贤 occurs twice in each of the 12 records.
-    assert suggested == {"数字乡贤": "24", "参与乡村建设": "12"}
 
 
 def test_parallel_segmentation_equals_single_process(tmp_path, monkeypatch):

@@ -350,3 +350,43 @@ def test_fit_on_a_real_corpus_where_some_records_have_no_year(tmp_path):
     assert len(doc_topics) == len(corpus.docs)
     assert pd.read_csv(tmp_path / "out" / "terms_by_period.csv")["period"].notna().all()
     assert cli.main(["topics", "report", str(tmp_path / "out")]) == 0
+
+
+def test_topics_that_recur_across_seeds_are_reported_in_the_table_and_the_report(tmp_path):
+    corpus = two_themes(tmp_path / "corpus")
+    assert cli.main(["topics", "fit", "--corpus", str(corpus), "--k", "2", "--out", str(tmp_path / "out"), *SMALL]) == 0
+    info = pd.read_csv(tmp_path / "out" / "topic_info.csv")
+    params = json.loads((tmp_path / "out" / "fit.json").read_text())
+    assert params["stability_seeds"] == [1, 2]
+    # Two clear themes: both come back in both refits, with most of their top terms.
+    assert info["recurs"].tolist() == [2, 2] and (info["stability"] > 0.6).all()
+    assert cli.main(["topics", "report", str(tmp_path / "out")]) == 0
+    page = (tmp_path / "out" / "report.html").read_text(encoding="utf-8")
+    assert "Stability across seeds" in page and page.count("recurs: in 2 of 2 refits") == 2
+
+
+def test_rare_compounds_count_as_their_parts_and_frequent_ones_also_as_theirs():
+    from pipeline.analysis.tokens import with_compound_parts
+    from pipeline.text.segment import Segmenter
+
+    segmenter = Segmenter(lexicon=None, field_lexicon=None, extra_terms=["乡村振兴", "乡村振兴战略", "修正罗德里格斯参数模型"])
+    docs = [["乡村振兴战略", "农民"]] * 3 + [["修正罗德里格斯参数模型", "姿态"]]
+    out, n = with_compound_parts(docs, 3, segmenter)
+    assert n == 2
+    assert out[0] == ["乡村振兴战略", "乡村振兴", "战略", "农民"]           # frequent: itself and its parts
+    assert out[3] == ["修正", "罗德里格斯", "参数", "模型", "姿态"]         # rare: its parts only
+
+
+def test_compound_parts_lift_topics_on_records_with_their_keywords(tmp_path):
+    """Issue 15: protecting every author keyword as one token made rare long tokens that pruning drops;
+    with their parts counted, NMF recovers the CSL categories much better (BENCHMARKS.md)."""
+    need(CSL)
+    categories = write_csl_corpus(tmp_path / "csl", keywords=True)
+    corpus = load_corpus(tmp_path / "csl")
+    scores = {}
+    for parts in (False, True):
+        options = topics.Options(compound_parts=parts, stability_seeds=0)
+        result = topics.fit(corpus, k=13, method="nmf", seed=0, options=options)
+        scores[parts] = nmi(result, categories)
+        assert (result.params["compounds_with_parts"] > 1000) == parts
+    assert scores[True] >= scores[False] + 0.04

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from pipeline.build.generations import link_or_copy, new_generation, sweep_generations, switch
-from pipeline.build.layout import CACHE, DOCUMENTS, LOCK, MANIFEST, TOKENS, corpus_files
+from pipeline.build.layout import CACHE, CORPUS_TERMS, DOCUMENTS, LOCK, MANIFEST, TOKENS, corpus_files
 from pipeline.build.lock import build_lock
 from pipeline.build.progress import IngestProgress
 from pipeline.build.tokens import TokenStats, file_digest, write_tokens
@@ -60,6 +60,7 @@ class BuildSummary:
     merged: int = 0
     out: Path | None = None
     tokens: TokenStats | None = None
+    corpus_terms: list[str] | None = None   # mined and protected in this build (None: not segmented now)
 
     def add(self, source: str, entry: dict) -> None:
         """Count what one input gave (its cache-entry header, or its summary in the manifest)."""
@@ -92,6 +93,10 @@ class BuildSummary:
         if problems:
             lines += [f"  {source}: {reason}" for source, reason in self.failures]
             lines += [f"  warning: {source}: {reason}" for source, reason in self.warnings]
+        if self.corpus_terms is not None:
+            shown = "、".join(self.corpus_terms[:10]) + (" …" if len(self.corpus_terms) > 10 else "")
+            lines.append(f"corpus terms: {len(self.corpus_terms)} mined and protected ({CORPUS_TERMS})"
+                         + (f": {shown}" if shown else ""))
         if self.tokens:
             lines.append(self.tokens.report())
         if self.out:
@@ -187,11 +192,12 @@ def _cache_entry(result: IngestResult) -> bytes:
 
 def build(raw: str | Path = "corpus/raw", out: str | Path = "corpus/build", jobs: int | None = None,
           progress: bool = True, engine: str = "local", scheduler: str | None = None,
-          dedup: bool = True, wait: bool = False) -> BuildSummary:
+          dedup: bool = True, wait: bool = False, corpus_terms: bool = True) -> BuildSummary:
     """Rebuild `out` from every input under `raw`, re-processing only what changed.
 
     Records stream from the per-input cache to the output in bounded memory. With `dedup`, duplicates
-    across inputs (same DOI, same title + first author + year, near-identical titles) are merged.
+    across inputs (same DOI, same title + first author + year, near-identical titles) are merged. With
+    `corpus_terms`, terms mined from the corpus are protected in its segmentation (corpus_terms.tsv).
     The new corpus is written as a new generation and switched to in one step (see
     pipeline.build.layout). One build at a time per `out`: another one raises BuildLocked naming it,
     or with `wait` is waited for."""
@@ -200,12 +206,12 @@ def build(raw: str | Path = "corpus/raw", out: str | Path = "corpus/build", jobs
         raise FileNotFoundError(f"{raw}: no such input directory")
     notes: list[str] = []
     with build_lock(out, wait=wait, notes=notes, on_wait=lambda message: print(message, file=sys.stderr)):
-        summary = _build_locked(raw, out, jobs, progress, engine, scheduler, dedup)
+        summary = _build_locked(raw, out, jobs, progress, engine, scheduler, dedup, corpus_terms)
     summary.warnings[:0] = [(str(out / LOCK), note) for note in notes]
     return summary
 
 
-def _build_locked(raw: Path, out: Path, jobs, progress, engine, scheduler, dedup) -> BuildSummary:
+def _build_locked(raw: Path, out: Path, jobs, progress, engine, scheduler, dedup, corpus_terms) -> BuildSummary:
     cache_dir = out / CACHE
     _sweep_leftovers(out)
     sweep_generations(out)
@@ -226,10 +232,11 @@ def _build_locked(raw: Path, out: Path, jobs, progress, engine, scheduler, dedup
                  and {s: i.get("cache") for s, i in previous.get("inputs", {}).items()} == keys
                  and all("kinds" in i for i in previous["inputs"].values()))
     manifest = {"ingest_code": ingest_code_version(), "segmentation": segmentation_version(), "dedup": dedup,
-                "inputs": {}}
+                "corpus_terms": corpus_terms, "inputs": {}}
     # A new generation when the documents or the segmentation settings changed (a lexicon edit
     # re-segments only the documents it touches; see tokens.write_tokens). A no-op rebuild writes nothing.
     rebuild = not (unchanged and previous.get("segmentation") == manifest["segmentation"]
+                   and previous.get("corpus_terms", False) == corpus_terms
                    and (current / TOKENS).exists() and previous.get("documents_sha256"))
     gen = new_generation(out) if rebuild else None
     keywords: set[str] = set()  # every author keyword of the corpus: the segmenter protects them
@@ -257,7 +264,9 @@ def _build_locked(raw: Path, out: Path, jobs, progress, engine, scheduler, dedup
             if rebuild:
                 if documents is None:  # the same documents, new tokens: the file is shared
                     link_or_copy(current / DOCUMENTS, gen / DOCUMENTS)
-                summary.tokens = write_tokens(None, gen, keywords=keywords, workers=workers, previous_dir=current)
+                summary.corpus_terms = _corpus_terms(gen, keywords, corpus_terms)
+                summary.tokens = write_tokens(None, gen, keywords=keywords, corpus_terms=summary.corpus_terms,
+                                              workers=workers, previous_dir=current)
                 manifest["documents_sha256"] = file_digest(gen / DOCUMENTS)
                 write_atomic(gen / MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=1, sort_keys=True).encode())
                 switch(out, gen)
@@ -268,6 +277,16 @@ def _build_locked(raw: Path, out: Path, jobs, progress, engine, scheduler, dedup
     if rebuild:
         _prune_cache(cache_dir, set(keys.values()))
     return summary
+
+
+def _corpus_terms(gen: Path, keywords: set[str], wanted: bool) -> list[str]:
+    """Terms mined from the corpus (pipeline.text.lexicon.corpus_terms) and listed with their scores in
+    corpus_terms.tsv (only its header when not `wanted`)."""
+    from pipeline.text.lexicon import corpus_terms, write_candidates
+
+    mined = corpus_terms(gen / DOCUMENTS, keywords) if wanted else []
+    write_candidates(mined, gen / CORPUS_TERMS)
+    return [c.term for c in mined]
 
 
 def _add_entry(source: str, key: str, first_with: dict, previous: dict, cache_dir: Path,

@@ -3,6 +3,7 @@
     <out>/documents.jsonl  -> current/documents.jsonl   records, sorted by id
     <out>/tokens.parquet   -> current/tokens.parquet    id, tokens_zh, tokens_en; sorted by id
     <out>/manifest.json    -> current/manifest.json     each input's path, content hash, counts, cache entry
+    <out>/corpus_terms.tsv -> current/corpus_terms.tsv  terms mined from the corpus and protected, with scores
     <out>/current          -> gen-000007                the corpus readers see (one symbolic link)
     <out>/gen-000007/      one generation: the files above, and
         token_keys.parquet     id, key: each record's segmentation key (the token cache)
@@ -25,6 +26,7 @@ DEFAULT_RAW = Path("corpus/raw")
 DOCUMENTS = "documents.jsonl"
 TOKENS = "tokens.parquet"
 MANIFEST = "manifest.json"
+CORPUS_TERMS = "corpus_terms.tsv"
 CACHE = "cache"
 CURRENT = "current"
 GENERATION_PREFIX = "gen-"
@@ -36,7 +38,7 @@ SEGMENTER_SPEC = "segmenter.json"
 # `documents_sha256` says the same), so that a reader can refuse parts that do not belong together.
 DOCUMENTS_DIGEST = b"pipeline.documents.sha256"
 # The names linked from <out> into the current generation.
-PUBLIC = (DOCUMENTS, TOKENS, MANIFEST)
+PUBLIC = (DOCUMENTS, TOKENS, MANIFEST, CORPUS_TERMS)
 
 
 def corpus_files(out: str | Path) -> Path:

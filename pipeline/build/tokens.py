@@ -27,7 +27,7 @@ from pipeline.files import write_atomic
 from pipeline.record import Record, iter_records
 from pipeline.text import segment
 from pipeline.text.segment import Segmenter, get_segmenter, record_text_zh
-from pipeline.text.wordlists import DEFAULT_LEXICON
+from pipeline.text.wordlists import DEFAULT_LEXICON, FIELD_LEXICON
 
 log = logging.getLogger(__name__)
 
@@ -103,11 +103,14 @@ def _fingerprint_of(path: Path, key: bytes = FINGERPRINT) -> bytes | None:
         return None
 
 
-def _write_spec(build_dir: Path, lexicon_path: Path | None, keywords: list[str], options: dict) -> tuple[Path, str]:
+def _write_spec(build_dir: Path, lexicon_path: Path | None, keywords: list[str], corpus_terms: list[str],
+                options: dict) -> tuple[Path, str]:
     """The segmenter's settings as a file the workers read (a task then carries only its path)."""
     lexicon_digest = hashlib.sha256(Path(lexicon_path).read_bytes()).hexdigest() if lexicon_path else ""
+    field_digest = hashlib.sha256(FIELD_LEXICON.read_bytes()).hexdigest()
     spec = {"version": segment.SEGMENTER_VERSION, "lexicon": str(lexicon_path) if lexicon_path else None,
-            "lexicon_sha256": lexicon_digest, "keywords": keywords, "options": options}
+            "lexicon_sha256": lexicon_digest, "field_lexicon": str(FIELD_LEXICON), "field_lexicon_sha256": field_digest,
+            "keywords": keywords, "corpus_terms": corpus_terms, "options": options}
     data = json.dumps(spec, ensure_ascii=False, sort_keys=True).encode()
     path = build_dir / SEGMENTER_SPEC
     if not path.exists() or path.read_bytes() != data:
@@ -119,7 +122,8 @@ def _write_spec(build_dir: Path, lexicon_path: Path | None, keywords: list[str],
 def _segmenter_from_spec(path: Path, digest: str) -> Segmenter:
     """Once per worker process and spec (the digest makes an edited spec a new cache entry)."""
     spec = json.loads(Path(path).read_text(encoding="utf-8"))
-    return get_segmenter(spec["lexicon"], spec["keywords"], **spec["options"])
+    return get_segmenter(spec["lexicon"], spec["keywords"] + spec.get("corpus_terms", []),
+                         field_lexicon=spec.get("field_lexicon"), **spec["options"])
 
 
 @functools.lru_cache(maxsize=1)
@@ -238,13 +242,14 @@ class _TokenFiles:
 
 
 def write_tokens(records: Iterable[Record] | None, build_dir: Path, lexicon_path: Path | None = DEFAULT_LEXICON,
-                 jobs: int = 1, keywords: Iterable[str] | None = None, workers=None,
-                 previous_dir: Path | None = None, **options) -> TokenStats:
+                 jobs: int = 1, keywords: Iterable[str] | None = None, corpus_terms: Iterable[str] = (),
+                 workers=None, previous_dir: Path | None = None, **options) -> TokenStats:
     """Segment the records into build_dir/tokens.parquet (id, tokens_zh, tokens_en; sorted by id).
 
     `records=None` streams the build's documents.jsonl (sorted by id). The lexicon is `lexicon_path`
     plus the corpus's author keywords (`keywords`: the build gives those of every ingested record,
-    duplicates merged away included; read from the records when not given). Partitions
+    duplicates merged away included; read from the records when not given) and the terms mined from
+    the corpus (`corpus_terms`, see pipeline.text.lexicon.corpus_terms). Partitions
     of the documents are segmented by `workers` (a parallel.Workers; by default `jobs` local
     processes), each written as a Parquet file, then concatenated: memory stays bounded. A record whose
     cache key (_cache_key) is unchanged reuses its previous tokens; when nothing changed at all, no
@@ -267,7 +272,8 @@ def write_tokens(records: Iterable[Record] | None, build_dir: Path, lexicon_path
             raise FileNotFoundError(f"{documents}: no documents to segment")
         if keywords is None:
             keywords = _corpus_keywords(documents)
-        spec, spec_digest = _write_spec(build_dir, lexicon_path, sorted(set(keywords)), options)
+        spec, spec_digest = _write_spec(build_dir, lexicon_path, sorted(set(keywords)), sorted(set(corpus_terms)),
+                                        options)
         previous = _fingerprint_of(previous_dir / TOKENS)
         reuse = previous is not None and previous == _fingerprint_of(previous_dir / TOKEN_KEYS)
         # Built here, before local workers are forked, so that they inherit it (see parallel.Workers).
@@ -308,19 +314,24 @@ def file_digest(path: Path) -> str:
 
 def segmenter_settings(corpus_dir: Path) -> dict:
     """The settings a built corpus was segmented with, as keyword arguments of `get_segmenter`:
-    `lexicon` (a path, or None), `extra_terms` (the author keywords the build protected) and the
+    `lexicon` and `field_lexicon` (paths, or None), `extra_terms` (the author keywords and corpus terms the build
+    protected) and the
     segmenter's options. From its segmenter settings file; else the default lexicon and the keywords of
     its documents.jsonl; else the default lexicon alone."""
     corpus_dir = corpus_files(corpus_dir)
     spec, documents = corpus_dir / SEGMENTER_SPEC, corpus_dir / DOCUMENTS
     if spec.exists():  # the build's keywords include those of duplicates merged away
         saved = json.loads(spec.read_text(encoding="utf-8"))
-        lexicon = saved["lexicon"]
-        if lexicon is not None and not Path(lexicon).exists():  # built elsewhere: the lexicon it named is gone
-            lexicon = str(DEFAULT_LEXICON)
-        return {"lexicon": lexicon, "extra_terms": sorted(set(saved["keywords"])), **saved["options"]}
+        lexicons = {}
+        for name, default in (("lexicon", DEFAULT_LEXICON), ("field_lexicon", FIELD_LEXICON)):
+            path = saved.get(name, str(default))   # (settings files older than the field lexicon lack it)
+            if path is not None and not Path(path).exists():   # built elsewhere: the file it named is gone
+                path = str(default)
+            lexicons[name] = path
+        extra = set(saved["keywords"]) | set(saved.get("corpus_terms", []))
+        return {**lexicons, "extra_terms": sorted(extra), **saved["options"]}
     keywords = _corpus_keywords(documents) if documents.exists() else set()
-    return {"lexicon": str(DEFAULT_LEXICON), "extra_terms": sorted(keywords)}
+    return {"lexicon": str(DEFAULT_LEXICON), "field_lexicon": str(FIELD_LEXICON), "extra_terms": sorted(keywords)}
 
 
 def corpus_segmenter(corpus_dir: Path, **options) -> Segmenter:

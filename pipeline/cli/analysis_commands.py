@@ -77,6 +77,19 @@ def cmd_glossary(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_concepts_suggest(args: argparse.Namespace) -> int:
+    from pipeline.analysis.corpus import load_corpus
+    from pipeline.analysis.expand import suggest_variants
+
+    corpus = load_corpus(args.corpus)
+    if corpus.tokens is None:
+        raise UserError(f"{args.corpus}: concepts suggest needs tokens.parquet (a segmented corpus build)")
+    table = suggest_variants(corpus, args.term, concepts=args.concepts, top=args.top, min_docs=args.min_docs)
+    print_table(table, args.format, empty_reason=f"no token contains or co-occurs with {args.term!r} in "
+                                                 f"{args.min_docs}+ documents")
+    return 0
+
+
 def register(sub) -> None:
     analysis = [CORPUS, TABLE_FORMAT]
     matching = argparse.ArgumentParser(add_help=False)
@@ -137,3 +150,14 @@ def register(sub) -> None:
     p = sub.add_parser("glossary", parents=analysis, help="zh–en term pairs from bilingual author keywords")
     p.add_argument("--min-support", type=int, default=1, help="pairs seen in fewer records are left out")
     p.set_defaults(func=cmd_glossary)
+
+    p = sub.add_parser("concepts", help="concept tools")
+    concepts = p.add_subparsers(dest="concepts_command", required=True)
+    p = concepts.add_parser("suggest", parents=analysis,
+                            help="candidate variant and related terms of a concept, from the corpus, with counts "
+                                 "and example sentences")
+    p.add_argument("term", metavar="TERM|CONCEPT", help="a concept name (concepts.toml) or a literal term")
+    p.add_argument("--concepts", type=Path, default=None, help="concept file (default: the bundled corpus/concepts.toml)")
+    p.add_argument("--top", type=int, default=30, help="co-occurring terms shown (default 30)")
+    p.add_argument("--min-docs", type=int, default=2, help="terms in fewer documents are left out (default 2)")
+    p.set_defaults(func=cmd_concepts_suggest)

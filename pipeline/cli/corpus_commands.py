@@ -8,7 +8,8 @@ import sys
 from pathlib import Path
 
 from pipeline.build.layout import DEFAULT_BUILD, DEFAULT_RAW
-from pipeline.cli.common import CORPUS, JOBS, QUIET, UserError
+from pipeline.cli.common import CORPUS, JOBS, QUIET, TABLE_FORMAT, UserError, print_table
+from pipeline.text.wordlists import DEFAULT_LEXICON
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
@@ -47,7 +48,8 @@ def cmd_build(args: argparse.Namespace) -> int:
 
     try:
         summary = build(args.raw, args.out, jobs=args.jobs, progress=not args.quiet, engine=args.engine,
-                        scheduler=args.scheduler, dedup=not args.no_dedup, wait=args.wait)
+                        scheduler=args.scheduler, dedup=not args.no_dedup, wait=args.wait,
+                        corpus_terms=not args.no_corpus_terms)
     except BuildLocked as exc:
         raise UserError(str(exc)) from None
     print(summary.report(problems=False))
@@ -124,11 +126,27 @@ def cmd_segment(args: argparse.Namespace) -> int:
 
 
 def cmd_lexicon_suggest(args: argparse.Namespace) -> int:
+    import pandas as pd
+
     from pipeline.analysis.corpus import load_records
     from pipeline.text.lexicon import suggest_terms
 
-    for term, count in suggest_terms(load_records(args.corpus), min_count=args.min_count):
-        print(f"{term}\t{count}")
+    found = suggest_terms(load_records(args.corpus), min_count=args.min_count, min_docs=args.min_docs)
+    columns = ["term", "count", "docs", "pmi", "left_entropy", "right_entropy", "score"]
+    table = pd.DataFrame([[getattr(c, name) for name in columns] for c in found], columns=columns)
+    print_table(table, args.format, empty_reason=f"no term occurs {args.min_count}+ times in {args.min_docs}+ "
+                                                 "documents with the cohesion and freedom of a term")
+    return 0
+
+
+def cmd_lexicon_add(args: argparse.Namespace) -> int:
+    from pipeline.text.lexicon import add_terms
+
+    terms = sys.stdin.read().split() if args.terms == ["-"] else args.terms
+    added, skipped = add_terms(terms, args.lexicon)
+    for term, reason in skipped.items():
+        print(f"not added: {term} ({reason})", file=sys.stderr)
+    print(f"added {len(added)} term(s) to {args.lexicon}" + (f": {' '.join(added)}" if added else ""))
     return 0
 
 
@@ -177,6 +195,8 @@ def register(sub) -> None:
     p.add_argument("--no-dedup", action="store_true", help="keep duplicates across inputs as separate records")
     p.add_argument("--wait", action="store_true",
                    help="when another build is writing --out, wait for it to finish (default: error, exit 2)")
+    p.add_argument("--no-corpus-terms", action="store_true",
+                   help="do not mine and protect the corpus's own terms (listed in OUT/corpus_terms.tsv)")
     p.set_defaults(func=cmd_build)
 
     polite = argparse.ArgumentParser(add_help=False)  # what fetch and crawl share
@@ -220,10 +240,17 @@ def register(sub) -> None:
 
     p = sub.add_parser("lexicon", help="lexicon tools")
     lexicon = p.add_subparsers(dest="lexicon_command", required=True)
-    p = lexicon.add_parser("suggest", parents=[CORPUS],
-                           help="print frequent multiword collocations the lexicon lacks, with counts")
+    p = lexicon.add_parser("suggest", parents=[CORPUS, TABLE_FORMAT],
+                           help="print terms the corpus uses that no lexicon protects, with counts and scores "
+                                "(PMI, left/right branching entropy)")
     p.add_argument("--min-count", type=int, default=5, help="minimum occurrences (default 5)")
+    p.add_argument("--min-docs", type=int, default=3, help="minimum documents (default 3)")
     p.set_defaults(func=cmd_lexicon_suggest)
+    p = lexicon.add_parser("add", help="add accepted terms to the lexicon (the user's lexicon by default)")
+    p.add_argument("terms", nargs="+", metavar="TERM", help="terms to add ('-': read them from standard input)")
+    p.add_argument("--lexicon", type=Path, default=DEFAULT_LEXICON,
+                   help="lexicon file to append to (default: corpus/lexicon.txt, the curated lexicon)")
+    p.set_defaults(func=cmd_lexicon_add)
 
     p = sub.add_parser("export", parents=[CORPUS],
                        help="write the corpus for other tools: CiteSpace (WoS download_*.txt), CSV, RIS")

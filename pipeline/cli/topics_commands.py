@@ -12,7 +12,8 @@ def topic_options(args: argparse.Namespace):
     from pipeline.analysis.topics import Options
 
     given = {name: getattr(args, name) for name in
-             ("min_docs", "max_share", "keep", "passes", "iterations", "chunksize", "tokens", "workers")}
+             ("min_docs", "max_share", "keep", "passes", "iterations", "chunksize", "tokens", "workers",
+              "stability_seeds")}
     return Options(**{name: value for name, value in given.items() if value is not None})
 
 
@@ -87,6 +88,8 @@ def register(sub) -> None:
     p.add_argument("--tokens", choices=["zh", "en", "both"], help="token columns that make a document")
     p.add_argument("--workers", type=int, help="LDA worker processes for one fit; >1 uses LdaMulticore, "
                                                "faster on big corpora but not byte-reproducible")
+    p.add_argument("--stability-seeds", type=int,
+                   help="refits with the next N seeds, to report which topics recur (default 2; 0: none)")
     p.set_defaults(func=cmd_topics_fit)
     p = topics_sub.add_parser("show", help="print the topics of a fit")
     p.add_argument("dir", type=Path, help="a `topics fit --out` directory")

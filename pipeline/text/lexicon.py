@@ -1,56 +1,84 @@
-"""Candidate lexicon terms: frequent multiword collocations (gensim Phrases) that the lexicon lacks.
+"""Candidate lexicon terms from a corpus, by statistical term mining (pipeline.text.phrases: PMI,
+left/right branching entropy, frequency), and adding accepted terms to the user's lexicon.
 
-`python -m pipeline lexicon suggest` prints them with counts, so a researcher can add the real terms
-to corpus/lexicon.txt. Nothing is added automatically: collocations include phrases that are not terms.
+    suggest_terms(records)      terms the corpus uses that nothing protects yet, with their scores
+                                (`python -m pipeline lexicon suggest`)
+    corpus_terms(documents)     the same on a built corpus's documents.jsonl: what the build protects as
+                                corpus-adaptive terms (listed in <build>/corpus_terms.tsv)
+    add_terms(terms)            append accepted terms to the lexicon file (`lexicon add`)
 """
 from __future__ import annotations
 
-from collections import Counter
+import itertools
 from collections.abc import Iterable
 from pathlib import Path
 
-from pipeline.record import Record
-from pipeline.text.segment import get_segmenter, record_text_zh
-from pipeline.text.wordlists import DEFAULT_LEXICON
+from pipeline.record import Record, iter_records
+from pipeline.text.normalize import normalize_text
+from pipeline.text.phrases import Candidate, mine_terms
+from pipeline.text.segment import get_segmenter, record_text_zh, rejection_reason
+from pipeline.text.wordlists import DEFAULT_LEXICON, FIELD_LEXICON, load_stopwords, read_lexicon
 
-_JOIN = "\x1f"  # gensim's phrase delimiter: a character no token contains
+# The build mines at most this many documents (evenly spread over the corpus): enough for terms that
+# recur, and the time and memory of the mining stay bounded however large the corpus.
+MAX_MINED_DOCUMENTS = 20000
 
 
-def content_runs(records: Iterable[Record], lexicon: Path | None = DEFAULT_LEXICON) -> list[list[str]]:
-    """Each record's Chinese tokens, cut into runs at stopwords and punctuation, so that a
-    collocation never spans a removed word (党建 的 引领 is not 党建引领)."""
+def suggest_terms(records: Iterable[Record], min_count: int = 5, min_docs: int = 3,
+                  lexicon: Path | None = DEFAULT_LEXICON, field_lexicon: Path | None = FIELD_LEXICON,
+                  keywords: Iterable[str] | None = None) -> list[Candidate]:
+    """Terms mined from the records' Chinese text (segmented as the build does: the lexicons and the
+    author keywords protected) that no lexicon protects yet, most frequent first. `keywords`: the
+    corpus's author keywords (default: those of the records)."""
     records = list(records)
-    segmenter = get_segmenter(lexicon, sorted({k for r in records for k in r.keywords_zh}))
-    runs: list[list[str]] = []
-    for record in records:
-        run: list[str] = []
-        for token in segmenter.raw_tokens_zh(record_text_zh(record), own_terms=record.keywords_zh):
-            if segmenter.keeps(token):
-                run.append(token)
-            elif run:
-                runs.append(run)
-                run = []
-        if run:
-            runs.append(run)
-    return runs
+    if keywords is None:
+        keywords = {k for r in records for k in r.keywords_zh}
+    segmenter = get_segmenter(lexicon, sorted(set(keywords)), field_lexicon=field_lexicon)
+    token_lists = [segmenter.raw_tokens_zh(record_text_zh(r), own_terms=r.keywords_zh) for r in records]
+    academic = load_stopwords(True) - load_stopwords(False)
+    known = set(segmenter.terms)
+    return [c for c in mine_terms(token_lists, segmenter.stopwords, academic, min_count=min_count, min_docs=min_docs)
+            if c.term not in known and rejection_reason(c.term, segmenter.stopwords) is None]
 
 
-def suggest_terms(records: Iterable[Record], min_count: int = 5, threshold: float = 0.5,
-                  lexicon: Path | None = DEFAULT_LEXICON) -> list[tuple[str, int]]:
-    """(candidate term, occurrences), most frequent first: collocations of up to four tokens found
-    by two passes of gensim Phrases, excluding terms the lexicon already protects."""
-    from gensim.models.phrases import Phrases
+def corpus_terms(documents: Path, keywords: Iterable[str], max_documents: int = MAX_MINED_DOCUMENTS) -> list[Candidate]:
+    """The corpus-adaptive terms of a built corpus (its documents.jsonl): `suggest_terms` over at most
+    `max_documents` documents taken evenly (every n-th line), with the corpus's author keywords."""
+    with open(documents, encoding="utf-8") as fh:
+        total = sum(1 for _ in fh)
+    step = max(1, -(-total // max_documents))
+    records = itertools.islice(iter_records(documents), 0, None, step)
+    return suggest_terms(records, keywords=keywords)
 
-    records = list(records)
-    runs = content_runs(records, lexicon)
-    bigrams = Phrases(runs, min_count=min_count, threshold=threshold, scoring="npmi", delimiter=_JOIN).freeze()
-    joined = [bigrams[run] for run in runs]
-    quadgrams = Phrases(joined, min_count=min_count, threshold=threshold, scoring="npmi", delimiter=_JOIN).freeze()
-    counts = Counter(token for run in joined for token in quadgrams[run] if _JOIN in token)
-    known = set(get_segmenter(lexicon, sorted({k for r in records for k in r.keywords_zh})).terms)
-    candidates = Counter()
-    for token, n in counts.items():
-        term = token.replace(_JOIN, "")
-        if term not in known:
-            candidates[term] += n
-    return sorted(((t, n) for t, n in candidates.items() if n >= min_count), key=lambda tn: (-tn[1], tn[0]))
+
+def write_candidates(candidates: list[Candidate], path: Path) -> None:
+    """A tab-separated table of candidates with their scores (the build's corpus_terms.tsv)."""
+    lines = ["term\tcount\tdocs\tpmi\tleft_entropy\tright_entropy\tscore"]
+    lines += [f"{c.term}\t{c.count}\t{c.docs}\t{c.pmi}\t{c.left_entropy}\t{c.right_entropy}\t{c.score}"
+              for c in candidates]
+    from pipeline.files import write_atomic
+
+    write_atomic(path, ("\n".join(lines) + "\n").encode())
+
+
+def add_terms(terms: Iterable[str], path: Path = DEFAULT_LEXICON) -> tuple[list[str], dict[str, str]]:
+    """Append the terms to a lexicon file (jieba userdict format; the curated lexicon by default).
+    Returns (terms added, {term: why not added}): a term already listed, or too generic to protect
+    (a single character, a stopword, …), is not added."""
+    path = Path(path)
+    listed = {normalize_text(t) for t, _ in read_lexicon(path)} if path.exists() else set()
+    stopwords = load_stopwords()
+    added, skipped = [], {}
+    for raw in terms:
+        term = normalize_text(raw.strip())
+        reason = "already listed" if term in listed else rejection_reason(term, stopwords)
+        if reason:
+            skipped[term] = reason
+            continue
+        added.append(term)
+        listed.add(term)
+    if added:
+        text = path.read_text(encoding="utf-8") if path.exists() else ""
+        with open(path, "a", encoding="utf-8") as fh:
+            fh.write(("" if not text or text.endswith("\n") else "\n") + "".join(f"{t}\n" for t in added))
+    return added, skipped

@@ -2,7 +2,8 @@
 
 How a Chinese text becomes tokens:
 1. Lexicon spans are protected first. A record's own author keywords are protected wherever they occur;
-   then an Aho-Corasick automaton finds the lexicon's terms leftmost-longest, and a match is kept as ONE
+   then an Aho-Corasick automaton finds the lexicon's terms (the curated lexicon, the mined field lexicon
+   data/field_lexicon.txt, the corpus's keywords and mined corpus terms) leftmost-longest, and a match is kept as ONE
    token unless it is part of a longer dictionary word there (`城市` inside `城市化`, `治理` inside
    `综合治理`: not a whole word). jieba's frequencies and HMM never see protected spans, so they cannot
    split them (plain jieba splits 党建引领, 五社联动, 村改居; even after `add_word` of every keyword it
@@ -31,7 +32,8 @@ from ahocorasick_rs import AhoCorasick, MatchKind
 
 from pipeline.text.normalize import normalize_text
 from pipeline.text.english import fold_plural
-from pipeline.text.wordlists import DEFAULT_LEXICON, load_stopwords, read_lexicon, stopwords_version
+from pipeline.text.wordlists import (DEFAULT_LEXICON, FIELD_LEXICON, load_stopwords, read_lexicon,
+                                     stopwords_version)
 from pipeline.versions import code_version
 from pipeline.record import Record
 
@@ -41,7 +43,8 @@ log = logging.getLogger(__name__)
 POS_KEEP = ("n", "v", "vn")
 # The segmentation code and stopword lists (not the lexicon: a lexicon change re-segments only the
 # records whose terms it touches): a change re-segments everything.
-SEGMENTER_VERSION = code_version("pipeline.text.segment", exclude=("lexicon.txt",))
+SEGMENTER_VERSION = code_version("pipeline.text.segment",
+                                 exclude=("lexicon.txt", "field_lexicon.txt", "single_character_terms.txt"))
 
 _SPACE = re.compile(r"\s")
 _EN_WORD = re.compile(r"[a-zà-öø-ÿ]+(?:-[a-zà-öø-ÿ]+)*")
@@ -120,6 +123,7 @@ class Segmenter:
         self,
         lexicon: str | Path | None = DEFAULT_LEXICON,
         extra_terms: Iterable[str] = (),
+        field_lexicon: str | Path | None = FIELD_LEXICON,
         keep_stopwords: bool = False,
         academic_stopwords: bool = True,
         pos_filter: bool = False,
@@ -136,6 +140,11 @@ class Segmenter:
                 candidates.append(term)
                 if pos:
                     self.pos[normalize_text(term)] = pos
+        # The curated terms: a field-lexicon term never cuts one of them (see _cuts_curated).
+        self.curated = frozenset(normalize_text(term) for term in candidates)
+        self._curated_length = max(map(len, self.curated), default=0)
+        if field_lexicon is not None:   # mined terms of the field (bench/field_lexicon.py), beside the curated
+            candidates.extend(term for term, _ in read_lexicon(Path(field_lexicon)))
         candidates.extend(extra_terms)
         self.terms, self.rejected = self._accept(candidates)
         # Aho-Corasick (in Rust): every occurrence of every term in one pass, whatever the lexicon size.
@@ -256,9 +265,21 @@ class Segmenter:
             if start < pos:
                 continue
             end = max((e for e in ends[start] if e <= hi), default=None)
-            if end is not None and self._is_whole(text, start, end):
+            if end is not None and self._is_whole(text, start, end) and not self._cuts_curated(text, ends, start, end):
                 yield start, end
                 pos = end
+
+    def _cuts_curated(self, text: str, ends: dict[int, list[int]], start: int, end: int) -> bool:
+        """Whether the match text[start:end], not itself a curated term, overlaps a curated term's
+        occurrence partly (地缘政治 over 政治引领 in 地缘政治引领): the curated lexicon is authoritative, so
+        that match is not taken there."""
+        if text[start:end] in self.curated:
+            return False
+        for s in range(max(0, start - self._curated_length + 1), end):
+            for e in ends.get(s, ()):
+                if ((s < start < e < end) or (start < s < end < e)) and text[s:e] in self.curated:
+                    return True
+        return False
 
     def terms_in(self, text: str) -> list[str]:
         """The lexicon terms that occur in `text` (sorted, unique). A text's tokens depend on the
@@ -278,6 +299,20 @@ class Segmenter:
         if pos < len(text):
             tokens.extend(cut(text[pos:]))
         return tokens
+
+    def parts(self, term: str) -> list[str]:
+        """The tokens of a protected term without its own protection: the lexicon terms nested in it stay
+        whole (乡村振兴 + 战略 from 乡村振兴战略), the rest is cut by jieba; stopwords and the like dropped.
+        A term with nothing to split gives itself."""
+        ends = self._ends_by_start(term)
+        inner = {start: [e for e in es if (start, e) != (0, len(term))] for start, es in ends.items()}
+        inner = {start: es for start, es in inner.items() if es}
+        tokens, pos = [], 0
+        for start, end in self._scan(term, inner, sorted(inner), 0, len(term)):
+            tokens += self._engine.cut(term[pos:start]) + [term[start:end]]
+            pos = end
+        tokens += self._engine.cut(term[pos:]) if pos < len(term) else []
+        return [t for t in tokens if self.keeps(t)] if len(tokens) > 1 else [term]
 
     def keeps(self, token: str) -> bool:
         """Whether a token survives filtering: has a letter, and is not a stopword (unless kept)."""
@@ -367,18 +402,23 @@ def record_text_en(record: Record) -> str:
 # Cached construction and the notebook function
 # ---------------------------------------------------------------------------------------------- #
 
+def _digest(path: str | Path | None) -> str:
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest() if path is not None else ""
+
+
 @functools.lru_cache(maxsize=8)
-def _cached_segmenter(lexicon: str | None, lexicon_digest: str, extra_terms: tuple[str, ...],
-                      options: tuple[tuple[str, object], ...]) -> Segmenter:
-    return Segmenter(lexicon=lexicon, extra_terms=extra_terms, **dict(options))
+def _cached_segmenter(lexicon: str | None, field_lexicon: str | None, digests: tuple[str, str],
+                      extra_terms: tuple[str, ...], options: tuple[tuple[str, object], ...]) -> Segmenter:
+    return Segmenter(lexicon=lexicon, field_lexicon=field_lexicon, extra_terms=extra_terms, **dict(options))
 
 
 def get_segmenter(lexicon: str | Path | None = DEFAULT_LEXICON, extra_terms: Iterable[str] = (),
-                  **options) -> Segmenter:
-    """A Segmenter for these settings, built once per process (the lexicon file's content is part of
+                  field_lexicon: str | Path | None = FIELD_LEXICON, **options) -> Segmenter:
+    """A Segmenter for these settings, built once per process (the lexicon files' contents are part of
     the cache key, so an edited lexicon is picked up)."""
-    digest = hashlib.sha256(Path(lexicon).read_bytes()).hexdigest() if lexicon is not None else ""
-    return _cached_segmenter(str(lexicon) if lexicon is not None else None, digest,
+    return _cached_segmenter(str(lexicon) if lexicon is not None else None,
+                             str(field_lexicon) if field_lexicon is not None else None,
+                             (_digest(lexicon), _digest(field_lexicon)),
                              tuple(sorted(set(extra_terms))), tuple(sorted(options.items())))
 
 

@@ -10,6 +10,7 @@ from pathlib import Path
 
 DATA = Path(__file__).resolve().parent / "data"
 DEFAULT_LEXICON = DATA / "lexicon.txt"
+FIELD_LEXICON = DATA / "field_lexicon.txt"   # mined by bench/field_lexicon.py, one source comment a term
 STOPWORDS_DIR = DATA / "stopwords"
 SINGLE_CHARACTER_TERMS = DATA / "single_character_terms.txt"
 # Always-on lists, and the academic boilerplate list that `academic_stopwords` switches.

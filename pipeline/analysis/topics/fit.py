@@ -16,7 +16,7 @@ from pipeline.analysis.topics.model import proportions
 from pipeline.analysis.topics.options import Options
 from pipeline.analysis.topics.registry import make_model, model_class
 from pipeline.analysis.topics.result import TopicResult, load
-from pipeline.analysis.topics.selection import CHOICE_RULE, choose_k
+from pipeline.analysis.topics.selection import CHOICE_RULE, RECURS, choose_k, recurrence
 from pipeline.analysis.topics.vocabulary import count_matrix, document_tokens, terms_of, vocabulary
 
 
@@ -33,6 +33,13 @@ def fit(corpus, k: int | None = None, k_range: tuple[int, int] | None = None, me
     docs, token_lists = document_tokens(corpus, options.tokens)
     if not token_lists:
         raise ValueError(f"{corpus.path}: the corpus has no documents")
+    settings = _segmenter_settings(corpus)
+    split = 0
+    if options.compound_parts:   # nested-term counting (see with_compound_parts)
+        from pipeline.analysis.tokens import with_compound_parts
+        from pipeline.text.segment import get_segmenter
+
+        token_lists, split = with_compound_parts(token_lists, options.min_docs, get_segmenter(**(settings or {})))
     dictionary = vocabulary(token_lists, options)
     counts = count_matrix(dictionary, token_lists)
     k_table = None
@@ -46,8 +53,16 @@ def fit(corpus, k: int | None = None, k_range: tuple[int, int] | None = None, me
         model = models[k]
     else:
         model = make_model(method, k, seed, options).fit(counts, progress)
-    fitted = FittedModel(model, dictionary, _segmenter_settings(corpus))
-    return summarize(fitted, docs, counts, options, k_table, corpus.path, progress)
+    fitted = FittedModel(model, dictionary, settings)
+    result = summarize(fitted, docs, counts, options, k_table, corpus.path, progress)
+    result.params["compounds_with_parts"] = split
+    if options.stability_seeds:
+        seeds = [seed + i for i in range(1, options.stability_seeds + 1)]
+        others = [make_model(method, model.k, s, options).fit(counts).components_ for s in seeds]
+        recurring = recurrence(model.components_, others)
+        result.info = result.info.merge(recurring, on="topic")
+        result.params.update(stability_seeds=seeds, stability=round(float(recurring["stability"].mean()), 4))
+    return result
 
 
 def _segmenter_settings(corpus) -> dict | None:
@@ -97,7 +112,12 @@ def describe(result: TopicResult, top: int = 10) -> str:
     p = result.params
     lines = [f"{p['method'].upper()}, {p['k']} topics, {p['documents']} documents, vocabulary {p['vocabulary']}, "
              f"seed {p['seed']}"]
+    seeds = len(p.get("stability_seeds", []))
+    if seeds:
+        lines.append(f"recurs: in how many of {seeds} refits with other seeds the topic comes back (top-10 terms "
+                     f"overlap ≥ {RECURS:.0%}); mean overlap {p['stability']:.2f}")
     for row in result.info.itertuples():
         terms = result.topics[result.topics.topic == row.topic].sort_values("rank")["term"].head(top)
-        lines.append(f"{row.topic:>3}  {row.prevalence:6.1%}  {row.label}:  {' '.join(terms)}")
+        recurs = f"  {row.recurs}/{seeds}" if seeds and hasattr(row, "recurs") else ""
+        lines.append(f"{row.topic:>3}  {row.prevalence:6.1%}{recurs}  {row.label}:  {' '.join(terms)}")
     return "\n".join(lines)

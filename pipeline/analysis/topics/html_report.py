@@ -24,7 +24,7 @@ table{border-collapse:collapse;font-size:.9em}td,th{padding:2px 8px;border-botto
 svg text{font-size:11px}.map text{pointer-events:none}
 .map circle{cursor:pointer}.map circle:hover,.map circle.on{fill-opacity:.9}
 .lines polyline:hover{stroke-width:4}
-.muted{color:#777}
+.muted{color:#777}.recurs{color:#2a7a2a}.unstable{color:#b03a2e}
 """
 
 # Clicking a topic on the map (or its list entry) shows only that topic; clicking again shows all.
@@ -155,15 +155,26 @@ def k_table_html(k_table: pd.DataFrame | None, rule: str | None) -> str:
             f"<th>NPMI</th><th>c_v</th><th>stability</th><th></th></tr>{rows}</table>")
 
 
+def recurrence_text(row, seeds: int) -> str:
+    """How far to trust a topic: in how many refits with other seeds it came back."""
+    if not seeds or not hasattr(row, "recurs"):
+        return ""
+    trust = "recurs" if row.recurs == seeds else ("unstable" if row.recurs == 0 else "partly recurs")
+    return (f' <span class="{trust.split()[-1]}">{trust}: in {row.recurs} of {seeds} refits with other seeds '
+            f'(top-term overlap {row.stability:.2f})</span>')
+
+
 def write_report(result, out: Path) -> Path:
     """Render a TopicResult (as `pipeline.topics.load` returns it) to one HTML file."""
     p, info = result.params, result.info
+    seeds = len(p.get("stability_seeds", []))
     sections = []
     for row in info.itertuples():
         t = row.topic
         sections.append(
             f'<section class="topic" id="topic-{t}"><h3>Topic {t}: {esc(row.label)}</h3>'
-            f'<p>{row.prevalence:.1%} of the corpus; main topic of {row.docs} documents.</p>'
+            f'<p>{row.prevalence:.1%} of the corpus; main topic of {row.docs} documents.'
+            f'{recurrence_text(row, seeds)}</p>'
             f'<div style="display:flex;gap:2em;flex-wrap:wrap">'
             f'<div>{terms_table(result.topics[result.topics.topic == t])}'
             f'</div><div><h4>Prevalence by year (95% interval)</h4>'
@@ -172,7 +183,18 @@ def write_report(result, out: Path) -> Path:
             f'</div></div><h4>Documents most about this topic</h4>'
             f'{documents_list(result.top_docs[result.top_docs.topic == t])}</section>')
     listing = "".join(f'<li><a href="#topic-{r.topic}" data-topic="{r.topic}">{r.topic}: {esc(r.label)}</a> '
-                      f'<span class="muted">{r.prevalence:.1%}</span></li>' for r in info.itertuples())
+                      f'<span class="muted">{r.prevalence:.1%}</span>'
+                      f'{" <span class=unstable>(unstable)</span>" if seeds and getattr(r, "recurs", seeds) == 0 else ""}'
+                      f'</li>' for r in info.itertuples())
+    stability = (f'<h2>Stability across seeds</h2><p>Each topic was looked for in {seeds} refits with seeds '
+                 f'{", ".join(map(str, p["stability_seeds"]))} (matched one to one by their top 10 terms). '
+                 f'A topic that <span class="recurs">recurs</span> in every refit is a pattern of the corpus; an '
+                 f'<span class="unstable">unstable</span> one may be an accident of the seed: read it with care. '
+                 f'Mean top-term overlap {p["stability"]:.2f}.</p>'
+                 f'<table><tr><th>topic</th><th>label</th><th>recurs in</th><th>overlap</th></tr>'
+                 + "".join(f'<tr><td>{r.topic}</td><td>{esc(r.label)}</td><td>{r.recurs} / {seeds}</td>'
+                           f'<td>{r.stability:.2f}</td></tr>' for r in info.itertuples()) + "</table>"
+                 ) if seeds and "recurs" in info else ""
     page = f"""<!DOCTYPE html>
 <html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width">
 <title>Topic model: {esc(p.get("method", "").upper())}, {p.get("k")} topics</title><style>{STYLE}</style></head>
@@ -183,6 +205,7 @@ seed {p.get("seed")}, corpus <code>{esc(p.get("corpus"))}</code>.</p>
 <h2>Topic map</h2><p class="muted">Circles are topics (area ∝ prevalence); near topics share vocabulary
 (Jensen–Shannon distance, classical scaling). Click a circle or a name to show only that topic.</p>
 <div style="display:flex;gap:2em;flex-wrap:wrap">{topic_map_svg(info)}<ul>{listing}</ul></div>
+{stability}
 <h2>Prevalence over time</h2><p class="muted">Mean topic proportion of each year's documents.
 Hover a line for its topic.</p>{all_topics_svg(result.prevalence, info)}
 <h2>Topics</h2>{"".join(sections)}

@@ -2,7 +2,7 @@
 
     model/model.json, lda.gensim* | nmf.joblib   the topic model (registry.save_model)
     model/dictionary.txt                          the vocabulary (token ↔ column)
-    model/segmenter.json, lexicon.txt             the segmenter settings the corpus's tokens were made with
+    model/segmenter.json, lexicon.txt, field_lexicon.txt   the segmenter settings of the corpus's tokens
 
 `infer_file` segments new documents with those settings (the fit's lexicon, author keywords and
 options), so new text is cut as the fitted corpus was. A model saved before segmenter.json existed is
@@ -26,7 +26,7 @@ log = logging.getLogger(__name__)
 
 DICTIONARY_FILE = "dictionary.txt"
 SEGMENTER_FILE = "segmenter.json"
-LEXICON_FILE = "lexicon.txt"
+LEXICON_FILES = {"lexicon": "lexicon.txt", "field_lexicon": "field_lexicon.txt"}
 
 
 @dataclass
@@ -45,14 +45,16 @@ class FittedModel:
     def save(self, folder: Path) -> None:
         save_model(self.model, folder)
         self.dictionary.save_as_text(str(folder / DICTIONARY_FILE))
-        (folder / LEXICON_FILE).unlink(missing_ok=True)
+        for name in LEXICON_FILES.values():
+            (folder / name).unlink(missing_ok=True)
         if self.segmenter is None:
             (folder / SEGMENTER_FILE).unlink(missing_ok=True)
             return
         settings = dict(self.segmenter)
-        if settings.get("lexicon") is not None:   # a copy: the fit's lexicon, even if the file is edited later
-            shutil.copyfile(settings["lexicon"], folder / LEXICON_FILE)
-            settings["lexicon"] = LEXICON_FILE
+        for key, name in LEXICON_FILES.items():   # copies: the fit's lexicons, even if the files change later
+            if settings.get(key) is not None:
+                shutil.copyfile(settings[key], folder / name)
+                settings[key] = name
         (folder / SEGMENTER_FILE).write_text(json.dumps(settings, ensure_ascii=False, sort_keys=True, indent=1),
                                              encoding="utf-8")
 
@@ -64,8 +66,9 @@ class FittedModel:
         settings = None
         if (folder / SEGMENTER_FILE).exists():
             settings = json.loads((folder / SEGMENTER_FILE).read_text(encoding="utf-8"))
-            if settings.get("lexicon") is not None:
-                settings["lexicon"] = str(folder / settings["lexicon"])
+            for key in LEXICON_FILES:
+                if settings.get(key) is not None:
+                    settings[key] = str(folder / settings[key])
         return cls(load_model(folder), dictionary, settings)
 
     def make_segmenter(self):
@@ -88,11 +91,27 @@ def proportions_table(proportions_: np.ndarray, ids) -> pd.DataFrame:
     return table
 
 
+def _fit_options(folder: Path) -> dict:
+    return json.loads((folder / "fit.json").read_text(encoding="utf-8"))["options"]
+
+
+def _bag_of_words(fitted: FittedModel, token_lists: list[list[str]], options: dict) -> list[list[str]]:
+    """New documents' tokens as the fit counted its documents: compounds with their parts when it did
+    (every compound: the vocabulary decides which of them count)."""
+    if not options.get("compound_parts"):
+        return token_lists
+    from pipeline.analysis.tokens import with_compound_parts
+
+    return with_compound_parts(token_lists, 0, fitted.make_segmenter())[0]
+
+
 def infer(folder: str | Path, token_lists: list[list[str]], ids: list[str] | None = None) -> pd.DataFrame:
     """Topic proportions of new documents (token lists) under a saved fit: id, main_topic, topic_*."""
-    fitted = FittedModel.load(Path(folder) / "model")
+    folder = Path(folder)
+    fitted = FittedModel.load(folder / "model")
     ids = ids if ids is not None else [str(i) for i in range(1, len(token_lists) + 1)]
-    return proportions_table(proportions(fitted.weights(token_lists)), ids)
+    bags = _bag_of_words(fitted, token_lists, _fit_options(folder))
+    return proportions_table(proportions(fitted.weights(bags)), ids)
 
 
 def read_documents(path: str | Path) -> list:
@@ -128,11 +147,13 @@ def infer_file(folder: str | Path, path: str | Path) -> pd.DataFrame:
 
     folder = Path(folder)
     fitted = FittedModel.load(folder / "model")
-    columns = token_columns(json.loads((folder / "fit.json").read_text(encoding="utf-8"))["options"]["tokens"])
+    options = _fit_options(folder)
+    columns = token_columns(options["tokens"])
     records = read_documents(path)
     segmenter = fitted.make_segmenter()
     token_lists = []
     for record in records:
         zh, en = segmenter.segment_record(record)
         token_lists.append((zh if "tokens_zh" in columns else []) + (en if "tokens_en" in columns else []))
-    return proportions_table(proportions(fitted.weights(token_lists)), [r.id for r in records])
+    bags = _bag_of_words(fitted, token_lists, options)
+    return proportions_table(proportions(fitted.weights(bags)), [r.id for r in records])

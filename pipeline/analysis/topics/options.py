@@ -11,6 +11,8 @@ class Options:
     min_docs: int = 3           # drop terms in fewer documents
     max_share: float = 0.3      # drop terms in more than this share of documents
     keep: int = 20000           # then keep the N most frequent (by document count)
+    compound_parts: bool = True  # a protected compound also counts as its parts; a rare one as its parts only
+    #                              (pipeline.analysis.tokens.with_compound_parts)
     single_characters: bool = False  # keep one-character tokens that are not field terms (体, 分, L, P);
     #                                  see pipeline/text/data/single_character_terms.txt
     passes: int = 20
@@ -18,4 +20,5 @@ class Options:
     chunksize: int | None = None  # documents per online update; None: n/20 within 100..2000, so that even
     #                               small corpora get 20 updates a pass (CSL: chunks of 100 beat 200 and 2000)
     tokens: str = "both"        # which token columns make a document: zh, en, both
+    stability_seeds: int = 2    # refits with seeds seed+1 … seed+N: which topics recur (topic_info.csv)
     workers: int = 1            # >1: LDA via LdaMulticore (faster on big corpora, not byte-reproducible)

@@ -36,6 +36,27 @@ def stability(a: np.ndarray, b: np.ndarray, n: int = COHERENCE_TOP) -> float:
     return float(overlap[rows, cols].mean())
 
 
+RECURS = 0.5     # a topic recurs in another seed's fit when its matched topic shares this much (Jaccard)
+
+
+def recurrence(components: np.ndarray, others: list[np.ndarray], n: int = COHERENCE_TOP) -> pd.DataFrame:
+    """Which topics of a fit recur in fits with other seeds: per topic, `stability` (mean top-term
+    Jaccard with its one-to-one matched topic in each other fit) and `recurs` (in how many of them that
+    overlap is at least RECURS). A topic that recurs is a pattern of the corpus, not of the seed."""
+    from scipy.optimize import linear_sum_assignment
+
+    mine = [set(t) for t in top_term_ids(components, n)]
+    matched = np.zeros((len(mine), len(others)))
+    for j, other in enumerate(others):
+        theirs = [set(t) for t in top_term_ids(other, n)]
+        overlap = np.array([[len(x & y) / len(x | y) for y in theirs] for x in mine])
+        rows, cols = linear_sum_assignment(-overlap)
+        matched[rows, j] = overlap[rows, cols]
+    return pd.DataFrame({"topic": range(len(mine)),
+                         "stability": np.round(matched.mean(axis=1) if others else np.nan, 4),
+                         "recurs": (matched >= RECURS).sum(axis=1)})
+
+
 def coherence(components: np.ndarray, dictionary, texts: list[list[str]]) -> dict:
     """NPMI and c_v of the topics' top terms (gensim CoherenceModel, one process, non-empty texts only)."""
     from gensim.models import CoherenceModel

@@ -1,0 +1,169 @@
+"""Term mining (pipeline.text.phrases), the field lexicon it built (pipeline/text/data/field_lexicon.txt),
+and the corpus-adaptive terms of the build."""
+import json
+import random
+import sys
+
+import pytest
+
+from conftest import EXTERNAL, NSSF_CSV, ROOT, need, nssf_projects
+import pipeline.cli.main as cli
+from pipeline.text.normalize import normalize_text
+from pipeline.text.phrases import mine_terms
+from pipeline.text.segment import Segmenter, get_segmenter, rejection_reason
+from pipeline.text.wordlists import DEFAULT_LEXICON, FIELD_LEXICON, load_stopwords, read_lexicon
+
+sys.path.insert(0, str(ROOT / "bench"))
+import field_lexicon  # noqa: E402
+
+
+def mined(texts, **options):
+    segmenter = Segmenter(field_lexicon=None)
+    academic = load_stopwords(True) - load_stopwords(False)
+    found = mine_terms([segmenter.raw_tokens_zh(t) for t in texts], segmenter.stopwords, academic, **options)
+    return {c.term: c for c in found}
+
+
+def test_fragments_prose_and_boilerplate_are_not_terms():
+    rng = random.Random(1)
+    before = ["推进", "参与", "服务", "对接", "融入", "支持", "助力", "建设"]
+    after = ["倡议", "建设", "沿线国家", "合作", "发展", "机遇", "战略", "框架"]
+    texts = [f"{rng.choice(before)}一带一路{rng.choice(after)}的研究" for _ in range(60)]
+    # Other texts, so that the corpus has a realistic size (PMI compares with chance over all tokens).
+    words = "城市 社区 治理 居民 街道 网格 农业 土壤 灌溉 教育 学校 教师 医院 患者 企业 市场 金融 法律 文化 历史".split()
+    texts += ["，".join(rng.choices(words, k=12)) for _ in range(300)]
+    found = mined(texts, min_count=5, min_docs=3)
+    assert "一带一路" in found and found["一带一路"].count == 60
+    # 一带 is always followed by 一路: a fragment, not free on its right.
+    assert not any(term in found for term in ("一带", "带一路", "一带一"))
+    assert not any(term.endswith("研究") or "的" in term for term in found)
+
+
+def test_nssf_titles_give_the_policy_terms_the_issue_names():
+    titles = [normalize_text(t) for t, _ in nssf_projects(need(NSSF_CSV))]
+    found = mined(titles)
+    # Issue 15 counted 一带一路 258, 新常态 133, 供给侧结构性改革 98 collocations in these titles.
+    assert found["一带一路"].count >= 250 and found["新常态"].count >= 130 and found["供给侧结构性改革"].count >= 98
+    assert all(min(c.left_entropy, c.right_entropy) >= 1.0 and c.pmi >= 3.0 for c in found.values())
+
+
+def test_field_lexicon_lines_name_their_sources_and_every_term_comes_out_whole():
+    lines = [line for line in FIELD_LEXICON.read_text(encoding="utf-8").splitlines() if line and not line.startswith("#")]
+    assert len(lines) > 2000
+    sources = {"mined", "csl-keywords", "cnki-keywords", "nssf-titles", "csl", "cnki"}
+    for line in lines:
+        term, _, comment = line.partition("  # ")
+        assert comment and all(part.split(":")[0] in sources and part.split(":")[1].isdigit() for part in comment.split())
+    terms = [t for t, _ in read_lexicon(FIELD_LEXICON)]
+    curated = {normalize_text(t) for t, _ in read_lexicon(DEFAULT_LEXICON)}
+    stopwords = load_stopwords()
+    assert not set(terms) & curated
+    assert all(rejection_reason(t, stopwords) is None for t in terms)
+    segmenter = get_segmenter()
+    # No stopword cuts a term: alone, each term is one token (the filter never drops a part of it).
+    assert [t for t in terms if segmenter.tokens_zh(t) != [t]] == []
+
+
+def test_the_curated_lexicon_stays_authoritative(tmp_path):
+    curated = tmp_path / "lexicon.txt"
+    curated.write_text("政治引领\n", encoding="utf-8")
+    field = tmp_path / "field.txt"
+    field.write_text("地缘政治  # mined:22\n", encoding="utf-8")
+    segmenter = Segmenter(lexicon=curated, field_lexicon=field)
+    assert segmenter.raw_tokens_zh("地缘政治引领") == ["地缘", "政治引领"]
+    assert segmenter.raw_tokens_zh("地缘政治的变化")[0] == "地缘政治"
+
+
+def test_policy_terms_stay_whole_through_the_segment_command(tmp_path, capsys):
+    sentences = ["一带一路倡议与经济新常态", "深化供给侧结构性改革", "新常态下的高质量发展"]
+    (tmp_path / "in.txt").write_text("\n".join(sentences) + "\n", encoding="utf-8")
+    assert cli.main(["segment", str(tmp_path / "in.txt"), "--corpus", str(tmp_path / "none"), "--keep-stopwords"]) == 0
+    lines = [line.split() for line in capsys.readouterr().out.splitlines()]
+    assert "一带一路" in lines[0] and "供给侧结构性改革" in lines[1] and "新常态" in lines[2]
+    assert field_lexicon.is_whole("新常态", sentences[0], lines[0])    # inside 经济新常态: nested, not cut
+    plain = Segmenter(field_lexicon=None)
+    assert "一带一路" not in plain.tokens_zh(sentences[0]) and "新常态" not in plain.tokens_zh(sentences[2])
+
+
+def test_held_out_field_terms_come_out_whole_more_often_than_with_plain_jieba(tmp_path, capsys):
+    """The terms only found in the keywords of the 20% of keyword records held out before the field
+    lexicon was mined, in their own held-out sentences, through `python -m pipeline segment`."""
+    import jieba
+
+    titles = [normalize_text(t) for t, _ in nssf_projects(need(NSSF_CSV))]
+    kept, held = field_lexicon.split_sources(field_lexicon.keyword_records())
+    terms = field_lexicon.heldout_field_terms(kept, held, titles)
+    pairs = field_lexicon.contexts(terms, held)
+    assert len({t for t, _ in pairs}) >= 100
+    # Nothing of the held-out records' keywords went into the lexicon.
+    held_only = {k for r in held for k in r.keywords_zh} - {k for r in kept for k in r.keywords_zh}
+    listed = FIELD_LEXICON.read_text(encoding="utf-8")
+    assert not [t for t in terms if t in held_only and f"{t}  # " in listed and "mined" not in
+                listed.split(f"\n{t}  # ", 1)[-1].split("\n", 1)[0]]
+    (tmp_path / "sentences.txt").write_text("\n".join(s.replace("\n", " ") for _, s in pairs) + "\n", encoding="utf-8")
+    assert cli.main(["segment", str(tmp_path / "sentences.txt"), "--corpus", str(tmp_path / "none"),
+                     "--keep-stopwords"]) == 0
+    token_lines = capsys.readouterr().out.splitlines()
+    assert len(token_lines) == len(pairs)
+    whole = {}
+    for (term, sentence), line in zip(pairs, token_lines):
+        whole[term] = whole.get(term, True) and any(term in token for token in line.split()) and \
+            field_lexicon.is_whole(term, sentence.replace("\n", " "), line.split())
+    ours = sum(whole.values()) / len(whole)
+    jieba.setLogLevel(60)
+    plain = field_lexicon.wholeness(pairs, jieba.lcut)
+    assert ours >= plain[0] / plain[1] + 0.04
+
+
+def test_build_protects_the_corpus_terms_it_lists_and_can_be_told_not_to(tmp_path, capsys):
+    export = need(EXTERNAL / "cnki-exports" / "cnki2citespace" / "download_1-307.txt")
+    (tmp_path / "raw").mkdir()
+    (tmp_path / "raw" / export.name).symlink_to(export)
+    build = tmp_path / "build"
+    assert cli.main(["build", "--raw", str(tmp_path / "raw"), "--out", str(build), "-q"]) == 0
+    report = capsys.readouterr().out
+    table = (build / "corpus_terms.tsv").read_text(encoding="utf-8").splitlines()
+    assert table[0] == "term\tcount\tdocs\tpmi\tleft_entropy\tright_entropy\tscore"
+    terms = [line.split("\t")[0] for line in table[1:]]
+    assert f"corpus terms: {len(terms)} mined and protected (corpus_terms.tsv)" in report and len(terms) >= 5
+    # `lexicon suggest` shows the same candidates, with their scores.
+    assert cli.main(["lexicon", "suggest", "--corpus", str(build), "--format", "csv"]) == 0
+    suggested = capsys.readouterr().out.splitlines()
+    assert suggested[0] == "term,count,docs,pmi,left_entropy,right_entropy,score"
+    assert [line.split(",")[0] for line in suggested[1:]] == terms
+    # A listed term that plain segmentation cuts comes out whole through `segment --corpus`.
+    plain = get_segmenter()
+    term = next(t for t in terms if len(plain.raw_tokens_zh(t)) > 1)
+    (tmp_path / "in.txt").write_text(f"关于{term}的讨论\n", encoding="utf-8")
+    assert cli.main(["segment", str(tmp_path / "in.txt"), "--corpus", str(build)]) == 0
+    assert term in capsys.readouterr().out.split()
+    # Switched off: no list, no protection.
+    assert cli.main(["build", "--raw", str(tmp_path / "raw"), "--out", str(build), "-q", "--no-corpus-terms"]) == 0
+    assert "corpus terms: 0 mined" in capsys.readouterr().out and not (build / "corpus_terms.tsv").exists()
+    assert cli.main(["segment", str(tmp_path / "in.txt"), "--corpus", str(build)]) == 0
+    assert term not in capsys.readouterr().out.split()
+    # Accepted by hand into a lexicon: protected by any segmenter of that lexicon.
+    lexicon = tmp_path / "lexicon.txt"
+    lexicon.write_bytes(DEFAULT_LEXICON.read_bytes())
+    assert cli.main(["lexicon", "add", term, "的", "--lexicon", str(lexicon)]) == 0
+    captured = capsys.readouterr()
+    assert f"added 1 term(s) to {lexicon}: {term}" in captured.out and "not added: 的 (single character)" in captured.err
+    assert term in Segmenter(lexicon=lexicon).tokens_zh(f"关于{term}的讨论")
+
+
+def test_concepts_suggest_lists_variants_with_counts_and_examples(nssf_corpus, capsys):
+    from conftest import nssf_titles
+
+    assert cli.main(["concepts", "suggest", "城镇化", "--corpus", str(nssf_corpus), "--format", "json"]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    variants = {r["term"]: r for r in rows if r["relation"] == "contains"}
+    related = [r for r in rows if r["relation"] == "co-occurs"]
+    assert {"新型城镇化", "人口城镇化"} <= set(variants) and related
+    titles = nssf_titles()["title"]
+    for term in ("新型城镇化", "人口城镇化"):
+        row = variants[term]
+        # Its documents are titles that contain it (a token is never more than its text; a longer
+        # protected term around it, 人口城镇化进程, is another token), at least half of them.
+        assert 0.5 * titles.str.contains(term).sum() <= row["docs"] <= titles.str.contains(term).sum()
+        assert row["in_concept"] == row["docs"] and row["adds"] == 0 and term in row["example"]
+    assert all(r["adds"] == r["docs"] - r["in_concept"] and r["npmi"] > 0 and r["term"] in r["example"] for r in related)
