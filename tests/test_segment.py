@@ -155,7 +155,7 @@ def test_no_stopword_punctuation_or_number_in_tokens(seed_records, csl_records):
     seg = get_segmenter(DEFAULT_LEXICON, ())
     stopwords = load_stopwords(True)
     tokens = [t for r in records for t in seg.segment_record(r)[0]]
-    tokens += [t for abstract, _ in csl_records[:300] for t in seg.tokens_zh(abstract)]
+    tokens += [t for abstract, _ in csl_records[:400] for t in seg.tokens_zh(abstract)]
     assert len(tokens) > 20000
     assert not {t.lower() for t in tokens} & stopwords
     assert all(any(ch.isalpha() for ch in t) for t in tokens)

@@ -131,7 +131,7 @@ def test_k_range_prints_table_and_chooses_reproducibly(csl_dir, tmp_path, capsys
                      "--out", str(tmp_path / "a"), *FAST]) == 0
     assert not (tmp_path / "a" / "k_selection.csv").exists()
     assert sorted(p.name for p in (tmp_path / "a" / "model").iterdir()) == [
-        "dictionary.txt", "lexicon.txt", "model.json", "nmf.joblib", "segmenter.json"]
+        "dictionary.txt", "field_lexicon.txt", "lexicon.txt", "model.json", "nmf.joblib", "segmenter.json"]
 
 
 def test_outputs_follow_the_contract(tmp_path):
@@ -201,7 +201,8 @@ def test_show_prints_topics(tmp_path, capsys):
     assert cli.main(["topics", "show", str(tmp_path / "out"), "--top", "3"]) == 0
     lines = capsys.readouterr().out.splitlines()
     assert lines[0].startswith("LDA, 2 topics, 120 documents")
-    assert len(lines) == 3 and all(len(line.split(":")[-1].split()) == 3 for line in lines[1:])
+    assert lines[1].startswith("recurs: in how many of 2 refits")
+    assert len(lines) == 4 and all(len(line.split(":")[-1].split()) == 3 and "2/2" in line for line in lines[2:])
 
 
 def test_bad_input_is_one_clear_line(tmp_path, capsys):

@@ -122,9 +122,10 @@ def with_compound_parts(token_lists: list[list[str]], min_docs: int, segmenter) 
     from collections import Counter
 
     df = Counter(token for tokens in token_lists for token in set(tokens))
+    protected = frozenset(segmenter.terms)   # the lexicons, author keywords and corpus terms
     expansion: dict[str, list[str]] = {}
     for token, n in df.items():
-        if len(token) > 2 and _HAN.search(token):
+        if token in protected and len(token) > 2 and _HAN.search(token):
             parts = segmenter.parts(token)
             if parts != [token]:
                 expansion[token] = parts if n < min_docs else [token, *parts]

@@ -14,8 +14,7 @@
     tables.py      top terms, labels, topic map, prevalence over time, per-period terms, top documents
     result.py      TopicResult and its output directory
     inference.py   a saved model with its vocabulary and segmenter settings; topics of new documents
-    html_report.py the offline HTML report of a fit (a module named `report` would replace the
-                   function `report` on this package once imported)
+    report.py      the offline HTML report of a fit
 """
 # The report module is loaded first: loaded later (by report()), it would replace the function `report`
 # below as the package's attribute, and `pipeline.topics.report(...)` would fail from the second call on.

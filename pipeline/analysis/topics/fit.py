@@ -1,7 +1,7 @@
 """Fitting a topic model on a built corpus and summarizing it: the steps in order.
 
     documents → vocabulary.py (tokens, pruning, counts) → registry.py (LDA or NMF; selection.py picks K)
-    → tables.py (the result tables) → result.py (TopicResult, saved) → html_report.py (HTML)
+    → tables.py (the result tables) → result.py (TopicResult, saved) → report.py (HTML)
 """
 from __future__ import annotations
 
@@ -102,7 +102,7 @@ def summarize(fitted: FittedModel, docs: pd.DataFrame, counts, options: Options,
 
 def report(folder: str | Path, out: str | Path | None = None) -> Path:
     """Write the fit's self-contained HTML report (default DIR/report.html); returns its path."""
-    from pipeline.analysis.topics.html_report import write_report
+    from pipeline.analysis.topics.report import write_report
 
     return write_report(load(folder), Path(out) if out else Path(folder) / "report.html")
 
