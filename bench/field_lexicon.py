@@ -99,7 +99,7 @@ def texts_containing(terms, texts: list[str]) -> Counter:
 def build_lexicon(kept: list, titles: list[str]) -> dict[str, dict[str, int]]:
     """term → {source: count}. Sources: nssf-titles / csl / cnki (mined occurrences), csl-keywords /
     cnki-keywords (records listing it)."""
-    from pipeline.text.phrases import mine_terms
+    from pipeline.text.phrases import bad_edges, mine_terms, term_edges
     from pipeline.text.segment import Segmenter, rejection_reason
 
     plain = Segmenter(field_lexicon=None)       # the curated lexicon only
@@ -113,8 +113,13 @@ def build_lexicon(kept: list, titles: list[str]) -> dict[str, dict[str, int]]:
         sources[candidate.term]["mined"] = candidate.count
     listed = Counter(k for r in kept for k in set(r.keywords_zh))
     in_texts = texts_containing([k for k in listed if term_shape(k)], all_texts)
+    edges = frozenset(w for w in plain.stopwords if len(w) > 1) | academic | term_edges()
     for keyword, n in listed.items():
-        if term_shape(keyword) and (n >= 2 or in_texts[keyword] >= MIN_TEXTS):
+        # An author keyword is a term by the author's word, but the same shape rules as mined terms apply
+        # (问题研究 and 实证研究 are keywords of some records, not terms to protect everywhere).
+        tokens = tuple(plain.raw_tokens_zh(keyword))
+        if (term_shape(keyword) and (n >= 2 or in_texts[keyword] >= MIN_TEXTS) and not bad_edges(tokens, edges)
+                and not any(len(t) == 1 and t in plain.stopwords for t in tokens)):
             sources[keyword]["csl-keywords" if any(r.id.startswith("csl-") and keyword in r.keywords_zh
                                                    for r in kept) else "cnki-keywords"] = n
     curated = {normalize_text(t) for t, _ in read_lexicon(DEFAULT_LEXICON)}

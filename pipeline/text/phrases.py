@@ -69,7 +69,7 @@ def _entropy(counts: Counter, boundaries: int) -> float:
     return h + boundaries * (1 / total) * math.log(total)   # each boundary a neighbour seen once
 
 
-def _bad_edges(gram: tuple[str, ...], edges: frozenset[str]) -> bool:
+def bad_edges(gram: tuple[str, ...], edges: frozenset[str]) -> bool:
     """Whether a candidate begins or ends with a function word or academic boilerplate (及其…, …研究).
     A word with a one-character suffix morpheme is exempt at its start (获得感, 幸福感: 获得 + 感)."""
     if gram[-1] in edges:
@@ -100,7 +100,7 @@ def mine_terms(token_lists: Iterable[list[str]], stopwords: frozenset[str], acad
                     counts[tuple(run[i:i + n])] += 1
     total = sum(c for gram, c in counts.items() if len(gram) == 1)
     candidates = {gram for gram, c in counts.items()
-                  if len(gram) > 1 and c >= min_count and not _bad_edges(gram, edges)
+                  if len(gram) > 1 and c >= min_count and not bad_edges(gram, edges)
                   and _TERM_CHARS.match("".join(gram)) and len(_HAN.findall("".join(gram))) >= 2
                   and "".join(gram).lower() not in stopwords}
     left, right = defaultdict(Counter), defaultdict(Counter)
