@@ -68,7 +68,6 @@ def test_topics_fit_takes_the_years(real_corpus, tmp_path):
     assert set(doc_topics["id"]) == in_years
 
 
-@pytest.mark.xfail(strict=True, reason="issue 14 item 1, fixed on branch topics")
 def test_topic_fit_on_a_mixed_year_real_corpus(real_loaded):
     from pipeline.analysis import topics
 
