@@ -31,8 +31,8 @@ def small(model_class, seed=0):
     return model_class.from_options(K, seed, Options(passes=5))
 
 
-def test_registry_names_the_two_methods():
-    assert METHODS == ("lda", "nmf")
+def test_registry_names_the_methods():
+    assert METHODS == ("lda", "nmf", "lda-gibbs")
     assert all(cls.method == name for name, cls in MODELS.items())
     with pytest.raises(ValueError, match="method must be one of"):
         make_model("lsi", 3)

@@ -66,7 +66,7 @@ def nmi(result, categories):
     return normalized_mutual_info_score([categories[i] for i in dt["id"]], dt["main_topic"].astype(int))
 
 
-@pytest.mark.parametrize("method", ["lda", "nmf"])
+@pytest.mark.parametrize("method", ["lda", "nmf", "lda-gibbs"])
 def test_k13_on_csl_recovers_categories_above_floor(csl_dir, method):
     folder, categories = csl_dir
     result = topics.fit(load_corpus(folder), k=13, method=method, seed=0)

@@ -75,7 +75,8 @@ def register(sub) -> None:
     k = p.add_mutually_exclusive_group()
     k.add_argument("--k", type=int, default=20, help="number of topics (default 20)")
     k.add_argument("--k-range", metavar="A:B", help="try K = A..B and choose one (parallel fits: --jobs)")
-    p.add_argument("--method", choices=["lda", "nmf"], default="lda", help="LDA (gensim) or NMF (scikit-learn)")
+    p.add_argument("--method", choices=["lda", "nmf", "lda-gibbs"], default="lda",
+                   help="LDA (gensim, variational), NMF (scikit-learn) or LDA by Gibbs sampling (tomotopy)")
     p.add_argument("--seed", type=int, default=0, help="random seed: the same seed gives the same outputs")
     p.add_argument("--out", type=Path, required=True, help="output directory")
     # Left unset, these take the defaults of pipeline.topics.Options (recorded in DIR/fit.json).

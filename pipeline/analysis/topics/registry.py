@@ -4,12 +4,13 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from pipeline.analysis.topics.gibbs import GibbsLdaTopics
 from pipeline.analysis.topics.lda import LdaTopics
 from pipeline.analysis.topics.model import TopicModel
 from pipeline.analysis.topics.nmf import NmfTopics
 from pipeline.analysis.topics.options import Options
 
-MODELS: dict[str, type[TopicModel]] = {cls.method: cls for cls in (LdaTopics, NmfTopics)}
+MODELS: dict[str, type[TopicModel]] = {cls.method: cls for cls in (LdaTopics, NmfTopics, GibbsLdaTopics)}
 METHODS = tuple(MODELS)
 MODEL_FILE = "model.json"
 
