@@ -256,6 +256,7 @@ def test_duplicate_merging_in_worker_partitions_equals_one_process(tmp_path, mon
     assert (tmp_path / "whole" / "documents.jsonl").read_bytes() == (tmp_path / "parts" / "documents.jsonl").read_bytes()
 
 
+@pytest.mark.slow
 def test_a_large_table_shows_progress_while_it_is_read(tmp_path, capfd):
     """Issue 14: the 17 MB NSSF CSV took 15-23 s without a sign of life (the bar needed 20 files)."""
     from conftest import NSSF_CSV, need

@@ -104,6 +104,7 @@ def test_corpus_keywords_against_the_background_on_a_real_export(tmp_path, exter
         assert corpus.keywords(method=method, top=3)["term"].tolist() == ["艺术学理论", "艺术学", "艺术"]
 
 
+@pytest.mark.slow
 def test_nssf_keywords_are_not_generic(nssf_corpus):
     """The issue's words (中国, 我国, 及其, 机制, 新) led TF-IDF and TextRank on the NSSF titles."""
     corpus = load_corpus(nssf_corpus)

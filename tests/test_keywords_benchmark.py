@@ -1,5 +1,7 @@
 """Issue 14: our keywords against the authors' own, beside jieba's two extractors in the same run
 (bench/keywords.py: F1@5 on the CNKI exports and CSL, the answers held out of our segmentation)."""
+import pytest
+
 from bench.keywords import CNKI_EXPORTS, CSL, evaluate, f1_at
 from conftest import need
 
@@ -10,6 +12,7 @@ def test_f1_at_5():
     assert f1_at([], ["韧性"]) == 0.0
 
 
+@pytest.mark.slow
 def test_our_keywords_beat_both_jieba_baselines_on_real_records():
     need(CNKI_EXPORTS), need(CSL)
     scores = evaluate(csl_limit=600)

@@ -66,6 +66,7 @@ def nmi(result, categories):
     return normalized_mutual_info_score([categories[i] for i in dt["id"]], dt["main_topic"].astype(int))
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("method", ["lda", "nmf", "lda-gibbs"])
 def test_k13_on_csl_recovers_categories_above_floor(csl_dir, method):
     folder, categories = csl_dir
@@ -106,6 +107,7 @@ def _first(folder, n):
     return docs.to_dict("records"), tokens
 
 
+@pytest.mark.slow
 def test_k_range_prints_table_and_chooses_reproducibly(csl_dir, tmp_path, capsys):
     folder, _ = csl_dir
     subset = write_corpus(tmp_path / "subset", *_first(folder, 600))
