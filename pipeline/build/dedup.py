@@ -187,8 +187,14 @@ def find_duplicates(records: Sequence[Record]) -> list[tuple[list[int], list[str
     return group_duplicates(MatchKeys.of(records))
 
 
-def group_duplicates(keys: MatchKeys) -> list[tuple[list[int], list[str]]]:
-    """find_duplicates on the records' match keys (which the build computes in its worker processes)."""
+def near_signatures(titles: Sequence[str]):
+    """The MinHash signatures of the (folded) titles long enough for near matching, in order."""
+    return _minhash_signatures([title for title in titles if len(title) >= MIN_NEAR_TITLE])
+
+
+def group_duplicates(keys: MatchKeys, signatures=None) -> list[tuple[list[int], list[str]]]:
+    """find_duplicates on the records' match keys (which the build computes in its worker processes);
+    `signatures` are near_signatures(keys.titles), when the workers computed them too."""
     uf = _Groups(keys)
     reasons: dict[tuple[int, int], str] = {}
 
@@ -212,7 +218,8 @@ def group_duplicates(keys: MatchKeys) -> list[tuple[list[int], list[str]]]:
 
     # Near titles: each title is compared with the earlier ones that share one of its LSH buckets.
     candidates = [i for i, t in enumerate(keys.titles) if len(t) >= MIN_NEAR_TITLE]
-    signatures = _minhash_signatures([keys.titles[i] for i in candidates])
+    if signatures is None:
+        signatures = near_signatures(keys.titles)
     current, shingles = -1, set()
     for j, i in _same_bucket_pairs(signatures):
         i, j = candidates[i], candidates[j]
