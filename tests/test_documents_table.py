@@ -65,3 +65,29 @@ def test_the_nssf_corpus_loads_from_its_copy_as_from_its_lines(nssf_corpus):
     corpus = load_corpus(nssf_corpus)
     assert len(corpus) == 62_501
     pd.testing.assert_frame_equal(corpus.docs, _read_json_lines(nssf_corpus, corpus_files(nssf_corpus)))
+
+
+def test_a_corpus_written_by_other_tools_gets_its_copy(tmp_path):
+    """write_documents_table (what bench/trends.py uses): lines with fields left out, as other tools
+    write them, load alike from the copy and from the lines (missing text NaN, missing lists [])."""
+    import pytest
+
+    from conftest import nssf_titles, write_corpus
+    from pipeline.build.documents_table import write_documents_table
+
+    nssf = nssf_titles()
+    titles = pd.concat([nssf.head(2500), nssf[nssf["year"].isna()].head(500)])  # projects without a year too
+    records = [{"id": f"{i:06d}", "source_kind": "export", "title_zh": title, "year": None if pd.isna(year) else int(year)}
+               for i, (title, year) in enumerate(zip(titles["title"], titles["year"]))]
+    records[5]["keywords_zh"] = ["社区治理", "韧性"]
+    records[6]["cleaning"] = {"merged_ids": ["a", "b"]}
+    directory = write_corpus(tmp_path / "corpus", records)
+    write_documents_table(directory, part_bytes=50_000)
+    assert pq.ParquetFile(directory / "documents.parquet").num_row_groups > 1
+    loaded = load_corpus(directory).docs
+    pd.testing.assert_frame_equal(loaded, _read_json_lines(directory, directory))
+    assert loaded["keywords_zh"].iloc[5] == ["社区治理", "韧性"] and loaded["keywords_zh"].iloc[4] == []
+    assert loaded["year"].isna().sum() == titles["year"].isna().sum() > 0
+    (directory / "documents.jsonl").write_text('{"id": "x", "title_zh": "t", "extra": 1}\n', encoding="utf-8")
+    with pytest.raises(ValueError, match="fields a record does not have: extra"):
+        write_documents_table(directory)

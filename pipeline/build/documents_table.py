@@ -21,6 +21,9 @@ from pipeline.build.layout import DOCUMENTS_DIGEST
 from pipeline.record import FIELD_NAMES, LIST_FIELDS
 
 CLEANING = "cleaning"
+# Metadata of a copy of lines that leave fields out (written by other tools): the fields no line has,
+# which pandas makes float NaN columns of (a field given as null in every line: None).
+ABSENT = b"pipeline.absent_fields"
 # Columns whose values repeat across records: dictionary-encoded (the others, bodies and titles, would
 # only cost the writer a dictionary it then drops).
 REPEATED = ["source", "source_kind", "journal", "journal_en", "database", "doc_type"]
@@ -112,6 +115,7 @@ def read_documents(path: Path):
     import pyarrow.parquet as pq
 
     table = pq.read_table(path)  # (only the build and load_corpus write and read it: the schema is ours)
+    absent = set(json.loads((pq.read_metadata(path).metadata or {}).get(ABSENT, b"[]")))
     columns = {}
     # Millions of new lists and dicts would each time trigger the cyclic garbage collector, which then
     # walks every object made so far: without it making them takes a tenth of the time.
@@ -126,6 +130,8 @@ def read_documents(path: Path):
                 columns[name] = _cleaning(column)
             elif name == "year":
                 columns[name] = pd.array(column.to_pandas(), dtype="Int64")
+            elif name in absent:
+                columns[name] = pd.Series([math.nan] * len(column), dtype=float)
             elif column.null_count == len(column):  # as pandas makes a column of JSON nulls
                 columns[name] = pd.Series([None] * len(column), dtype=object)
             else:
@@ -153,7 +159,7 @@ def _cleaning(column) -> list:
 
     encoded = pc.dictionary_encode(column)
     parsed = [json.loads(text) if text is not None else None for text in encoded.dictionary.to_pylist()]
-    indices = encoded.indices.to_numpy(zero_copy_only=False)
+    indices = encoded.indices.fill_null(0).to_numpy(zero_copy_only=False)  # (null rows: see `valid`)
     valid = column.is_valid().to_numpy(zero_copy_only=False)
     return [dict(parsed[i]) if ok else math.nan for i, ok in zip(indices.tolist(), valid.tolist())]
 
@@ -174,17 +180,19 @@ def write_documents_table(directory: Path, part_bytes: int = 1 << 19) -> Path:
     with open(documents, "rb") as fh:
         digest = hashlib.file_digest(fh, "sha256").hexdigest()
     tmp = target.with_name(f".{target.name}.tmp")
-    fields = set(FIELD_NAMES)
+    fields, present = set(FIELD_NAMES), set()
     try:
         with pq.ParquetWriter(tmp, schema(), **WRITE) as writer:
             for offset, size in line_ranges(documents, part_bytes):
                 rows = [json.loads(line) for line in read_lines(documents, offset, size) if line.strip()]
                 for row in rows:
+                    present.update(row)
                     if not fields.issuperset(row):
                         raise ValueError(f"{documents}: record {row.get('id')!r} has fields a record does not have: "
                                          f"{', '.join(sorted(set(row) - fields))}")
                 writer.write_table(documents_table(rows))
-            writer.add_key_value_metadata({DOCUMENTS_DIGEST: digest.encode()})
+            absent = [name for name in FIELD_NAMES if name not in present]
+            writer.add_key_value_metadata({DOCUMENTS_DIGEST: digest.encode(), ABSENT: json.dumps(absent).encode()})
         os.replace(tmp, target)
     finally:
         tmp.unlink(missing_ok=True)

@@ -1,5 +1,5 @@
 """The token store: the build's documents.jsonl → tokens.parquet (id, tokens_zh, tokens_en; sorted by id),
-incrementally and in Parquet partitions segmented by the workers.
+incrementally and in partitions segmented by the workers (Arrow files, appended in order).
 
 A record is re-segmented only when its cache key (its text, the lexicon terms in it, the segmenter's
 version) changed; the others take their tokens from the previous tokens.parquet.
