@@ -32,21 +32,25 @@ from common import EXTERNAL, NSSF_CSV, ROOT, machine, need, nssf_projects, real_
 RECORDS_PER_FILE = 2000
 
 
-def make_corpus(raw: Path, copies: int) -> int:
-    """Write `copies` distinct copies of the real data under `raw`; returns its size in bytes."""
+def make_corpus(raw: Path, copies: int, pages: bool = True, distinct_titles: bool = False) -> int:
+    """Write `copies` distinct copies of the real data under `raw`; returns its size in bytes. Without
+    `pages`, only the records (text-only inputs). With `distinct_titles`, the titles of copy k > 0 end in
+    `（k）` (a number duplicate merging never matches across), so that merging finds in every copy what
+    it finds in the real data, not the copies of each other."""
     raw.mkdir(parents=True)
-    pages = real_pages()
+    pages = real_pages() if pages else []
     csl = [json.loads(line) for line in open(need(EXTERNAL / "csl" / "csl_benchmark_joined_dev_test.jsonl"),
                                              encoding="utf-8")]
     nssf = nssf_projects(need(NSSF_CSV))
     for copy in range(copies):
         folder = raw / f"copy{copy}"
         (folder / "pages").mkdir(parents=True)
+        mark = f"（{copy}）" if distinct_titles and copy else ""
         for i, page in enumerate(pages):
             (folder / "pages" / f"{i:03d}{page.suffix}").write_bytes(page.read_bytes() + f"<!-- {copy} -->".encode())
-        records = [{"id": f"csl-{copy}-{r['id']}", "title_zh": r["title"], "abstract_zh": r["abstract"],
+        records = [{"id": f"csl-{copy}-{r['id']}", "title_zh": r["title"] + mark, "abstract_zh": r["abstract"],
                     "keywords_zh": r["keywords"]} for r in csl]
-        records += [{"id": f"nssf-{copy}-{i}", "title_zh": title, "year": year}
+        records += [{"id": f"nssf-{copy}-{i}", "title_zh": title + mark, "year": year}
                     for i, (title, year) in enumerate(nssf)]
         for start in range(0, len(records), RECORDS_PER_FILE):
             chunk = records[start:start + RECORDS_PER_FILE]

@@ -2,8 +2,10 @@
 
     .venv/bin/python -m bench trends      (BENCH_TRENDS_DOCS=100000 for a quick run)
 
-Reports the corpus load time, the first query (which also builds the normalized text index), the
-median of later queries, and as the baseline measured in the same run a plain pandas
+Reports the corpus load time (`load_corpus` reads documents.parquet, the columnar copy the build writes
+beside documents.jsonl; written here by the build's own function) beside pandas `read_json(lines=True)`
+of the same documents.jsonl as the baseline, the first query (which also builds the normalized text
+index), the median of later queries, and as their baseline measured in the same run a plain pandas
 `str.contains` count per year of two literal terms in the titles. Then the same corpus with a
 tokens.parquet (each distinct title segmented once by pipeline.text.segment): the 14 concepts of
 corpus/concepts.toml queried one trends call each, as a notebook loop does. About 2 minutes on a
@@ -23,6 +25,7 @@ from common import NSSF_CSV, machine, median_seconds, need, nssf_projects  # noq
 
 from pipeline.analysis.concepts import load_concepts  # noqa: E402
 from pipeline.analysis.corpus import load_corpus  # noqa: E402
+from pipeline.build.documents_table import write_documents_table  # noqa: E402
 
 TERMS = ["党建引领", "韧性", "共治"]
 DOCS = int(os.environ.get("BENCH_TRENDS_DOCS", 1_000_000))
@@ -36,6 +39,7 @@ def write_replicated_corpus(directory: Path, n_docs: int, tokens: bool = False) 
             title, year = rows[i % len(rows)]
             fh.write(json.dumps({"id": f"{i:08d}", "source_kind": "export", "title_zh": title, "year": year},
                                 ensure_ascii=False) + "\n")
+    write_documents_table(directory)
     if tokens:
         import pandas as pd
 
@@ -53,6 +57,11 @@ def main() -> None:
         start = time.perf_counter()
         corpus = load_corpus(tmp)
         load_time = time.perf_counter() - start
+        import pandas as pd
+
+        start = time.perf_counter()
+        pd.read_json(Path(tmp) / "documents.jsonl", lines=True)
+        read_json_time = time.perf_counter() - start
     start = time.perf_counter()
     first = corpus.trends(TERMS, by="year")
     first_time = time.perf_counter() - start
@@ -62,7 +71,8 @@ def main() -> None:
         lambda: [years[titles.str.contains(t, regex=False)].value_counts() for t in ["韧性", "共治"]], REPEATS)
     print(f"## Trends ({machine()})")
     print(f"documents: {len(corpus):,}; concepts: {', '.join(TERMS)} (fields title, keywords, abstract)")
-    print(f"load_corpus: {load_time:.2f} s")
+    print(f"load_corpus (documents.parquet): {load_time:.2f} s; baseline pandas read_json(lines=True) of "
+          f"documents.jsonl: {read_json_time:.2f} s ({read_json_time / load_time:.1f}x)")
     print(f"first trends query (builds the text index): {first_time:.2f} s")
     print(f"trends query, median of {REPEATS}: {query:.3f} s")
     print(f"baseline pandas str.contains per year, 2 literal terms, title only, median of {REPEATS}: "

@@ -7,6 +7,7 @@ import pyarrow.parquet as pq
 import pytest
 
 import pipeline.build.build as build_module
+import pipeline.build.merge as merge_module
 import pipeline.build.tokens as token_store
 from conftest import ROOT
 from pipeline.build.build import build
@@ -142,7 +143,7 @@ def test_dask_engine_gives_the_same_corpus(raw, tmp_path, monkeypatch):
     distributed = build(raw, tmp_path / "dask", jobs=2, progress=False, engine="dask")
     assert local.records == distributed.records == 14
     assert distributed.tokens.segmented == 14
-    for name in ("documents.jsonl", "tokens.parquet"):
+    for name in ("documents.jsonl", "documents.parquet", "tokens.parquet"):
         assert (tmp_path / "local" / name).read_bytes() == (tmp_path / "dask" / name).read_bytes()
     assert pq.ParquetFile(tmp_path / "dask" / "tokens.parquet").num_row_groups > 1
 
@@ -249,7 +250,8 @@ def test_duplicate_merging_in_worker_partitions_equals_one_process(tmp_path, mon
         (raw / f"part{n}.jsonl").write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows[n::4]),
                                            encoding="utf-8")
     whole = build(raw, tmp_path / "whole", jobs=1, progress=False)
-    monkeypatch.setattr(build_module, "DEDUP_PART_BYTES", 2000)  # many partitions, spread over 2 workers
+    monkeypatch.setattr(merge_module, "PART_BYTES", 2000)  # many partitions, spread over 2 workers
+    monkeypatch.setattr(merge_module, "GROUPS_PER_TASK", 7)  # and several merge tasks
     parts = build(raw, tmp_path / "parts", jobs=2, progress=False)
     assert (whole.duplicate_groups, whole.merged, whole.records) == (parts.duplicate_groups, parts.merged,
                                                                     parts.records) == (40, 80, 40)

@@ -13,7 +13,7 @@ from pipeline.build.build import build
 from pipeline.build.layout import corpus_files
 from pipeline.build.lock import BuildLocked, build_lock
 
-PUBLIC = ("documents.jsonl", "tokens.parquet")
+PUBLIC = ("documents.jsonl", "documents.parquet", "tokens.parquet")
 
 
 @pytest.fixture
@@ -94,7 +94,22 @@ def test_load_corpus_refuses_parts_that_disagree(raw, tmp_path):
         load_corpus(out)
     shutil.copy(corpus_files(other) / "documents.jsonl", gen / "documents.jsonl.new")
     os.replace(gen / "documents.jsonl.new", gen / "documents.jsonl")  # now the manifest disagrees
-    with pytest.raises(CorpusError, match="manifest.json made from other documents"):
+    with pytest.raises(CorpusError, match="manifest.json and documents.parquet made from other documents"):
+        load_corpus(out)
+
+
+def test_load_corpus_refuses_a_documents_table_of_other_documents(raw, tmp_path):
+    """documents.parquet (the columnar copy load_corpus reads) belongs to its documents.jsonl: one from
+    another build is refused, not loaded in its place."""
+    out, other = tmp_path / "build", tmp_path / "other"
+    build(raw, out, jobs=1, progress=False)
+    (raw / "002_abf699afd1581f9d.txt").unlink()
+    build(raw, other, jobs=1, progress=False)
+    gen = corpus_files(out)
+    assert len(load_corpus(out)) == 4
+    shutil.copy(corpus_files(other) / "documents.parquet", gen / "documents.parquet.new")
+    os.replace(gen / "documents.parquet.new", gen / "documents.parquet")
+    with pytest.raises(CorpusError, match="corpus parts disagree: documents.parquet made from other documents"):
         load_corpus(out)
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from pipeline.build.layout import DEFAULT_BUILD, DOCUMENTS, DOCUMENTS_DIGEST, MANIFEST, TOKENS, corpus_files
+from pipeline.build.layout import DEFAULT_BUILD, DOCUMENTS, DOCUMENTS_DIGEST, DOCUMENTS_TABLE, MANIFEST, TOKENS, corpus_files
 from pipeline.record import FIELD_NAMES, LIST_FIELDS
 
 
@@ -178,17 +178,33 @@ class CorpusError(ValueError):
 
 
 def load_corpus(path: str | Path | None = None) -> Corpus:
-    """Load `documents.jsonl` (and `tokens.parquet` when present) from a built corpus directory.
+    """Load the documents (and `tokens.parquet` when present) from a built corpus directory: from
+    `documents.parquet`, the build's columnar copy of `documents.jsonl`, else (a corpus built before
+    it existed, or written by other tools) from `documents.jsonl` itself. Both give the same DataFrame.
 
-    Raises CorpusError when tokens.parquet or manifest.json were made from other documents (the build
-    records the documents' SHA-256 in both)."""
+    Raises CorpusError when documents.parquet, tokens.parquet or manifest.json were made from other
+    documents than documents.jsonl (the build records its SHA-256 in each)."""
     root = Path(path) if path is not None else DEFAULT_BUILD
     files = corpus_files(root)  # resolved once: every file read comes from the same generation
     docs_path = files / DOCUMENTS
     if not docs_path.exists():
         raise FileNotFoundError(f"{root / DOCUMENTS}: no built corpus here (run `make corpus` or `python -m pipeline build`)")
+    if (files / DOCUMENTS_TABLE).exists():
+        from pipeline.build.documents_table import read_documents
+
+        with open(docs_path, "rb") as fh:
+            _check_parts(root, files, hashlib.file_digest(fh, "sha256").hexdigest())
+        docs = read_documents(files / DOCUMENTS_TABLE)
+    else:
+        docs = _read_json_lines(root, files)
+    tokens = pd.read_parquet(files / TOKENS) if (files / TOKENS).exists() else None
+    return Corpus(docs=docs, tokens=tokens, path=root)
+
+
+def _read_json_lines(root: Path, files: Path) -> pd.DataFrame:
+    """documents.jsonl → one row per record (checked against the other parts while it is read)."""
     digest = hashlib.sha256()
-    with open(docs_path, "rb") as fh:
+    with open(files / DOCUMENTS, "rb") as fh:
         rows = []
         for line in fh:
             digest.update(line)
@@ -201,12 +217,12 @@ def load_corpus(path: str | Path | None = None) -> Corpus:
         missing = docs[name].isna().to_numpy()
         if missing.any():
             docs[name] = [[] if gap else value for gap, value in zip(missing, docs[name])]
-    tokens = pd.read_parquet(files / TOKENS) if (files / TOKENS).exists() else None
-    return Corpus(docs=docs, tokens=tokens, path=root)
+    return docs
 
 
 def _check_parts(root: Path, files: Path, documents_digest: str) -> None:
-    """CorpusError when the manifest or tokens.parquet name other documents than documents.jsonl."""
+    """CorpusError when the manifest, tokens.parquet or documents.parquet name other documents than
+    documents.jsonl."""
     import pyarrow.parquet as pq
 
     recorded = {}
@@ -214,9 +230,10 @@ def _check_parts(root: Path, files: Path, documents_digest: str) -> None:
         recorded[MANIFEST] = json.loads((files / MANIFEST).read_text(encoding="utf-8")).get("documents_sha256")
     except (OSError, ValueError, AttributeError):
         pass
-    if (files / TOKENS).exists():
-        digest = (pq.read_metadata(files / TOKENS).metadata or {}).get(DOCUMENTS_DIGEST)
-        recorded[TOKENS] = digest.decode() if digest else None
+    for name in (TOKENS, DOCUMENTS_TABLE):
+        if (files / name).exists():
+            digest = (pq.read_metadata(files / name).metadata or {}).get(DOCUMENTS_DIGEST)
+            recorded[name] = digest.decode() if digest else None
     wrong = [name for name, digest in recorded.items() if digest and digest != documents_digest]
     if wrong:
         raise CorpusError(f"{root}: corpus parts disagree: {' and '.join(wrong)} made from other documents than "

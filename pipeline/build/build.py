@@ -4,7 +4,7 @@
 1. Ingest: each changed input becomes a cache entry, `cache/<content hash>-<ingest code version>.jsonl`
    (a header with its counts, warnings and author keywords, then its records), made by the workers.
 2. The entries' records go to `documents.jsonl` sorted by id, through an external merge sort.
-3. Duplicates across inputs are merged (dedup.py).
+3. Duplicates across inputs are merged (merge.py, dedup.py).
 4. Segmentation (tokens.write_tokens), in partitions, re-segmenting only what changed.
 The manifest maps each input's path to its content hash, cache entry and counts, so an unchanged input
 is not re-processed and a rebuild with nothing changed reads nothing else. Steps 2-4 write a new
@@ -31,17 +31,16 @@ from pipeline.build.layout import CACHE, CORPUS_TERMS, DOCUMENTS, LOCK, MANIFEST
 from pipeline.build.lock import build_lock
 from pipeline.build.progress import IngestProgress
 from pipeline.build.tokens import TokenStats, file_digest, write_tokens
-from pipeline.build.workers import Workers, line_ranges, read_lines
+from pipeline.build.merge import merge_duplicate_lines
+from pipeline.build.workers import Workers
 from pipeline.files import atomic_file, write_atomic
 from pipeline.ingest.files import EMPTY_BODY, SIDECARS, IngestResult, ingest_file, iter_input_files
 from pipeline.ingest.inputs import InputError, open_input, printable
 from pipeline.versions import code_version
-from pipeline.record import Record, record_id_bytes, record_id_of_line
+from pipeline.record import record_id_bytes
 
 # What the manifest keeps of each input's cache-entry header, so a no-op rebuild need not open the cache.
 ENTRY_SUMMARY = ("records", "error", "warnings", "kinds", "spam_blocks", "converted_t2s")
-# Duplicate merging computes match keys in partitions of about this many bytes of documents.jsonl.
-DEDUP_PART_BYTES = 2**22
 # Bump when the cache entry's layout (_cache_entry) changes: every input is then re-ingested.
 ENTRY_FORMAT = "2"
 
@@ -266,7 +265,7 @@ def _build_locked(raw: Path, out: Path, jobs, progress, engine, scheduler, dedup
                     link_or_copy(current / DOCUMENTS, gen / DOCUMENTS)
                 summary.corpus_terms = _corpus_terms(gen, keywords, corpus_terms)
                 summary.tokens = write_tokens(None, gen, keywords=keywords, corpus_terms=summary.corpus_terms,
-                                              workers=workers, previous_dir=current)
+                                              workers=workers, previous_dir=current, documents_table=True)
                 manifest["documents_sha256"] = file_digest(gen / DOCUMENTS)
                 write_atomic(gen / MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=1, sort_keys=True).encode())
                 switch(out, gen)
@@ -308,53 +307,6 @@ def _add_entry(source: str, key: str, first_with: dict, previous: dict, cache_di
             entry["records"] += len(lines)
     keywords.update(entry["keywords_zh"])
     return entry
-
-
-def merge_duplicate_lines(documents: Path, workers: Workers | None = None) -> tuple[int, int]:
-    """Merge duplicate records of a sorted documents.jsonl in place; returns (groups, records merged away).
-
-    Duplicates are found on match keys (title, first author, year, DOI), which the workers compute
-    for partitions of the file; only the members of a group are read in full. The merged record
-    takes the place of its smallest member id, so the file stays sorted."""
-    from pipeline.build.dedup import MatchKeys, group_duplicates, member_summaries, merge_group
-
-    ids: list[str] = []
-    parts: list[MatchKeys] = []
-    tasks = ((documents.resolve(), offset, size) for offset, size in line_ranges(documents, DEDUP_PART_BYTES))
-    for part_ids, part_keys in (workers or Workers(1)).map(_match_keys, tasks):
-        ids.extend(part_ids)
-        parts.append(part_keys)
-    keys = MatchKeys.concat(parts)
-    groups = [[ids[i] for i in members] for members, _ in group_duplicates(keys)]
-    del ids, parts, keys
-    if not groups:
-        return 0, 0
-    group_of = {member: n for n, members in enumerate(groups) for member in members}
-    members: dict[int, list[Record]] = {}
-    with open(documents, "rb") as fh:
-        for line in fh:
-            record_id = record_id_of_line(line)
-            if record_id in group_of:
-                members.setdefault(group_of[record_id], []).append(Record.from_dict(json.loads(line)))
-    merged = {min(r.id for r in group): merge_group(group, member_summaries(group)) for group in members.values()}
-    with atomic_file(documents) as out, open(documents, "rb") as fh:
-        for line in fh:
-            record_id = record_id_of_line(line)
-            if record_id in merged:
-                out.write((merged[record_id].to_json() + "\n").encode())
-            elif record_id not in group_of:
-                out.write(line)
-    return len(groups), sum(len(g) - 1 for g in groups)
-
-
-def _match_keys(task: tuple[Path, int, int]):
-    """(ids, MatchKeys) of one byte range of documents.jsonl (a worker task)."""
-    from pipeline.build.dedup import MatchKeys
-
-    rows = [json.loads(line) for line in read_lines(*task) if line.strip()]
-    light = [Record(id=row["id"], title_zh=row["title_zh"], title_en=row["title_en"], authors=row["authors"][:1],
-                    year=row["year"], doi=row["doi"]) for row in rows]
-    return [row["id"] for row in rows], MatchKeys.of(light)
 
 
 class _SortedLines:

@@ -18,7 +18,6 @@ from __future__ import annotations
 import collections
 import dataclasses
 import functools
-import itertools
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
@@ -131,12 +130,19 @@ def _bigrams(title: str) -> set[str]:
     return {title[i:i + 2] for i in range(len(title) - 1)} or {title}
 
 
-def _same_numbers(keys: MatchKeys, i: int, j: int) -> bool:
-    return NUMBERS.findall(keys.titles[i]) == NUMBERS.findall(keys.titles[j])
+def _number_classes(titles: Sequence[str]):
+    """A number per title, equal for titles that carry the same numbers (NUMBERS, in order)."""
+    import numpy as np
+
+    classes: dict[tuple[str, ...], int] = {}
+    return np.array([classes.setdefault(tuple(NUMBERS.findall(title)), len(classes)) for title in titles],
+                    dtype=np.int64)
 
 
-def _same_bucket_pairs(signatures) -> list[tuple[int, int]]:
-    """(j, i) with j < i for every two signatures equal in at least one band, sorted by i, then j."""
+def _same_bucket_pairs(signatures, classes) -> list[tuple[int, int]]:
+    """(j, i) with j < i for every two signatures equal in at least one band and of the same class
+    (_number_classes: titles with other numbers are never near-duplicates, so they are not even
+    candidates), sorted by i, then j."""
     import numpy as np
 
     n = len(signatures)
@@ -147,12 +153,15 @@ def _same_bucket_pairs(signatures) -> list[tuple[int, int]]:
         ordered = rows[order]
         starts = np.flatnonzero(np.r_[True, ordered[1:] != ordered[:-1]])
         sizes = np.diff(np.r_[starts, n])
-        twins = starts[sizes == 2]  # the common case (a title and its copy), without a Python loop
-        first, second = order[twins], order[twins + 1]
-        codes.append(np.maximum(first, second) * n + np.minimum(first, second))
-        for start, size in zip(starts[sizes > 2].tolist(), sizes[sizes > 2].tolist()):
-            members = sorted(order[start:start + size].tolist())
-            codes.append(np.array([i * n + j for j, i in itertools.combinations(members, 2)], dtype=np.int64))
+        # Every pair within each bucket, a bucket size at a time (a family of near-identical titles, such
+        # as the parts of a series, makes many buckets of many members: no Python loop over them).
+        for size in np.unique(sizes[sizes > 1]).tolist():
+            members = order[starts[sizes == size][:, None] + np.arange(size)]  # one bucket a row
+            first, second = np.triu_indices(size, 1)
+            a, b = members[:, first].ravel(), members[:, second].ravel()
+            same = classes[a] == classes[b]
+            a, b = a[same], b[same]
+            codes.append(np.maximum(a, b) * n + np.minimum(a, b))
     unique = np.unique(np.concatenate(codes))
     return list(zip((unique % n).tolist(), (unique // n).tolist())) if n else []
 
@@ -187,8 +196,14 @@ def find_duplicates(records: Sequence[Record]) -> list[tuple[list[int], list[str
     return group_duplicates(MatchKeys.of(records))
 
 
-def group_duplicates(keys: MatchKeys) -> list[tuple[list[int], list[str]]]:
-    """find_duplicates on the records' match keys (which the build computes in its worker processes)."""
+def near_signatures(titles: Sequence[str]):
+    """The MinHash signatures of the (folded) titles long enough for near matching, in order."""
+    return _minhash_signatures([title for title in titles if len(title) >= MIN_NEAR_TITLE])
+
+
+def group_duplicates(keys: MatchKeys, signatures=None) -> list[tuple[list[int], list[str]]]:
+    """find_duplicates on the records' match keys (which the build computes in its worker processes);
+    `signatures` are near_signatures(keys.titles), when the workers computed them too."""
     uf = _Groups(keys)
     reasons: dict[tuple[int, int], str] = {}
 
@@ -212,17 +227,17 @@ def group_duplicates(keys: MatchKeys) -> list[tuple[list[int], list[str]]]:
 
     # Near titles: each title is compared with the earlier ones that share one of its LSH buckets.
     candidates = [i for i, t in enumerate(keys.titles) if len(t) >= MIN_NEAR_TITLE]
-    signatures = _minhash_signatures([keys.titles[i] for i in candidates])
+    if signatures is None:
+        signatures = near_signatures(keys.titles)
     current, shingles = -1, set()
-    for j, i in _same_bucket_pairs(signatures):
+    for j, i in _same_bucket_pairs(signatures, _number_classes([keys.titles[i] for i in candidates])):
         i, j = candidates[i], candidates[j]
         if uf.find(i) == uf.find(j):
             continue
         if i != current:
             current, shingles = i, _bigrams(keys.titles[i])
         other = _bigrams(keys.titles[j])
-        if len(shingles & other) >= NEAR_SIMILARITY * len(shingles | other) and _same_numbers(keys, i, j) \
-                and uf.consistent(i, j):
+        if len(shingles & other) >= NEAR_SIMILARITY * len(shingles | other) and uf.consistent(i, j):
             link(j, i, "near-title")
 
     roots = [uf.find(i) for i in range(len(keys.titles))]

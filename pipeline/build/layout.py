@@ -1,6 +1,7 @@
 """The built corpus directory: every file name the build writes and the readers read, in one place.
 
     <out>/documents.jsonl  -> current/documents.jsonl   records, sorted by id
+    <out>/documents.parquet -> current/documents.parquet the same records as columns (documents_table.py)
     <out>/tokens.parquet   -> current/tokens.parquet    id, tokens_zh, tokens_en; sorted by id
     <out>/manifest.json    -> current/manifest.json     each input's path, content hash, counts, cache entry
     <out>/corpus_terms.tsv -> current/corpus_terms.tsv  terms mined from the corpus and protected, with scores
@@ -24,6 +25,7 @@ DEFAULT_BUILD = Path("corpus/build")
 DEFAULT_RAW = Path("corpus/raw")
 
 DOCUMENTS = "documents.jsonl"
+DOCUMENTS_TABLE = "documents.parquet"
 TOKENS = "tokens.parquet"
 MANIFEST = "manifest.json"
 CORPUS_TERMS = "corpus_terms.tsv"
@@ -34,11 +36,11 @@ LOCK = ".build.lock"
 # Inside a generation (beside documents.jsonl).
 TOKEN_KEYS = "token_keys.parquet"
 SEGMENTER_SPEC = "segmenter.json"
-# Metadata key of tokens.parquet: the SHA-256 of the documents.jsonl it was made from (the manifest's
+# Metadata key of tokens.parquet and documents.parquet: the SHA-256 of the documents.jsonl they were made from (the manifest's
 # `documents_sha256` says the same), so that a reader can refuse parts that do not belong together.
 DOCUMENTS_DIGEST = b"pipeline.documents.sha256"
 # The names linked from <out> into the current generation.
-PUBLIC = (DOCUMENTS, TOKENS, MANIFEST, CORPUS_TERMS)
+PUBLIC = (DOCUMENTS, DOCUMENTS_TABLE, TOKENS, MANIFEST, CORPUS_TERMS)
 
 
 def corpus_files(out: str | Path) -> Path:

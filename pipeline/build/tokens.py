@@ -1,16 +1,14 @@
 """The token store: the build's documents.jsonl → tokens.parquet (id, tokens_zh, tokens_en; sorted by id),
-incrementally and in Parquet partitions segmented by the workers.
+incrementally and in partitions segmented by the workers (Arrow files, appended in order).
 
 A record is re-segmented only when its cache key (its text, the lexicon terms in it, the segmenter's
 version) changed; the others take their tokens from the previous tokens.parquet.
 """
 from __future__ import annotations
 
-import array
 import bisect
 import functools
 import hashlib
-import itertools
 import json
 import logging
 import os
@@ -21,7 +19,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
 
-from pipeline.build.layout import DOCUMENTS, DOCUMENTS_DIGEST, SEGMENTER_SPEC, TOKEN_KEYS, TOKENS, corpus_files
+from pipeline.build.documents_table import string_array, string_lists
+from pipeline.build.layout import DOCUMENTS, DOCUMENTS_DIGEST, DOCUMENTS_TABLE, SEGMENTER_SPEC, TOKEN_KEYS, TOKENS, corpus_files
 from pipeline.build.workers import Workers, line_ranges, read_lines
 from pipeline.files import write_atomic
 from pipeline.record import Record, iter_records
@@ -66,15 +65,17 @@ class _Part:
     previous_dir: Path  # where the previous run's token files are
     parts_dir: Path
     previous: bytes | None  # fingerprint of the previous tokens.parquet and keys, when they are trustworthy
+    documents_table: bool = False  # also write the partition's documents as columns (documents_table.py)
 
 
 def _cache_key(segmenter: Segmenter, record: Record) -> str:
     """What a record's tokens depend on: its text fields, the lexicon terms that occur in them, and
     the segmenter's version (stopword lists, options). Adding a keyword to the corpus so re-segments
-    exactly the documents that contain it; a stopword change re-segments everything."""
-    fields = [record.title_zh, record.abstract_zh, record.keywords_zh, record.body,
-              record.title_en, record.abstract_en, record.keywords_en]
-    payload = json.dumps([segmenter.version, fields, segmenter.terms_in(record_text_zh(record))], ensure_ascii=False)
+    exactly the documents that contain it; a stopword change re-segments everything. (Joined with
+    control characters, which normalized text never holds: cheaper than JSON, and as unambiguous.)"""
+    payload = "\0".join([segmenter.version, record.title_zh or "", record.abstract_zh or "", "\1".join(record.keywords_zh),
+                         record.body or "", record.title_en or "", record.abstract_en or "",
+                         "\1".join(record.keywords_en), "\1".join(segmenter.terms_in(record_text_zh(record)))])
     return hashlib.sha256(payload.encode()).hexdigest()
 
 
@@ -148,20 +149,21 @@ def _previous_rows(previous_dir: Path, fingerprint: bytes, first: str, last: str
 
 
 class _PartResult(NamedTuple):
-    path: Path  # the partition's Parquet file (id, key, tokens_zh, tokens_en)
+    path: Path  # the partition's tokens (id, key, tokens_zh, tokens_en) as an Arrow IPC file
     documents: int
     segmented: int
     digest: str  # of its ids and keys
+    documents_path: Path | None  # the partition's documents as columns (Arrow IPC), when asked for
 
 
 def _segment_part(part: _Part) -> _PartResult:
-    """Segment one partition into a Parquet file in parts_dir."""
+    """Segment one partition into an Arrow file in parts_dir (and copy its documents as columns)."""
     import pyarrow as pa
-    import pyarrow.parquet as pq
 
     segmenter = _segmenter_from_spec(part.spec, part.spec_digest)
-    lines = read_lines(part.documents, part.offset, part.size)
-    records = [Record.from_dict(json.loads(line)) for line in lines if line.strip()]
+    rows = [json.loads(line) for line in read_lines(part.documents, part.offset, part.size) if line.strip()]
+    # Lines of the build's own documents.jsonl (Record.to_json): every field there, of its type.
+    records = [Record(**row) for row in rows]
     previous = _previous_rows(part.previous_dir, part.previous, records[0].id, records[-1].id) \
         if part.previous and records else {}
     columns: dict[str, list] = {name: [] for name in PART_COLUMNS}
@@ -178,51 +180,62 @@ def _segment_part(part: _Part) -> _PartResult:
         for name, value in zip(columns, (record.id, key, zh, en)):
             columns[name].append(value)
         digest.update(f"{record.id}\0{key}\n".encode())
-    table = pa.Table.from_arrays([_string_array(columns["id"]), _string_array(columns["key"]),
-                                  _string_list_array(columns["tokens_zh"]), _string_list_array(columns["tokens_en"])],
+    table = pa.Table.from_arrays([string_array(columns["id"]), string_array(columns["key"]),
+                                  string_lists(columns["tokens_zh"]), string_lists(columns["tokens_en"])],
                                  schema=_part_schema())
-    path = part.parts_dir / f"{part.number:08d}.parquet"
-    pq.write_table(table, path, compression="none")  # read back once, by the parent
-    return _PartResult(path, len(records), segmented, digest.hexdigest())
+    path = _write_part(table, part.parts_dir / f"{part.number:08d}.arrow")
+    documents_path = None
+    if part.documents_table:
+        from pipeline.build.documents_table import documents_table
+
+        documents_path = _write_part(documents_table(rows), part.parts_dir / f"{part.number:08d}.documents.arrow")
+    return _PartResult(path, len(records), segmented, digest.hexdigest(), documents_path)
 
 
-def _string_array(values: list[str]):
-    """An Arrow string array made from its buffers. (pa.array would import pandas, to check whether the
-    values are a pandas object: 0.2 s in every worker process.)"""
+def _write_part(table, path: Path) -> Path:
+    """An Arrow IPC file, read back once by the parent (no decoding, unlike Parquet)."""
     import pyarrow as pa
 
-    encoded = [value.encode() for value in values]
-    offsets = array.array("i", itertools.accumulate(map(len, encoded), initial=0))
-    return pa.StringArray.from_buffers(len(values), pa.py_buffer(offsets), pa.py_buffer(b"".join(encoded)))
+    with pa.OSFile(str(path), "wb") as sink, pa.ipc.new_file(sink, table.schema) as writer:
+        writer.write_table(table)
+    return path
 
 
-def _string_list_array(rows: list[list[str]]):
+def _read_part(path: Path):
     import pyarrow as pa
 
-    offsets = array.array("i", itertools.accumulate(map(len, rows), initial=0))
-    return pa.ListArray.from_arrays(pa.Array.from_buffers(pa.int32(), len(offsets), [None, pa.py_buffer(offsets)]),
-                                    _string_array([token for row in rows for token in row]))
+    return pa.ipc.open_file(pa.py_buffer(path.read_bytes())).read_all()  # one read; the columns are not copied
 
 
 class _TokenFiles:
-    """tokens.parquet and the key cache, written under temporary names from the partitions (one row
-    group each, appended in order as they arrive); `commit` moves both into place."""
+    """tokens.parquet and the key cache (and, when asked, documents.parquet), written under temporary
+    names from the partitions (one row group each, appended in order as they arrive); `commit` moves
+    them into place."""
 
-    def __init__(self, build_dir: Path):
+    def __init__(self, build_dir: Path, with_documents: bool = False):
         import pyarrow.parquet as pq
+
+        from pipeline.build import documents_table
 
         self.columns = {build_dir / name: columns for name, columns in FILE_COLUMNS.items()}
         self.temporary = {path: path.with_name(f".{path.name}.tmp") for path in self.columns}
         self.writers = {path: pq.ParquetWriter(self.temporary[path], _part_schema(columns), compression="zstd")
                         for path, columns in self.columns.items()}
+        self.documents = None
+        if with_documents:
+            path = build_dir / DOCUMENTS_TABLE
+            self.temporary[path] = path.with_name(f".{path.name}.tmp")
+            self.documents = pq.ParquetWriter(self.temporary[path], documents_table.schema(), **documents_table.WRITE)
+            self.writers[path] = self.documents
 
-    def append(self, part: Path) -> None:
-        import pyarrow.parquet as pq
-
-        table = pq.ParquetFile(part).read()  # (read_table would load pyarrow.dataset, and pandas with it)
-        for path, writer in self.writers.items():
-            writer.write_table(table.select(self.columns[path]))
-        part.unlink()
+    def append(self, result: _PartResult) -> None:
+        table = _read_part(result.path)
+        for path, columns in self.columns.items():
+            self.writers[path].write_table(table.select(columns))
+        result.path.unlink()
+        if self.documents is not None:
+            self.documents.write_table(_read_part(result.documents_path))
+            result.documents_path.unlink()
 
     def commit(self, fingerprint: bytes, documents_digest: bytes) -> None:
         for writer in self.writers.values():
@@ -243,7 +256,8 @@ class _TokenFiles:
 
 def write_tokens(records: Iterable[Record] | None, build_dir: Path, lexicon_path: Path | None = DEFAULT_LEXICON,
                  jobs: int = 1, keywords: Iterable[str] | None = None, corpus_terms: Iterable[str] = (),
-                 workers=None, previous_dir: Path | None = None, **options) -> TokenStats:
+                 workers=None, previous_dir: Path | None = None, documents_table: bool = False,
+                 **options) -> TokenStats:
     """Segment the records into build_dir/tokens.parquet (id, tokens_zh, tokens_en; sorted by id).
 
     `records=None` streams the build's documents.jsonl (sorted by id). The lexicon is `lexicon_path`
@@ -255,7 +269,9 @@ def write_tokens(records: Iterable[Record] | None, build_dir: Path, lexicon_path
     cache key (_cache_key) is unchanged reuses its previous tokens; when nothing changed at all, no
     file is written. The output is byte-identical for the same input, whatever the worker count.
     `previous_dir` holds the previous run's files (default build_dir; the build gives the current
-    generation while it writes the next one)."""
+    generation while it writes the next one). With `documents_table`, documents.parquet (the documents
+    as columns, pipeline.build.documents_table) is written from the same partitions, stamped like
+    tokens.parquet."""
     build_dir = Path(build_dir).resolve()  # tasks carry paths: a Dask worker may run elsewhere
     previous_dir = Path(previous_dir).resolve() if previous_dir is not None else build_dir
     build_dir.mkdir(parents=True, exist_ok=True)
@@ -280,13 +296,13 @@ def write_tokens(records: Iterable[Record] | None, build_dir: Path, lexicon_path
         segmenter = _segmenter_from_spec(spec, spec_digest)
         stats = TokenStats(lexicon_terms=len(segmenter.terms), rejected_terms=len(segmenter.rejected))
 
-        files = _TokenFiles(build_dir)
+        files = _TokenFiles(build_dir, documents_table)
         tasks = (_Part(n, documents, offset, size, spec, spec_digest, previous_dir, parts_dir,
-                       previous if reuse else None)
+                       previous if reuse else None, documents_table)
                  for n, (offset, size) in enumerate(line_ranges(documents, PART_BYTES)))
         fingerprint = hashlib.sha256()
         for result in workers.map(_segment_part, tasks):
-            files.append(result.path)
+            files.append(result)
             stats.documents += result.documents
             stats.segmented += result.segmented
             fingerprint.update(result.digest.encode())

@@ -3,7 +3,7 @@
 `Workers.map(fn, items)` yields `fn(item)` in item order, with a bounded window of items in flight, so
 memory does not grow with the corpus and the output does not depend on the engine or the worker count.
 Tasks carry paths and small values; they read their inputs and write their outputs (cache entries,
-Parquet partitions) themselves. With `engine="dask"` the cluster's workers must therefore see the same
+token partitions) themselves. With `engine="dask"` the cluster's workers must therefore see the same
 file system as the build and have this package installed. Without a scheduler address a local cluster
 of `jobs` single-threaded worker processes (default: one per core) is started, once per build.
 

@@ -307,7 +307,7 @@ def read_record_lines(text: str, raw: bytes, source: str, warnings: list[str]) -
         if data.get("id") and not _plain_id(data["id"]):
             warnings.append(f"line {number}: id ignored (it holds quotes, backslashes or control characters)")
             del data["id"]
-        rec = Record.from_dict(data)
+        rec = Record(**data)  # (checked above)
         rec.id = rec.id or make_id(raw, number)
         rec.source = rec.source or source
         rec.source_kind = data.get("source_kind") or "jsonl"

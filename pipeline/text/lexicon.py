@@ -10,10 +10,11 @@ left/right branching entropy, frequency), and adding accepted terms to the user'
 from __future__ import annotations
 
 import itertools
+import json
 from collections.abc import Iterable
 from pathlib import Path
 
-from pipeline.record import Record, iter_records
+from pipeline.record import Record
 from pipeline.text.normalize import normalize_text
 from pipeline.text.phrases import Candidate, mine_terms
 from pipeline.text.segment import get_segmenter, record_text_zh, rejection_reason
@@ -44,10 +45,12 @@ def suggest_terms(records: Iterable[Record], min_count: int = 5, min_docs: int =
 def corpus_terms(documents: Path, keywords: Iterable[str], max_documents: int = MAX_MINED_DOCUMENTS) -> list[Candidate]:
     """The corpus-adaptive terms of a built corpus (its documents.jsonl): `suggest_terms` over at most
     `max_documents` documents taken evenly (every n-th line), with the corpus's author keywords."""
-    with open(documents, encoding="utf-8") as fh:
+    with open(documents, "rb") as fh:
         total = sum(1 for _ in fh)
     step = max(1, -(-total // max_documents))
-    records = itertools.islice(iter_records(documents), 0, None, step)
+    with open(documents, encoding="utf-8") as fh:  # only the lines taken are parsed
+        lines = itertools.islice((line for line in fh if line.strip()), 0, None, step)
+        records = [Record.from_dict(json.loads(line)) for line in lines]
     return suggest_terms(records, keywords=keywords)
 
 
