@@ -7,6 +7,8 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
+TESTS = ROOT / "tests"
+PAGES = TESTS / "pages"  # saved pages of our own (fictional text, real structure), by page kind
 SHARED = Path(os.environ.get("PIPELINE_SHARED", ROOT.parent / "shared"))
 EXTERNAL = SHARED / "data" / "external"
 SEEDS = SHARED / "seeds"
@@ -80,5 +82,5 @@ def nssf_corpus(tmp_path_factory) -> Path:
     return root / "build"
 
 
-# The real-data acceptance suite's session corpora (tests/acceptance.py), shared by test_acceptance_*.py.
-from acceptance import real_corpus, real_loaded  # noqa: E402,F401
+# The real-data acceptance suite's session corpora (tests/acceptance_corpus.py), shared by test_acceptance_*.py.
+from acceptance_corpus import real_corpus, real_loaded  # noqa: E402,F401

@@ -1,4 +1,4 @@
-"""The 2,000 CSL abstracts (13 categories) as a built corpus, for tests/test_topics.py and bench/topics.py.
+"""The 2,000 CSL abstracts (13 categories) as a built corpus, for tests/analysis/test_topics.py and bench/topics.py.
 
 Records carry the title and the abstract (as the body too, like an abstract-only page) but not the author
 keywords, so our runs see the same text the baseline in bench/topics.py gives plain jieba.lcut. Tokens are

@@ -4,7 +4,7 @@ In: a string. Out: counts of traditional-only and simplified-only characters, an
 
 The two character sets are data (data/traditional_only.txt, data/simplified_only.txt), derived from
 OpenCC's own dictionaries by `derive_sets` (run `python -m pipeline.text.chinese_script` to rewrite them
-after an OpenCC upgrade; tests/test_chinese_script.py checks they match the installed OpenCC):
+after an OpenCC upgrade; tests/text/test_chinese_script.py checks they match the installed OpenCC):
 
 - traditional-only: a character OpenCC's t2s maps to something else (TSCharacters, TSCharactersExt) that
   is not itself among its own simplified forms (於 → 于 於 is excluded: 於 is also a simplified surname),

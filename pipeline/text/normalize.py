@@ -117,7 +117,7 @@ def to_simplified(text: str, context: str | None = None) -> str:
 @lru_cache(maxsize=1)
 def _character_map() -> dict[int, str]:
     """Traditional-only character → its simplified form (t2s of the character alone: no phrase rules; one
-    character each, tests/test_chinese_script.py checks)."""
+    character each, tests/text/test_chinese_script.py checks)."""
     converter = _t2s()
     return {ord(c): converter.convert(c) for c in traditional_only()}
 

@@ -9,7 +9,7 @@ How a Chinese text becomes tokens:
    split them (plain jieba splits 党建引领, 五社联动, 村改居; even after `add_word` of every keyword it
    still splits 5% of the CSL author keywords, see BENCHMARKS.md).
 2. The text between protected spans is cut by jieba's algorithm with HMM off. The engine is `rjieba`
-   (jieba in Rust, ~12x faster); tests/test_segment.py proves its tokens identical to `jieba.lcut(...,
+   (jieba in Rust, ~12x faster); tests/text/test_segment.py proves its tokens identical to `jieba.lcut(...,
    HMM=False)` on the 2,000 CSL abstracts, and pure-Python jieba stays available (`engine="jieba"`).
 3. Stopwords (stopwords/*.txt), whitespace, punctuation and number-only tokens are dropped.
 

@@ -34,7 +34,7 @@ CJK = re.compile(f"[{HAN}]")
 SENTENCE_MARKS = re.compile(r"[。！？!]|\.(?=\s|$|[\u4e00-\u9fff])")  # CSL abstracts end sentences with "."
 
 # Decision thresholds, calibrated on CSL titles/abstracts and hand-cleaned web pages (no spam) against
-# seed 003, real spam titles and synthetic lists (see tests/test_clean.py).
+# seed 003, real spam titles and synthetic lists (see tests/ingest/test_clean.py).
 ITEM_WEIGHT_CAP = 2.0      # one item cannot carry a whole list
 MIN_EVIDENCE = 1.5         # below this total weight a text is never spam (one strong term is not enough)
 DENSITY_FULL = 0.8         # weighted share of characters covered by spam terms that scores 1.0

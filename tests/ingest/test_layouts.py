@@ -10,13 +10,12 @@ from pathlib import Path
 
 import pytest
 
-from conftest import EXTERNAL, need
+from conftest import PAGES, EXTERNAL, need
 from pipeline.build.build import BuildSummary
 from pipeline.ingest import fields
 from pipeline.ingest.files import EMPTY_BODY, ingest_bytes, ingest_file
 from pipeline.ingest.sites import assign
 
-PAGES = Path(__file__).parent / "pages"
 
 # site-structures.md section → its layout or variant → the page that covers it (here or in test_sites.py).
 LAYOUTS = {

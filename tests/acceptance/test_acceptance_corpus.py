@@ -1,4 +1,4 @@
-"""Acceptance on real data (issue 14): what the build makes of the real files (tests/acceptance.py builds
+"""Acceptance on real data (issue 14): what the build makes of the real files (tests/acceptance_corpus.py builds
 them once per session). Each check compares with the input files read independently."""
 import datetime
 import re

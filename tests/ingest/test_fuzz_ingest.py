@@ -9,12 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from conftest import EXTERNAL, need
+from conftest import TESTS, EXTERNAL, need
 from pipeline.ingest.files import ingest_file
 
 FUZZ_CASES = int(os.environ.get("PIPELINE_FUZZ_CASES", 160))
 FUZZ_SEED = int(os.environ.get("PIPELINE_FUZZ_SEED", 13))
-KEPT = Path(__file__).parent / "fuzz_cases"
+KEPT = TESTS / "fuzz_cases"
 SOURCES = ("chinese-web-content-extraction/original", "gne-test-pages", "cnki-exports", "readability-zh-pages")
 NAMES = (".html", ".txt", ".jsonl", ".csv", ".net")
 # Bytes that broke readers before: NUL and other controls, stray UTF-8 lead/continuation bytes, quotes,

@@ -5,17 +5,16 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
-from conftest import EXTERNAL, ROOT, need, write_corpus
+from conftest import PAGES, TESTS, EXTERNAL, ROOT, need, write_corpus
 from pipeline.analysis.corpus import load_corpus
 from pipeline.ingest.files import ingest_file
 from pipeline.references import FIELDS, parse_reference, work_key
 
-PAGES = Path(__file__).parent / "pages" / "references"
-EXPORTS = Path(__file__).parent / "exports"
+REFERENCE_PAGES = PAGES / "references"
+EXPORTS = TESTS / "exports"
 
 # (string, expected fields) — one per style, both punctuation widths.
 PARSED = [
@@ -104,14 +103,14 @@ CITING_OR_SIMILAR = ("黄蕾", "周可", "马力", "李伟", "陈凯", "张海�
 @pytest.mark.parametrize("name", sorted(PAGE_REFERENCES))
 def test_reference_lists_of_each_layout(name):
     count, first = PAGE_REFERENCES[name]
-    refs = ingest_file(PAGES / name).records[0].references
+    refs = ingest_file(REFERENCE_PAGES / name).records[0].references
     assert len(refs) == count and refs[0] == first
     assert not any(person in ref for ref in refs for person in CITING_OR_SIMILAR)
     assert all(parse_reference(ref)["title"] for ref in refs)
 
 
 def test_wrapped_entry_of_a_text_save_is_joined():
-    refs = ingest_file(PAGES / "cnki_text_save.txt").records[0].references
+    refs = ingest_file(REFERENCE_PAGES / "cnki_text_save.txt").records[0].references
     assert parse_reference(refs[1])["pages"] == "62-74"
 
 

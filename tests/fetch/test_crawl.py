@@ -4,12 +4,11 @@ import hashlib
 import json
 import re
 from datetime import date
-from pathlib import Path
 
 import pytest
 from pytest_httpserver import HTTPServer
 
-from conftest import EXTERNAL, need
+from conftest import PAGES, EXTERNAL, need
 from pipeline.cli.main import main
 from pipeline.fetch.crawl import (ARTICLE, NAVIGATION, NAVIGATION_STORE, CrawlError, crawl, edition_urls, extract_links,
                             structure_for)
@@ -220,7 +219,7 @@ def test_a_redirect_out_of_scope_is_not_followed(site, tmp_path):
     assert other.log == []
 
 
-MIRROR_ARTICLE = Path(__file__).parent / "pages" / "mirror" / "fx361_desktop.html"
+MIRROR_ARTICLE = PAGES / "mirror" / "fx361_desktop.html"
 
 
 def test_journal_issue_page_stores_its_articles_and_they_build_into_records(site, tmp_path):

@@ -7,11 +7,11 @@ canonical punctuation of pipeline.text.normalize (full-width next to Chinese tex
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import lxml.html
 import pytest
 
+from conftest import PAGES
 from pipeline.ingest import fields
 
 from pipeline.ingest import sites
@@ -21,7 +21,6 @@ from pipeline.ingest.page import Page
 from pipeline.record import Record
 from pipeline.ingest.sites import assign, dom, generic
 
-PAGES = Path(__file__).parent / "pages"
 
 # Record fields each page must give exactly. `body_has` / `body_lacks`: substrings of the body.
 EXPECTED: dict[str, dict] = {

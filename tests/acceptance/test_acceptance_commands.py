@@ -1,4 +1,4 @@
-"""Acceptance on real data (issue 14): the documented commands on the real corpus (tests/acceptance.py),
+"""Acceptance on real data (issue 14): the documented commands on the real corpus (tests/acceptance_corpus.py),
 run as a user runs them, with results checked against counts made independently from documents.jsonl."""
 import io
 import json
@@ -6,7 +6,6 @@ import subprocess
 import sys
 
 import pandas as pd
-import pytest
 
 from conftest import ROOT
 from pipeline.analysis.trends import BY

@@ -8,13 +8,12 @@ import subprocess
 import sys
 from collections import Counter
 from itertools import combinations
-from pathlib import Path
 
 import networkx as nx
 import pandas as pd
 import pytest
 
-from conftest import EXTERNAL, ROOT, need, write_corpus
+from conftest import PAGES, EXTERNAL, ROOT, need, write_corpus
 from pipeline.analysis.corpus import load_corpus
 from pipeline.analysis.selection import select_nodes
 from pipeline.analysis.units import document_names
@@ -22,7 +21,6 @@ from pipeline.ingest.files import ingest_file
 from pipeline.references import parse_reference, work_key
 from pipeline.safe_text import read_csv_table
 
-PAGES = Path(__file__).parent / "pages"
 REAL_PAGE = "chinese-web-content-extraction/original/2397c95d-2de8-4ca5-a569-4fffd20b9d50.html"
 # Shared cited works of the hand-made pages, counted from tests/pages/cocitation.md (W1…W9).
 HAND_COUNTED = {("p1", "p2"): 3, ("p1", "p3"): 3, ("p2", "p3"): 3, ("p2", "p4"): 1, ("p2", "p6"): 1,

@@ -4,7 +4,6 @@ import json
 import random
 import sys
 
-import pytest
 
 from conftest import EXTERNAL, NSSF_CSV, ROOT, need, nssf_projects
 import pipeline.cli.main as cli
