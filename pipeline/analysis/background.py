@@ -21,6 +21,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from pipeline.text.phrases import split_runs
+
 BACKGROUND_FILE = Path(__file__).resolve().parent / "data" / "background.tsv.gz"
 MAX_PHRASE_TOKENS = 3
 MAX_PHRASE_CHARS = 10
@@ -34,16 +36,9 @@ MAX_BACKGROUND_SHARE = 0.02
 def token_runs(segmenter, text: str, own_terms: Iterable[str] = ()) -> list[list[str]]:
     """The kept tokens of `text` (lower case) as runs: a dropped token (stopword, punctuation, number,
     space) ends a run. `own_terms` are protected as single tokens, as in segmentation."""
-    runs, run = [], []
-    for token in segmenter.raw_tokens_zh(text, own_terms) if text else []:
-        if segmenter.keeps(token) and not token.isspace():
-            run.append(token.lower())
-        elif run:
-            runs.append(run)
-            run = []
-    if run:
-        runs.append(run)
-    return runs
+    tokens = segmenter.raw_tokens_zh(text, own_terms) if text else []
+    runs = split_runs(tokens, lambda token: segmenter.keeps(token) and not token.isspace())
+    return [[token.lower() for token in run] for run in runs]
 
 
 def candidate_terms(runs: list[list[str]]) -> list[str]:

@@ -46,12 +46,11 @@ class Candidate:
         return round(self.pmi * min(self.left_entropy, self.right_entropy) * math.log(1 + self.count), 3)
 
 
-def _runs(tokens: list[str], breaks: frozenset[str]) -> list[list[str]]:
-    """Runs of word tokens between punctuation, whitespace, numbers and one-character function words
-    (的, 与, 下: a term does not contain them, and a term followed by one is at a boundary)."""
+def split_runs(tokens, keep) -> list[list[str]]:
+    """Runs of consecutive tokens for which `keep(token)` is true; any other token ends a run."""
     runs, run = [], []
     for token in tokens:
-        if token not in breaks and any(ch.isalpha() for ch in token) and not any(ch.isdigit() for ch in token):
+        if keep(token):
             run.append(token)
         elif run:
             runs.append(run)
@@ -59,6 +58,13 @@ def _runs(tokens: list[str], breaks: frozenset[str]) -> list[list[str]]:
     if run:
         runs.append(run)
     return runs
+
+
+def _runs(tokens: list[str], breaks: frozenset[str]) -> list[list[str]]:
+    """Runs of word tokens between punctuation, whitespace, numbers and one-character function words
+    (的, 与, 下: a term does not contain them, and a term followed by one is at a boundary)."""
+    return split_runs(tokens, lambda t: t not in breaks and any(ch.isalpha() for ch in t)
+                      and not any(ch.isdigit() for ch in t))
 
 
 def _entropy(counts: Counter, boundaries: int) -> float:
