@@ -84,3 +84,22 @@ def nssf_corpus(tmp_path_factory) -> Path:
 
 # The real-data acceptance suite's session corpora (tests/acceptance_corpus.py), shared by test_acceptance_*.py.
 from acceptance_corpus import real_corpus, real_loaded  # noqa: E402,F401
+
+
+def written_network(folder: Path):
+    """A `network --out` folder read back: summary.json, nodes.csv, and the graph of nodes.csv + edges.csv;
+    asserts that summary.json's modularity is networkx's modularity of the written partition."""
+    import json
+
+    import networkx as nx
+
+    from pipeline.safe_text import read_csv_table
+
+    summary = json.loads((folder / "summary.json").read_text(encoding="utf-8"))
+    nodes = read_csv_table(folder / "nodes.csv")
+    graph = nx.Graph()
+    graph.add_nodes_from(nodes["node"])
+    graph.add_weighted_edges_from(read_csv_table(folder / "edges.csv").itertuples(index=False))
+    partition = [set(group["node"]) for _, group in nodes.groupby("cluster")]
+    assert summary["modularity"] == pytest.approx(nx.community.modularity(graph, partition, weight="weight"), abs=1e-12)
+    return summary, nodes, graph

@@ -9,11 +9,10 @@ import sys
 from collections import Counter
 from itertools import combinations
 
-import networkx as nx
 import pandas as pd
 import pytest
 
-from conftest import PAGES, EXTERNAL, ROOT, need, write_corpus
+from conftest import written_network, PAGES, EXTERNAL, ROOT, need, write_corpus
 from pipeline.analysis.corpus import load_corpus
 from pipeline.analysis.selection import select_nodes
 from pipeline.analysis.units import document_names
@@ -84,13 +83,7 @@ def test_edges_equal_an_independent_count(corpus, written):
 
 
 def test_modularity_clusters_and_labels(corpus, written):
-    summary = json.loads((written / "summary.json").read_text(encoding="utf-8"))
-    nodes = read_csv_table(written / "nodes.csv")
-    graph = nx.Graph()
-    graph.add_nodes_from(nodes["node"])
-    graph.add_weighted_edges_from(read_csv_table(written / "edges.csv").itertuples(index=False))
-    partition = [set(group["node"]) for _, group in nodes.groupby("cluster")]
-    assert summary["modularity"] == pytest.approx(nx.community.modularity(graph, partition, weight="weight"), abs=1e-12)
+    summary, nodes, graph = written_network(written)
     assert summary["modularity"] > 0.2 and summary["settings"]["rows"] == "cited works"
     assert summary["nodes"] == len(nodes) == len(corpus.docs) and summary["edges"] == graph.number_of_edges()
     clusters = pd.read_csv(written / "clusters.csv", keep_default_na=False)

@@ -10,7 +10,7 @@ import networkx as nx
 import pandas as pd
 import pytest
 
-from conftest import EXTERNAL, ROOT, need, write_corpus
+from conftest import written_network, EXTERNAL, ROOT, need, write_corpus
 from pipeline.analysis.clusters import llr_scores
 from pipeline.analysis.institutions import institution, split_affiliation
 from pipeline.analysis.selection import g_index, select_nodes
@@ -56,13 +56,7 @@ def test_collaboration_edges_equal_an_independent_count(cnki, unit, tmp_path):
 @pytest.mark.parametrize("unit", ["keywords", "authors", "institutions", "regions"])
 def test_modularity_and_labels_match_the_written_partition(cnki, unit, tmp_path):
     cnki.knowledge_map(unit, min_docs=1, top=0).write(tmp_path)
-    summary = json.loads((tmp_path / "summary.json").read_text(encoding="utf-8"))
-    nodes = read_csv_table(tmp_path / "nodes.csv")
-    graph = nx.Graph()
-    graph.add_nodes_from(nodes["node"])
-    graph.add_weighted_edges_from(read_csv_table(tmp_path / "edges.csv").itertuples(index=False))
-    partition = [set(group["node"]) for _, group in nodes.groupby("cluster")]
-    assert summary["modularity"] == pytest.approx(nx.community.modularity(graph, partition, weight="weight"), abs=1e-12)
+    summary, nodes, graph = written_network(tmp_path)
     assert summary["nodes"] == len(nodes) and summary["edges"] == graph.number_of_edges()
     clusters = pd.read_csv(tmp_path / "clusters.csv", keep_default_na=False)
     assert list(clusters.columns) == ["cluster", "size", "label", "label_terms", "mean_year", "silhouette"]
