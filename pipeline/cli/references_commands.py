@@ -31,6 +31,9 @@ def cmd_references(args: argparse.Namespace) -> int:
     else:
         table = corpus.references()
     _print(table, args.format)
+    if not len(table) and not corpus.docs["references"].map(len).any():
+        print("note: no record of this corpus lists references (database exports such as CNKI's carry none; "
+              "saved article pages and CSSCI or WoS exports do)", file=sys.stderr)
     return 0
 
 

@@ -211,3 +211,12 @@ def test_citespace_cr_lines_round_trip(tmp_path):
             assert got["year"] == want["year"] and got["volume"] == want["volume"]
             assert got["authors"][:1] == [a.split(",")[0] for a in want["authors"][:1]]
             assert got["source"] == (want["title"] if want["type"] in ("M", "D") or not want["source"] else want["source"])
+
+
+def test_references_of_a_corpus_without_any_say_why(tmp_path, capsys):
+    from pipeline.cli.main import main
+
+    corpus = write_corpus(tmp_path / "c", [{"id": "a", "title_zh": "社区治理", "references": []}])
+    assert main(["references", "--corpus", str(corpus)]) == 0
+    captured = capsys.readouterr()
+    assert captured.out.startswith("doc_id,rank,raw") and "no record of this corpus lists references" in captured.err
