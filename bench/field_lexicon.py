@@ -18,8 +18,13 @@ protection. Terms that are stopwords, or too generic to protect, are not listed 
 curated lexicon stays authoritative: a curated term is never listed here, and where a field term would
 cut a curated one in a text, the Segmenter keeps the curated one (Segmenter._cuts_curated).
 
-Checks printed: (1) held-out field terms that come out whole, ours against plain jieba.lcut; (2) the
-precision of a random sample of the lexicon labelled by hand (bench/data/field_lexicon_sample.tsv).
+Checks printed: (1) held-out field terms that come out whole in their records' own sentences: plain
+jieba.lcut; `segment` with the shipped lexicons; `segment --corpus` on a corpus built from the same sources
+(the held-out records without their keywords), whose build mines its own corpus terms. Over all held-out
+terms, and over those labelled by hand as terms of the field (bench/data/heldout_terms_labels.tsv), split
+in a half the mining's bars were chosen on and a half to report. (2) Precision of random samples of the
+field lexicon and of that build's corpus terms, labelled by hand (bench/data/field_lexicon_sample.tsv,
+corpus_terms_sample.tsv; terms of a new draw not yet labelled are appended there for labelling).
 """
 from __future__ import annotations
 
@@ -41,6 +46,8 @@ CSL_JSONL = EXTERNAL / "csl" / "csl_benchmark_joined_dev_test.jsonl"
 CNKI_EXPORTS = EXTERNAL / "cnki-exports"
 SAMPLE = Path(__file__).resolve().parent / "data" / "field_lexicon_sample.tsv"
 SAMPLE_SIZE = 100
+LABELS = Path(__file__).resolve().parent / "data" / "heldout_terms_labels.tsv"
+CORPUS_SAMPLE = Path(__file__).resolve().parent / "data" / "corpus_terms_sample.tsv"
 MIN_TEXTS = 3           # a keyword, or a held-out test term, recurs in this many texts
 _SHAPE = re.compile(r"^[\u3400-\u9fffA-Za-z·]+$")
 _HAN = re.compile(r"[\u3400-\u9fff]")
@@ -99,7 +106,7 @@ def texts_containing(terms, texts: list[str]) -> Counter:
 def build_lexicon(kept: list, titles: list[str]) -> dict[str, dict[str, int]]:
     """term → {source: count}. Sources: nssf-titles / csl / cnki (mined occurrences), csl-keywords /
     cnki-keywords (records listing it)."""
-    from pipeline.text.phrases import bad_edges, mine_terms, term_edges
+    from pipeline.text.phrases import TermRules, mine_terms
     from pipeline.text.segment import Segmenter, rejection_reason
 
     plain = Segmenter(field_lexicon=None)       # the curated lexicon only
@@ -113,13 +120,11 @@ def build_lexicon(kept: list, titles: list[str]) -> dict[str, dict[str, int]]:
         sources[candidate.term]["mined"] = candidate.count
     listed = Counter(k for r in kept for k in set(r.keywords_zh))
     in_texts = texts_containing([k for k in listed if term_shape(k)], all_texts)
-    edges = frozenset(w for w in plain.stopwords if len(w) > 1) | academic | term_edges()
+    rules = TermRules.from_stopwords(plain.stopwords, academic)
     for keyword, n in listed.items():
         # An author keyword is a term by the author's word, but the same shape rules as mined terms apply
         # (问题研究 and 实证研究 are keywords of some records, not terms to protect everywhere).
-        tokens = tuple(plain.raw_tokens_zh(keyword))
-        if (term_shape(keyword) and (n >= 2 or in_texts[keyword] >= MIN_TEXTS) and not bad_edges(tokens, edges)
-                and not any(len(t) == 1 and t in plain.stopwords for t in tokens)):
+        if term_shape(keyword) and (n >= 2 or in_texts[keyword] >= MIN_TEXTS) and rules.admits(tuple(plain.raw_tokens_zh(keyword))):
             sources[keyword]["csl-keywords" if any(r.id.startswith("csl-") and keyword in r.keywords_zh
                                                    for r in kept) else "cnki-keywords"] = n
     curated = {normalize_text(t) for t, _ in read_lexicon(DEFAULT_LEXICON)}
@@ -164,12 +169,36 @@ def heldout_field_terms(kept: list, held: list, titles: list[str]) -> list[str]:
 
 
 def contexts(terms: list[str], held: list, per_term: int = 3) -> list[tuple[str, str]]:
-    """(term, sentence) pairs: the held-out records' sentences that contain the term, up to 3 a term."""
-    sentences = [s for r in held for s in re.split(r"(?<=[。；！？\n])", record_text(r)) if s.strip()]
+    """(term, sentence) pairs: the sentences that contain the term in the held-out records that list it
+    (where the author says it is a term, not a string inside other words: 性病 in 良性病例), up to 3 a term."""
     pairs = []
     for term in terms:
-        pairs += [(term, s.strip()) for s in [s for s in sentences if term in s][:per_term]]
+        sentences = [s.strip() for r in held if term in r.keywords_zh
+                     for s in re.split(r"(?<=[。；！？\n])", record_text(r)) if term in s]
+        pairs += [(term, s) for s in sentences[:per_term]]
     return pairs
+
+
+def labelled_terms() -> dict[str, bool]:
+    """term → labelled by hand as a term of the field (bench/data/heldout_terms_labels.tsv)."""
+    return read_labels(LABELS)
+
+
+def build_corpus(kept: list, held: list, titles: list[str], raw: Path, out: Path) -> Path:
+    """Build the corpus a user of these sources would have: the NSSF titles and every keyword record,
+    the held-out records WITHOUT their keywords. The build mines its corpus terms from this text."""
+    import json
+
+    from pipeline.build.build import build
+
+    rows = [{"id": f"nssf-{i}", "title_zh": t} for i, t in enumerate(titles)]
+    rows += [{"id": r.id, "title_zh": r.title_zh, "abstract_zh": r.abstract_zh, "keywords_zh": list(r.keywords_zh)}
+             for r in kept]
+    rows += [{"id": r.id, "title_zh": r.title_zh, "abstract_zh": r.abstract_zh} for r in held]
+    raw.mkdir(parents=True, exist_ok=True)
+    (raw / "records.jsonl").write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+    build(raw, out, progress=False)
+    return out
 
 
 def is_whole(term: str, sentence: str, tokens: list[str]) -> bool:
@@ -195,14 +224,38 @@ def wholeness(pairs: list[tuple[str, str]], cut) -> tuple[int, int]:
     return sum(whole.values()), len(whole)
 
 
-def labelled_precision(lexicon: set[str]) -> tuple[int, int]:
-    """(terms labelled as terms, labelled terms) among the sample's terms that are in the lexicon."""
-    rows = [line.split("\t") for line in SAMPLE.read_text(encoding="utf-8").splitlines()[1:] if line.strip()]
-    labelled = [(term, label) for term, label, *_ in rows if term in lexicon]
-    return sum(label == "1" for _, label in labelled), len(labelled)
+def read_labels(path: Path) -> dict[str, bool]:
+    """term → labelled by hand as a term of the field (a TSV of term, label 1/0, note; `#` comments)."""
+    if not path.exists():
+        return {}
+    rows = [line.split("\t") for line in path.read_text(encoding="utf-8").splitlines()
+            if line.strip() and not line.startswith("#")][1:]
+    return {term: label == "1" for term, label, *_ in rows if label in ("0", "1")}
+
+
+def precision(terms: list[str], path: Path, size: int = SAMPLE_SIZE) -> tuple[int, int, list[str]]:
+    """(labelled terms, labelled, unlabelled) of a random sample (seed 0) of `terms`, by the labels in `path`.
+    Unlabelled terms of the sample are appended to the file for labelling by hand."""
+    chosen = random.Random(SEED).sample(sorted(terms), min(size, len(terms)))
+    labels = read_labels(path)
+    todo = [t for t in chosen if t not in labels]
+    if todo:
+        text = path.read_text(encoding="utf-8") if path.exists() else "term\tlabel\tnote\n"
+        path.write_text(text + "".join(f"{t}\t\t\n" for t in todo), encoding="utf-8")
+    return sum(labels.get(t, False) for t in chosen), sum(t in labels for t in chosen), todo
+
+
+def tune_and_report(terms: list[str]) -> tuple[set[str], set[str]]:
+    """The labelled field terms split in two halves (seed 1): the mining's bars were chosen on the first
+    (2026-12-02); figures are reported on the second."""
+    order = sorted(terms)
+    random.Random(1).shuffle(order)
+    return set(order[:len(order) // 2]), set(order[len(order) // 2:])
 
 
 def main() -> None:
+    import tempfile
+
     import jieba
 
     jieba.setLogLevel(60)
@@ -214,26 +267,38 @@ def main() -> None:
         counts = Counter(s for found in lexicon.values() for s in found if s in ("mined", "csl-keywords", "cnki-keywords"))
         print(f"wrote {FIELD_LEXICON}: {len(lexicon)} terms ({dict(sorted(counts.items()))}); "
               f"{len(kept)} keyword records kept, {len(held)} held out")
-        if not SAMPLE.exists():
-            chosen = random.Random(SEED).sample(sorted(lexicon), SAMPLE_SIZE)
-            SAMPLE.parent.mkdir(exist_ok=True)
-            SAMPLE.write_text("term\tlabel\tnote\n" + "".join(f"{t}\t\t\n" for t in chosen), encoding="utf-8")
-            print(f"wrote {SAMPLE}: label it by hand (1 = a term of the field, 0 = not)")
+    from pipeline.build.tokens import corpus_segmenter
     from pipeline.text.segment import Segmenter
 
-    ours = Segmenter()
     terms = heldout_field_terms(kept, held, titles)
     pairs = contexts(terms, held)
+    labels = labelled_terms()
+    field_terms = sorted({t for t, _ in pairs if labels[t]})
+    tune, report = tune_and_report(field_terms)
+    with tempfile.TemporaryDirectory() as tmp:
+        build = build_corpus(kept, held, titles, Path(tmp) / "raw", Path(tmp) / "build")
+        with_corpus = corpus_segmenter(build)
+        mined = [line.split("\t")[0] for line in (build / "corpus_terms.tsv").read_text(encoding="utf-8").splitlines()[1:]]
     print(f"## Field terms held out (only in the keywords of {len(held)} held-out records; recurring in "
-          f"{MIN_TEXTS}+ texts): {len({t for t, _ in pairs})} terms in {len(pairs)} held-out sentences")
-    for name, cut in (("ours (curated + field lexicon, no record keywords)", ours.raw_tokens_zh),
-                      ("plain jieba.lcut", jieba.lcut)):
-        whole, total = wholeness(pairs, cut)
-        print(f"- {name:52s} {whole} / {total} = {100 * whole / total:.1f}% whole")
-    lexicon_terms = {t for t, _ in read_lexicon(FIELD_LEXICON)}
-    good, total = labelled_precision(lexicon_terms)
-    if total:
-        print(f"## Precision of a random sample labelled by hand: {good} / {total} = {100 * good / total:.0f}%")
+          f"{MIN_TEXTS}+ texts), tested in their records' own sentences: {len({t for t, _ in pairs})} terms in "
+          f"{len(pairs)} sentences; {len(field_terms)} labelled by hand as terms of the field "
+          f"({len(tune)} to tune the mining, {len(report)} to report)")
+    print(f"| segmentation | all {len({t for t, _ in pairs})} | field terms, tuning half | field terms, reporting half |")
+    print("|---|---|---|---|")
+    for name, cut in (("plain `jieba.lcut`", jieba.lcut),
+                      ("ours: `segment` (curated + field lexicon)", Segmenter().raw_tokens_zh),
+                      (f"ours: `segment --corpus` (+ the build's {len(mined)} corpus terms and the kept keywords)",
+                       with_corpus.raw_tokens_zh)):
+        cells = []
+        for chosen in (None, tune, report):
+            whole, total = wholeness([(t, s) for t, s in pairs if chosen is None or t in chosen], cut)
+            cells.append(f"{whole} / {total} = {100 * whole / total:.1f}%")
+        print(f"| {name} | " + " | ".join(cells) + " |")
+    for name, chosen, path in (("field lexicon", [t for t, _ in read_lexicon(FIELD_LEXICON)], SAMPLE),
+                               ("corpus terms of that build", mined, CORPUS_SAMPLE)):
+        good, total, todo = precision(chosen, path)
+        print(f"## Precision, {name}: a random sample of {SAMPLE_SIZE} labelled by hand ({path.name}): "
+              f"{good} / {total} = {100 * good / max(1, total):.0f}%" + (f"; {len(todo)} to label" if todo else ""))
 
 
 if __name__ == "__main__":

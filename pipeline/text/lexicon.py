@@ -3,14 +3,16 @@ left/right branching entropy, frequency), and adding accepted terms to the user'
 
     suggest_terms(records)      terms the corpus uses that nothing protects yet, with their scores
                                 (`python -m pipeline lexicon suggest`)
-    corpus_terms(documents)     the same on a built corpus's documents.jsonl: what the build protects as
-                                corpus-adaptive terms (listed in <build>/corpus_terms.tsv)
+    corpus_terms(documents)     the same on a built corpus's documents.jsonl (up to 4M characters of its
+                                text): what the build protects as corpus-adaptive terms (listed in
+                                <build>/corpus_terms.tsv)
     add_terms(terms)            append accepted terms to the lexicon file (`lexicon add`)
 """
 from __future__ import annotations
 
 import itertools
 import json
+import math
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -20,9 +22,11 @@ from pipeline.text.phrases import Candidate, mine_terms
 from pipeline.text.segment import get_segmenter, record_text_zh, rejection_reason
 from pipeline.text.wordlists import DEFAULT_LEXICON, FIELD_LEXICON, load_stopwords, read_lexicon
 
-# The build mines at most this many documents (evenly spread over the corpus): enough for terms that
-# recur, and the time and memory of the mining stay bounded however large the corpus.
-MAX_MINED_DOCUMENTS = 20000
+# The build mines at most about this many characters of text (documents taken evenly over the corpus):
+# a corpus of a few thousand abstracts or 100,000 titles is mined whole, and the time and memory of the
+# mining stay bounded however large the corpus.
+MAX_MINED_CHARACTERS = 4_000_000
+_LENGTH_SAMPLE = 1000   # documents read first to estimate the text per document
 
 
 def suggest_terms(records: Iterable[Record], min_count: int = 5, min_docs: int = 3,
@@ -42,16 +46,22 @@ def suggest_terms(records: Iterable[Record], min_count: int = 5, min_docs: int =
             if c.term not in known and rejection_reason(c.term, segmenter.stopwords) is None]
 
 
-def corpus_terms(documents: Path, keywords: Iterable[str], max_documents: int = MAX_MINED_DOCUMENTS) -> list[Candidate]:
-    """The corpus-adaptive terms of a built corpus (its documents.jsonl): `suggest_terms` over at most
-    `max_documents` documents taken evenly (every n-th line), with the corpus's author keywords."""
+def corpus_terms(documents: Path, keywords: Iterable[str], max_characters: int = MAX_MINED_CHARACTERS) -> list[Candidate]:
+    """The corpus-adaptive terms of a built corpus (its documents.jsonl): `suggest_terms` over documents
+    taken evenly (every n-th line) up to about `max_characters` of Chinese text, with the corpus's author
+    keywords."""
     with open(documents, "rb") as fh:
         total = sum(1 for _ in fh)
-    step = max(1, -(-total // max_documents))
+    probe = _every_nth(documents, max(1, total // _LENGTH_SAMPLE))
+    per_document = sum(len(record_text_zh(r)) for r in probe) / max(1, len(probe))
+    step = max(1, math.ceil(total * per_document / max_characters))
+    return suggest_terms(_every_nth(documents, step), keywords=keywords)
+
+
+def _every_nth(documents: Path, step: int) -> list[Record]:
     with open(documents, encoding="utf-8") as fh:  # only the lines taken are parsed
         lines = itertools.islice((line for line in fh if line.strip()), 0, None, step)
-        records = [Record.from_dict(json.loads(line)) for line in lines]
-    return suggest_terms(records, keywords=keywords)
+        return [Record.from_dict(json.loads(line)) for line in lines]
 
 
 def write_candidates(candidates: list[Candidate], path: Path) -> None:

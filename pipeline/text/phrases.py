@@ -1,17 +1,24 @@
 """Statistical term mining: token sequences that behave like one word in a body of text.
 
 A candidate is a run of 2–4 segmenter tokens (a stopword of two or more characters may be part of it:
-获得 in 获得感). It is kept when it is
-- frequent: at least `min_count` occurrences in at least `min_docs` texts;
-- cohesive: the pointwise mutual information of its weakest split (the two parts occur together far
-  more often than chance) is at least `min_pmi` (natural log);
-- free: the entropy of the tokens to its left and to its right is at least `min_entropy` (nats) on both
-  sides. A fragment of a longer term (一带一 of 一带一路) is always followed by the same token: low
-  entropy. A text boundary counts as a new neighbour each time;
+获得 in 获得感) found in at least `min_docs` texts. Its measures:
+- cohesion: the pointwise mutual information of its weakest split (the two parts occur together far
+  more often than chance; natural log);
+- freedom: the entropy of the tokens to its left and to its right (nats), the smaller of the two. A
+  fragment of a longer term (一带一 of 一带一路) is always followed by the same token: low entropy. A text
+  boundary counts as a new neighbour each time.
+It is kept on one of two bars (`accepts`):
+- cohesive and free: `min_count` occurrences, PMI ≥ `min_pmi`, entropy ≥ `min_entropy` on both sides;
+- rare but tight (循证医学, 遗产廊道 in 3 texts, too few for the entropy a free term shows): PMI ≥
+  `min_pmi` + 1, and a different neighbour nearly every time on both sides (entropy ≥ 0.9 ln of its
+  count, the most a count allows).
+  (A third bar for frequent compounds of common words, 社会发展 and 文化生态 at PMI about 2.3, was tried
+  and left out: a sample of what it added was a third fragments and modifiers, 看中国, 当代美国, 中国现代.)
 - a term, not a phrase of prose: it holds no one-character function word (的, 与, 下: text is cut at
-  them, so a term followed by one stands at a boundary, 新常态 in 新常态下), does not begin or end with
-  another function word, academic boilerplate or a word of data/term_edges.txt (我国…, 及其…, …研究,
-  …条件), and has at least two Han characters and no digits.
+  them, so a term followed by one stands at a boundary, 新常态 in 新常态下) except a prefix that begins
+  it (多智能体, 自适应: data/term_parts.txt), does not begin or end with another function word, academic
+  boilerplate or a word of data/term_edges.txt (我国…, 及其…, …研究, …条件; the content nouns of
+  data/term_parts.txt excepted: 大数据, 文献计量), and has at least two Han characters and no digits.
 
 These are the classic new-word measures (mutual information plus left/right branching entropy, e.g.
 Jin & Tanaka-Ishii 2006, Huang & Powers). `mine_terms` returns Candidates with their scores, most
@@ -60,11 +67,43 @@ def split_runs(tokens, keep) -> list[list[str]]:
     return runs
 
 
-def _runs(tokens: list[str], breaks: frozenset[str]) -> list[list[str]]:
+def _runs(tokens: list[str], breaks: frozenset[str], memo: dict[str, bool]) -> list[list[str]]:
     """Runs of word tokens between punctuation, whitespace, numbers and one-character function words
-    (的, 与, 下: a term does not contain them, and a term followed by one is at a boundary)."""
-    return split_runs(tokens, lambda t: t not in breaks and any(ch.isalpha() for ch in t)
-                      and not any(ch.isdigit() for ch in t))
+    (的, 与, 下: a term does not contain them, and a term followed by one is at a boundary). `memo`
+    keeps each token's answer (tokens repeat: one test a distinct token)."""
+    def keep(token: str) -> bool:
+        kept = memo.get(token)
+        if kept is None:
+            kept = memo[token] = (token not in breaks and any(ch.isalpha() for ch in token)
+                                  and not any(ch.isdigit() for ch in token))
+        return kept
+    return split_runs(tokens, keep)
+
+
+@dataclass(frozen=True)
+class TermRules:
+    """What a term may not contain or begin/end with, from the segmenter's stopwords, the academic
+    boilerplate and the data files (term_edges.txt, term_parts.txt)."""
+    breaks: frozenset[str]      # one-character function words: never inside a term (they cut runs)
+    prefixes: frozenset[str]    # one-character stopwords that may begin a term (多智能体)
+    edges: frozenset[str]       # words a term does not begin or end with
+
+    @classmethod
+    def from_stopwords(cls, stopwords: frozenset[str], academic: frozenset[str] = frozenset()) -> TermRules:
+        from pipeline.text.wordlists import DATA, read_word_list
+
+        parts = frozenset(read_word_list(DATA / "term_parts.txt"))
+        one = frozenset(w for w in stopwords if len(w) == 1)
+        edges = (frozenset(w for w in stopwords if len(w) > 1) | academic | term_edges()) - parts
+        return cls(breaks=one - parts, prefixes=one & parts, edges=edges | (one & parts))
+
+    def admits(self, gram: tuple[str, ...]) -> bool:
+        """Whether a token sequence may be a term: no bad edge, and a prefix only as its first token."""
+        if any(token in self.prefixes for token in gram[1:]) or any(token in self.breaks for token in gram):
+            return False
+        if gram[0] in self.prefixes:
+            return len(gram) > 1 and gram[-1] not in self.edges
+        return not bad_edges(gram, self.edges)
 
 
 def _entropy(counts: Counter, boundaries: int) -> float:
@@ -90,14 +129,21 @@ def term_edges() -> frozenset[str]:
     return frozenset(read_word_list(DATA / "term_edges.txt"))
 
 
+def accepts(c: Candidate, min_count: int, min_pmi: float, min_entropy: float) -> bool:
+    """The two bars of the module docstring."""
+    freedom = min(c.left_entropy, c.right_entropy)
+    return ((c.count >= min_count and c.pmi >= min_pmi and freedom >= min_entropy)
+            or (c.pmi >= min_pmi + 1 and freedom >= 0.9 * math.log(c.count)))
+
+
 def mine_terms(token_lists: Iterable[list[str]], stopwords: frozenset[str], academic: frozenset[str] = frozenset(),
                min_count: int = 5, min_docs: int = 3, min_pmi: float = 3.0, min_entropy: float = 1.0,
                max_tokens: int = MAX_TOKENS) -> list[Candidate]:
     """Candidates mined from texts given as raw token lists (`Segmenter.raw_tokens_zh`: punctuation and
     stopwords included). `stopwords` are the segmenter's; `academic` the academic boilerplate words."""
-    breaks = frozenset(w for w in stopwords if len(w) == 1)
-    edges = frozenset(w for w in stopwords if len(w) > 1) | academic | term_edges()
-    texts = [_runs(tokens, breaks) for tokens in token_lists]
+    rules = TermRules.from_stopwords(stopwords, academic)
+    memo: dict[str, bool] = {}
+    texts = [_runs(tokens, rules.breaks, memo) for tokens in token_lists]
     counts: Counter = Counter()
     for runs in texts:
         for run in runs:
@@ -106,7 +152,7 @@ def mine_terms(token_lists: Iterable[list[str]], stopwords: frozenset[str], acad
                     counts[tuple(run[i:i + n])] += 1
     total = sum(c for gram, c in counts.items() if len(gram) == 1)
     candidates = {gram for gram, c in counts.items()
-                  if len(gram) > 1 and c >= min_count and not bad_edges(gram, edges)
+                  if len(gram) > 1 and c >= min(min_count, min_docs) and rules.admits(gram)
                   and _TERM_CHARS.match("".join(gram)) and len(_HAN.findall("".join(gram))) >= 2
                   and "".join(gram).lower() not in stopwords}
     left, right = defaultdict(Counter), defaultdict(Counter)
@@ -134,14 +180,12 @@ def mine_terms(token_lists: Iterable[list[str]], stopwords: frozenset[str], acad
         if docs[gram] < min_docs:
             continue
         pmi = min(math.log(counts[gram] * total / (counts[gram[:k]] * counts[gram[k:]])) for k in range(1, len(gram)))
-        if pmi < min_pmi:
-            continue
         h_left = _entropy(left[gram], left_edge[gram])
         h_right = _entropy(right[gram], right_edge[gram])
-        if min(h_left, h_right) < min_entropy:
-            continue
         term = "".join(gram)
         candidate = Candidate(term, counts[gram], docs[gram], round(pmi, 3), round(h_left, 3), round(h_right, 3))
+        if not accepts(candidate, min_count, min_pmi, min_entropy):
+            continue
         if term not in found or found[term].count < candidate.count:   # one string, two cuts: the commoner
             found[term] = candidate
     return sorted(found.values(), key=lambda c: (-c.count, c.term))

@@ -33,7 +33,7 @@ from ahocorasick_rs import AhoCorasick, MatchKind
 from pipeline.text.normalize import normalize_text
 from pipeline.text.english import fold_plural
 from pipeline.text.wordlists import (DEFAULT_LEXICON, FIELD_LEXICON, load_stopwords, read_lexicon,
-                                     stopwords_version)
+                                     research_framing, stopwords_version)
 from pipeline.versions import code_version
 from pipeline.record import Record
 
@@ -44,7 +44,8 @@ POS_KEEP = ("n", "v", "vn")
 # The segmentation code and stopword lists (not the lexicon: a lexicon change re-segments only the
 # records whose terms it touches): a change re-segments everything.
 SEGMENTER_VERSION = code_version("pipeline.text.segment",
-                                 exclude=("lexicon.txt", "field_lexicon.txt", "single_character_terms.txt"))
+                                 exclude=("lexicon.txt", "field_lexicon.txt", "single_character_terms.txt",
+                                          "framing.txt"))
 
 _SPACE = re.compile(r"\s")
 _EN_WORD = re.compile(r"[a-zà-öø-ÿ]+(?:-[a-zà-öø-ÿ]+)*")
@@ -145,11 +146,16 @@ class Segmenter:
         self._curated_length = max(map(len, self.curated), default=0)
         if field_lexicon is not None:   # mined terms of the field (bench/field_lexicon.py), beside the curated
             candidates.extend(term for term, _ in read_lexicon(Path(field_lexicon)))
-        candidates.extend(extra_terms)
+        # Other records' keywords that are research framing (问题研究) would cut titles everywhere.
+        framing = research_framing()
+        framed = {term for term in extra_terms if any(term[-k:] in framing for k in range(2, min(3, len(term) - 1) + 1))}
+        candidates.extend(term for term in extra_terms if term not in framed)
         self.terms, self.rejected = self._accept(candidates)
+        self.rejected.update(dict.fromkeys(framed, "research framing (protected in its own record only)"))
         # Aho-Corasick (in Rust): every occurrence of every term in one pass, whatever the lexicon size.
         self._matcher = AhoCorasick(self.terms, matchkind=MatchKind.Standard) if self.terms else None
         self._keep_memo: dict[str, bool] = {}
+        self._last_cut: tuple[str | None, list[int], list[int]] = (None, [], [])
         self._last_scan: tuple[str | None, dict[int, list[int]]] = (None, {})
         # What tokens depend on besides the text and the lexicon terms in it (see write_tokens).
         self.version = hashlib.sha256(json.dumps(
@@ -265,9 +271,31 @@ class Segmenter:
             if start < pos:
                 continue
             end = max((e for e in ends[start] if e <= hi), default=None)
-            if end is not None and self._is_whole(text, start, end) and not self._cuts_curated(text, ends, start, end):
+            if (end is not None and self._is_whole(text, start, end) and not self._cuts_curated(text, ends, start, end)
+                    and not self._yields_to_dictionary(text, start, end)):
                 yield start, end
                 pos = end
+
+    def _yields_to_dictionary(self, text: str, start: int, end: int) -> bool:
+        """Whether the match text[start:end], not a curated term, would cut a word that jieba puts across
+        one of its edges here (相关 and 学科 around 关学 in 相关学科, 东西方 under 西方美学 in 东西方美学):
+        a mined or corpus term yields there; a curated term does not. jieba cuts the text once (the
+        last text's cut is kept), only when such a match occurs in it."""
+        if text[start:end] in self.curated:
+            return False
+        last_text, starts, ends = self._last_cut
+        if last_text != text:
+            starts, ends, pos = [], [], 0
+            for token in self._engine.cut(text):
+                starts.append(pos)
+                pos += len(token)
+                ends.append(pos)
+            self._last_cut = (text, starts, ends)
+        for edge in (start, end):
+            i = bisect.bisect_right(starts, edge) - 1   # the token that holds position `edge`
+            if starts[i] < edge < ends[i]:
+                return True
+        return False
 
     def _cuts_curated(self, text: str, ends: dict[int, list[int]], start: int, end: int) -> bool:
         """Whether the match text[start:end], not itself a curated term, overlaps a curated term's

@@ -55,6 +55,12 @@ def stopwords_version(academic: bool = True) -> str:
 
 
 @functools.lru_cache(maxsize=1)
+def research_framing() -> frozenset[str]:
+    """Words that end a title's research framing (data/framing.txt: 研究, 分析, 对策 …)."""
+    return frozenset(read_word_list(DATA / "framing.txt"))
+
+
+@functools.lru_cache(maxsize=1)
 def single_character_terms() -> frozenset[str]:
     """The one-character tokens that are terms of a field (data/single_character_terms.txt, with reasons)."""
     return frozenset(read_word_list(SINGLE_CHARACTER_TERMS))

@@ -1,8 +1,11 @@
 """Term mining (pipeline.text.phrases), the field lexicon it built (pipeline/text/data/field_lexicon.txt),
 and the corpus-adaptive terms of the build."""
 import json
+import math
 import random
 import sys
+
+import pytest
 
 
 from conftest import EXTERNAL, NSSF_CSV, ROOT, need, nssf_projects
@@ -43,7 +46,25 @@ def test_nssf_titles_give_the_policy_terms_the_issue_names():
     found = mined(titles)
     # Issue 15 counted 一带一路 258, 新常态 133, 供给侧结构性改革 98 collocations in these titles.
     assert found["一带一路"].count >= 250 and found["新常态"].count >= 130 and found["供给侧结构性改革"].count >= 98
-    assert all(min(c.left_entropy, c.right_entropy) >= 1.0 and c.pmi >= 3.0 for c in found.values())
+    # Every term clears one of the two bars (pipeline.text.phrases): cohesive and free, or rare but tight
+    # with a new neighbour nearly every time.
+    rare = []
+    for c in found.values():
+        freedom = min(c.left_entropy, c.right_entropy)
+        assert (c.count >= 5 and c.pmi >= 3.0 and freedom >= 1.0) or (c.pmi >= 4.0 and freedom >= 0.9 * math.log(c.count)), c
+        rare += [c.term] if c.count < 5 else []
+    assert len(rare) > 500 and "权力清单" in rare
+    assert "多民族" in found and "大数据" in found   # a prefix morpheme (多) and an academic noun (数据) inside
+
+
+def test_one_character_prefixes_begin_terms_and_function_words_never_do():
+    rng = random.Random(2)
+    words = "城市 社区 治理 居民 街道 网格 农业 土壤 灌溉 教育 学校 教师 医院 患者 企业 市场 金融 法律 文化 历史".split()
+    texts = [f"{rng.choice(words)}的多智能体协同{rng.choice(words)}" for _ in range(40)]
+    texts += [f"{rng.choice(words)}与{rng.choice(words)}，{rng.choice(words)}" for _ in range(300)]
+    found = mined(texts)
+    assert "多智能体" in found or "多智能体协同" in found
+    assert not any(term.startswith("与") or term.endswith("多") for term in found)
 
 
 def test_field_lexicon_lines_name_their_sources_and_every_term_comes_out_whole():
@@ -84,34 +105,54 @@ def test_policy_terms_stay_whole_through_the_segment_command(tmp_path, capsys):
     assert "一带一路" not in plain.tokens_zh(sentences[0]) and "新常态" not in plain.tokens_zh(sentences[2])
 
 
-def test_held_out_field_terms_come_out_whole_more_often_than_with_plain_jieba(tmp_path, capsys):
-    """The terms only found in the keywords of the 20% of keyword records held out before the field
-    lexicon was mined, in their own held-out sentences, through `python -m pipeline segment`."""
-    import jieba
-
-    titles = [normalize_text(t) for t, _ in nssf_projects(need(NSSF_CSV))]
-    kept, held = field_lexicon.split_sources(field_lexicon.keyword_records())
-    terms = field_lexicon.heldout_field_terms(kept, held, titles)
-    pairs = field_lexicon.contexts(terms, held)
-    assert len({t for t, _ in pairs}) >= 100
-    # Nothing of the held-out records' keywords went into the lexicon.
-    held_only = {k for r in held for k in r.keywords_zh} - {k for r in kept for k in r.keywords_zh}
-    listed = FIELD_LEXICON.read_text(encoding="utf-8")
-    assert not [t for t in terms if t in held_only and f"{t}  # " in listed and "mined" not in
-                listed.split(f"\n{t}  # ", 1)[-1].split("\n", 1)[0]]
+def _whole_through_segment(pairs, corpus, tmp_path, capsys) -> dict[str, bool]:
+    """term → whole in every one of its sentences, as `python -m pipeline segment --corpus` cuts them."""
     (tmp_path / "sentences.txt").write_text("\n".join(s.replace("\n", " ") for _, s in pairs) + "\n", encoding="utf-8")
-    assert cli.main(["segment", str(tmp_path / "sentences.txt"), "--corpus", str(tmp_path / "none"),
-                     "--keep-stopwords"]) == 0
+    assert cli.main(["segment", str(tmp_path / "sentences.txt"), "--corpus", str(corpus), "--keep-stopwords"]) == 0
     token_lines = capsys.readouterr().out.splitlines()
     assert len(token_lines) == len(pairs)
     whole = {}
     for (term, sentence), line in zip(pairs, token_lines):
         whole[term] = whole.get(term, True) and any(term in token for token in line.split()) and \
             field_lexicon.is_whole(term, sentence.replace("\n", " "), line.split())
-    ours = sum(whole.values()) / len(whole)
+    return whole
+
+
+@pytest.mark.slow
+def test_held_out_field_terms_come_out_whole_more_often_than_with_plain_jieba(tmp_path, capsys):
+    """The terms only found in the keywords of the 20% of keyword records held out before the field
+    lexicon was mined, in their records' own sentences, through `python -m pipeline segment`: with the
+    shipped lexicons alone, and with a corpus built from the same sources (the held-out records without
+    their keywords), whose build mines its own terms."""
+    import jieba
+
+    titles = [normalize_text(t) for t, _ in nssf_projects(need(NSSF_CSV))]
+    kept, held = field_lexicon.split_sources(field_lexicon.keyword_records())
+    terms = field_lexicon.heldout_field_terms(kept, held, titles)
+    pairs = field_lexicon.contexts(terms, held)
+    assert len({t for t, _ in pairs}) >= 400
+    # Nothing of the held-out records' keywords went into the lexicon.
+    held_only = {k for r in held for k in r.keywords_zh} - {k for r in kept for k in r.keywords_zh}
+    listed = FIELD_LEXICON.read_text(encoding="utf-8")
+    assert not [t for t in terms if t in held_only and f"{t}  # " in listed and "mined" not in
+                listed.split(f"\n{t}  # ", 1)[-1].split("\n", 1)[0]]
+    build = field_lexicon.build_corpus(kept, held, titles, tmp_path / "raw", tmp_path / "build")
+    rows = {row["id"]: row for row in map(json.loads, (tmp_path / "raw" / "records.jsonl").open(encoding="utf-8"))}
+    assert all(r.id in rows and "keywords_zh" not in rows[r.id] for r in held)
+    lexicons = _whole_through_segment(pairs, tmp_path / "none", tmp_path, capsys)
+    corpus = _whole_through_segment(pairs, build, tmp_path, capsys)
     jieba.setLogLevel(60)
-    plain = field_lexicon.wholeness(pairs, jieba.lcut)
-    assert ours >= plain[0] / plain[1] + 0.04
+    whole, total = field_lexicon.wholeness(pairs, jieba.lcut)
+    plain = whole / total
+    share = {name: sum(found.values()) / len(found) for name, found in (("lexicons", lexicons), ("corpus", corpus))}
+    # 2026-12-02: plain 58.9%, lexicons 68.2%, with the corpus's terms 74.9% (BENCHMARKS.md).
+    assert share["lexicons"] >= plain + 0.06 and share["corpus"] >= share["lexicons"] + 0.03
+    # The terms labelled by hand as terms of the field, in the half not used to choose the mining's bars.
+    labels = field_lexicon.labelled_terms()
+    _, report = field_lexicon.tune_and_report(sorted({t for t, _ in pairs if labels[t]}))
+    assert len(report) >= 150
+    reported = [t for t in corpus if t in report]
+    assert sum(corpus[t] for t in reported) / len(reported) >= 0.8
 
 
 def test_build_protects_the_corpus_terms_it_lists_and_can_be_told_not_to(tmp_path, capsys):

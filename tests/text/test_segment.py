@@ -330,8 +330,11 @@ def test_build_writes_tokens_for_the_seeds(seed_records, tmp_path):
         for keyword in record.keywords_zh:
             assert keyword in list(tokens[record.id])
     assert sum(len(t) for t in corpus.tokens["tokens_en"]) > 100
-    # Streaming from documents.jsonl gives the same file as segmenting the records in memory.
-    write_tokens(records, tmp_path)
+    # Streaming from documents.jsonl gives the same file as segmenting the records in memory (with the
+    # terms the build mined from them: 公共空间 recurs in the seeds).
+    mined = [line.split("\t")[0] for line in (out / "corpus_terms.tsv").read_text(encoding="utf-8").splitlines()[1:]]
+    assert "公共空间" in mined
+    write_tokens(records, tmp_path, corpus_terms=mined)
     assert (tmp_path / "tokens.parquet").read_bytes() == (out / "tokens.parquet").read_bytes()
 
 
