@@ -1,7 +1,14 @@
 """Statistical term mining: token sequences that behave like one word in a body of text.
 
 A candidate is a run of 2–4 segmenter tokens (a stopword of two or more characters may be part of it:
-获得 in 获得感) found in at least `min_docs` texts. Its measures:
+获得 in 获得感) found in at least `min_docs` texts, shaped like a term, not a phrase of prose: it holds no
+one-character function word (的, 与, 下: text is cut at them, so a term followed by one stands at a
+boundary, 新常态 in 新常态下) except a prefix that begins it (多智能体, 自适应), does not begin with a
+measure word after a number (例 of 120例患者), does not begin or end with another function word, academic
+boilerplate or an edge word (我国…, 及其…, …研究, …条件; content nouns such as 数据 excepted: 大数据),
+and has at least two Han characters and no digits. The word lists are data: data/term_rules.toml.
+
+Its measures:
 - cohesion: the pointwise mutual information of its weakest split (the two parts occur together far
   more often than chance; natural log);
 - freedom: the entropy of the tokens to its left and to its right (nats), the smaller of the two. A
@@ -14,11 +21,6 @@ It is kept on one of two bars (`accepts`):
   count, the most a count allows).
   (A third bar for frequent compounds of common words, 社会发展 and 文化生态 at PMI about 2.3, was tried
   and left out: a sample of what it added was a third fragments and modifiers, 看中国, 当代美国, 中国现代.)
-- a term, not a phrase of prose: it holds no one-character function word (的, 与, 下: text is cut at
-  them, so a term followed by one stands at a boundary, 新常态 in 新常态下) except a prefix that begins
-  it (多智能体, 自适应: data/term_parts.txt), does not begin or end with another function word, academic
-  boilerplate or a word of data/term_edges.txt (我国…, 及其…, …研究, …条件; the content nouns of
-  data/term_parts.txt excepted: 大数据, 文献计量), and has at least two Han characters and no digits.
 
 These are the classic new-word measures (mutual information plus left/right branching entropy, e.g.
 Jin & Tanaka-Ishii 2006, Huang & Powers). `mine_terms` returns Candidates with their scores, most
@@ -67,43 +69,55 @@ def split_runs(tokens, keep) -> list[list[str]]:
     return runs
 
 
-def _runs(tokens: list[str], breaks: frozenset[str], memo: dict[str, bool]) -> list[list[str]]:
+def _runs(tokens: list[str], rules: TermRules, memo: dict[str, bool]) -> list[list[str]]:
     """Runs of word tokens between punctuation, whitespace, numbers and one-character function words
-    (的, 与, 下: a term does not contain them, and a term followed by one is at a boundary). `memo`
-    keeps each token's answer (tokens repeat: one test a distinct token)."""
+    (的, 与, 下: a term does not contain them, and a term followed by one is at a boundary); a measure
+    word right after a number is cut off too (例 of 120例). `memo` keeps each token's answer."""
     def keep(token: str) -> bool:
         kept = memo.get(token)
         if kept is None:
-            kept = memo[token] = (token not in breaks and any(ch.isalpha() for ch in token)
+            kept = memo[token] = (token not in rules.breaks and any(ch.isalpha() for ch in token)
                                   and not any(ch.isdigit() for ch in token))
         return kept
-    return split_runs(tokens, keep)
+    counted = [token if not (token in rules.measure_words and i and any(ch.isdigit() for ch in tokens[i - 1]))
+               else "" for i, token in enumerate(tokens)]
+    return split_runs(counted, keep)
 
 
 @dataclass(frozen=True)
 class TermRules:
-    """What a term may not contain or begin/end with, from the segmenter's stopwords, the academic
-    boilerplate and the data files (term_edges.txt, term_parts.txt)."""
-    breaks: frozenset[str]      # one-character function words: never inside a term (they cut runs)
-    prefixes: frozenset[str]    # one-character stopwords that may begin a term (多智能体)
-    edges: frozenset[str]       # words a term does not begin or end with
+    """What a term may not contain or begin/end with: the segmenter's stopwords, the academic boilerplate
+    and data/term_rules.toml."""
+    breaks: frozenset[str]         # one-character function words: never inside a term (they cut runs)
+    prefixes: frozenset[str]       # one-character stopwords that may begin a term (多智能体)
+    suffixes: frozenset[str]       # one-character words that may follow a stopword at the start (获得感)
+    edges: frozenset[str]          # words a term does not begin or end with
+    measure_words: frozenset[str]  # not a term's start after a number (例 of 120例)
 
     @classmethod
     def from_stopwords(cls, stopwords: frozenset[str], academic: frozenset[str] = frozenset()) -> TermRules:
-        from pipeline.text.wordlists import DATA, read_word_list
+        import tomllib
 
-        parts = frozenset(read_word_list(DATA / "term_parts.txt"))
+        from pipeline.text.wordlists import DATA
+
+        data = {key: frozenset(value.split()) for key, value in
+                tomllib.loads((DATA / "term_rules.toml").read_text(encoding="utf-8")).items()}
         one = frozenset(w for w in stopwords if len(w) == 1)
-        edges = (frozenset(w for w in stopwords if len(w) > 1) | academic | term_edges()) - parts
-        return cls(breaks=one - parts, prefixes=one & parts, edges=edges | (one & parts))
+        prefixes = one & data["prefixes"]
+        edges = (frozenset(w for w in stopwords if len(w) > 1) | academic | data["edges"]) - data["content_nouns"]
+        return cls(breaks=one - prefixes, prefixes=prefixes, suffixes=data["suffixes"], edges=edges | prefixes,
+                   measure_words=data["measure_words"])
 
     def admits(self, gram: tuple[str, ...]) -> bool:
         """Whether a token sequence may be a term: no bad edge, and a prefix only as its first token."""
         if any(token in self.prefixes for token in gram[1:]) or any(token in self.breaks for token in gram):
             return False
+        if gram[-1] in self.edges:
+            return False
         if gram[0] in self.prefixes:
-            return len(gram) > 1 and gram[-1] not in self.edges
-        return not bad_edges(gram, self.edges)
+            return len(gram) > 1
+        # A stopword may begin a word made with a one-character suffix (获得感: 获得 + 感).
+        return gram[0] not in self.edges or (len(gram) == 2 and gram[1] in self.suffixes)
 
 
 def _entropy(counts: Counter, boundaries: int) -> float:
@@ -112,21 +126,6 @@ def _entropy(counts: Counter, boundaries: int) -> float:
         return 0.0
     h = -sum(n / total * math.log(n / total) for n in counts.values())
     return h + boundaries * (1 / total) * math.log(total)   # each boundary a neighbour seen once
-
-
-def bad_edges(gram: tuple[str, ...], edges: frozenset[str]) -> bool:
-    """Whether a candidate begins or ends with a function word or academic boilerplate (及其…, …研究).
-    A word with a one-character suffix morpheme is exempt at its start (获得感, 幸福感: 获得 + 感)."""
-    if gram[-1] in edges:
-        return True
-    return gram[0] in edges and not (len(gram) == 2 and len(gram[1]) == 1)
-
-
-def term_edges() -> frozenset[str]:
-    """Words a term does not begin or end with besides the stopwords (data/term_edges.txt)."""
-    from pipeline.text.wordlists import DATA, read_word_list
-
-    return frozenset(read_word_list(DATA / "term_edges.txt"))
 
 
 def accepts(c: Candidate, min_count: int, min_pmi: float, min_entropy: float) -> bool:
@@ -143,7 +142,7 @@ def mine_terms(token_lists: Iterable[list[str]], stopwords: frozenset[str], acad
     stopwords included). `stopwords` are the segmenter's; `academic` the academic boilerplate words."""
     rules = TermRules.from_stopwords(stopwords, academic)
     memo: dict[str, bool] = {}
-    texts = [_runs(tokens, rules.breaks, memo) for tokens in token_lists]
+    texts = [_runs(tokens, rules, memo) for tokens in token_lists]
     counts: Counter = Counter()
     for runs in texts:
         for run in runs:

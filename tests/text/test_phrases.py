@@ -67,6 +67,18 @@ def test_one_character_prefixes_begin_terms_and_function_words_never_do():
     assert not any(term.startswith("与") or term.endswith("多") for term in found)
 
 
+def test_clinical_prose_and_counted_nouns_are_not_terms():
+    """What the build mined from real CNKI exports before term_rules.toml named these edges."""
+    rng = random.Random(3)
+    words = "城市 社区 治理 居民 街道 网格 农业 土壤 灌溉 教育 学校 教师 医院 企业 市场 金融 法律 文化 历史".split()
+    texts = [f"{rng.randint(20, 200)}例早期乳腺癌患者，{rng.choice(['本院', '我院'])}收治{rng.choice(words)}，许多新{rng.choice(words)}"
+             for _ in range(40)]
+    texts += ["，".join(rng.choices(words, k=12)) for _ in range(300)]
+    found = mined(texts)
+    assert "早期乳腺癌患者" in found or "早期乳腺癌" in found
+    assert not any(term.startswith(("例", "本院", "我院", "许多")) for term in found)
+
+
 def test_field_lexicon_lines_name_their_sources_and_every_term_comes_out_whole():
     lines = [line for line in FIELD_LEXICON.read_text(encoding="utf-8").splitlines() if line and not line.startswith("#")]
     assert len(lines) > 2000
