@@ -115,4 +115,4 @@ def text_lines(root: lxml.html.HtmlElement) -> list[str]:
 
     body = root.find("body")
     walk(body if body is not None else root)
-    return [line for line in (" ".join(l.split()) for l in "".join(parts).split("\n")) if line]
+    return [line for line in (" ".join(raw.split()) for raw in "".join(parts).split("\n")) if line]

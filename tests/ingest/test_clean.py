@@ -193,7 +193,9 @@ def inject_spam(page_html: str, rng: random.Random) -> tuple[lxml.html.HtmlEleme
     (items 0-39 in the four hidden blocks, 40-49 in the head list, 50-59 in the footer)."""
     items = spam_titles(rng, 60)
     chunks = [items[i:i + 10] for i in range(0, 60, 10)]
-    links = lambda chunk: "".join(f'<a href="http://www.{i}x.vip/">{t}</a>' for i, t in enumerate(chunk))
+
+    def links(chunk):
+        return "".join(f'<a href="http://www.{i}x.vip/">{t}</a>' for i, t in enumerate(chunk))
     tree = lxml.html.document_fromstring(page_html)
     block = lxml.html.fragment_fromstring
     (tree.head if tree.head is not None else tree.body).append(block("<style>.xk{display:none}</style>"))

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from pipeline.ingest import fields
-from pipeline.ingest.readers.common import Entry, parse_tagged
+from pipeline.ingest.readers.tagged import Entry, parse_tagged
 
 FIELD = re.compile(r"^【\s*([^】]{1,12}?)\s*】\s?(.*)$")
 SEPARATOR = re.compile(r"^-{10,}\s*$")

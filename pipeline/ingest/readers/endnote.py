@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from pipeline.ingest.readers.common import Entry, apply_roles, looks_like, mark_cut_short, parse_tagged, tag_matcher
+from pipeline.ingest.readers.tagged import Entry, apply_roles, looks_like, mark_cut_short, parse_tagged, tag_matcher
 
 TAG_CHARS = r"0-9A-Z@+!#$&*^~?\]\[=<>()"
 FIELD = re.compile(rf"^%([{TAG_CHARS}])(?: (.*))?$")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from pipeline.ingest.readers.common import Entry, parse_tagged
+from pipeline.ingest.readers.tagged import Entry, parse_tagged
 
 FIELD = re.compile(r"^([A-Za-z]+)(?:-([^:：\s]{1,12}))?\s*[:：]\s?(.*)$")
 

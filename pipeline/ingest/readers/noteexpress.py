@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 
-from pipeline.ingest.readers.common import Entry, apply_roles, looks_like, parse_tagged
+from pipeline.ingest.readers.tagged import Entry, apply_roles, looks_like, parse_tagged
 
 FIELD = re.compile(r"^\{([^}\n]{1,40})\}\s*[:：]\s?(.*)$")
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from pipeline.ingest.readers.common import Entry, apply_roles, looks_like, mark_cut_short, parse_tagged
+from pipeline.ingest.readers.tagged import Entry, apply_roles, looks_like, mark_cut_short, parse_tagged
 
 FIELD = re.compile(r"^([A-Z][A-Z0-9]) (.*)$|^([A-Z][A-Z0-9])\s*$")
 

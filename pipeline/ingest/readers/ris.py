@@ -3,8 +3,7 @@ from __future__ import annotations
 
 import re
 
-from pipeline.ingest.readers.common import (Entry, apply_roles, looks_like, mark_truncated, parse_tagged,
-                                     tag_matcher)
+from pipeline.ingest.readers.tagged import Entry, apply_roles, looks_like, mark_truncated, parse_tagged, tag_matcher
 
 COMMAS_SEPARATE = False  # one list item per line: a comma belongs to the item
 FIELD = re.compile(r"^([A-Z][A-Z0-9])  -(?: (.*))?$")

@@ -29,7 +29,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pipeline.ingest.readers.common import Entry, ExportError
+from pipeline.ingest.readers.common import ExportError
+from pipeline.ingest.readers.tagged import Entry
 from pipeline.record import FIELD_NAMES, JSONLinesError, read_json_lines
 from pipeline.safe_text import csv_cell_value
 

@@ -8,8 +8,7 @@ from __future__ import annotations
 
 import re
 
-from pipeline.ingest.readers.common import (Entry, apply_roles, looks_like, mark_truncated, parse_tagged,
-                                     tag_matcher)
+from pipeline.ingest.readers.tagged import Entry, apply_roles, looks_like, mark_truncated, parse_tagged, tag_matcher
 
 FIELD = re.compile(r"^([A-Z][A-Z0-9])(?: (.*))?$")
 HEADER_TAGS = ("FN", "VR", "EF")

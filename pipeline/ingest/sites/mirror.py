@@ -79,7 +79,7 @@ def _from_lines(lines: list[str]) -> Record:
     # fx361 prints the keywords twice, the first time glued together: keep the separable line.
     keyword_lines = sec.fields.get("keywords_zh", [])
     if len(keyword_lines) > 1:
-        sec.fields["keywords_zh"] = [max(keyword_lines, key=lambda l: len(fields.split_keywords_zh(l)))]
+        sec.fields["keywords_zh"] = [max(keyword_lines, key=lambda text: len(fields.split_keywords_zh(text)))]
     body = []
     for line in sec.rest:
         if FUND_SENTENCE.match(line):
