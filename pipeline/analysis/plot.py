@@ -1,5 +1,6 @@
-"""Plots that show Chinese on any machine: the Noto Sans CJK SC font (SIL OFL) shipped in the pinned
-`mplfonts` wheel is registered with matplotlib, so no system CJK font is needed (no boxes for glyphs)."""
+"""Plots and pages that show Chinese on any machine: the Noto Sans CJK SC font (SIL OFL) shipped in the
+pinned `mplfonts` wheel is registered with matplotlib, and embedded (cut down to the characters used) in the
+HTML reports, so no system CJK font is needed (no boxes for glyphs)."""
 from __future__ import annotations
 
 import importlib.util
@@ -23,6 +24,37 @@ def cjk_font_path() -> Path:
     if not path.exists():
         raise RuntimeError(f"{path}: CJK font missing from the mplfonts package")
     return path
+
+
+EMBEDDED_FONT = "Embedded CJK"   # the family name the HTML reports give the embedded subset
+
+
+def with_embedded_font(page: str) -> str:
+    """An HTML page with the CJK font embedded in it (a `<style>` before `</head>`): an @font-face of the
+    font cut down to the Chinese characters the page uses, as base64 WOFF, so that the report shows its
+    Chinese on a machine with no CJK font (no boxes). The pages' CSS names EMBEDDED_FONT first.
+    Byte-identical for the same page."""
+    import base64
+    import io
+
+    from fontTools import subset
+
+    characters = "".join(sorted({ch for ch in page if ord(ch) >= 0x2E80}))
+    if not characters:
+        return page
+    options = subset.Options()
+    options.flavor = "woff"
+    options.hinting = False
+    font = subset.load_font(str(cjk_font_path()), options)
+    font.recalcTimestamp = False   # the subset keeps the font's own date: same page, same bytes
+    subsetter = subset.Subsetter(options)
+    subsetter.populate(text=characters)
+    subsetter.subset(font)
+    data = io.BytesIO()
+    subset.save_font(font, data, options)
+    face = (f'@font-face{{font-family:"{EMBEDDED_FONT}";src:url(data:font/woff;base64,'
+            f'{base64.b64encode(data.getvalue()).decode()}) format("woff")}}')
+    return page.replace("</head>", f"<style>{face}</style></head>", 1)
 
 
 def use_cjk_font() -> str:

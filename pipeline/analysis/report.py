@@ -14,6 +14,7 @@ from pathlib import Path
 import pandas as pd
 
 from pipeline.analysis import bibliometrics, views
+from pipeline.analysis.plot import with_embedded_font
 from pipeline.analysis.citations import cited_works
 from pipeline.analysis.topics.report import esc
 from pipeline.safe_text import csv_table
@@ -23,7 +24,7 @@ DRILL_NODES = 15     # nodes (per unit) and bursts whose documents are listed
 DRILL_DOCS = 30      # documents listed per node, cluster or burst
 
 STYLE = """
-body{font-family:system-ui,"Noto Sans CJK SC","Microsoft YaHei",sans-serif;margin:2em auto;max-width:1100px;
+body{font-family:"Embedded CJK",system-ui,"Noto Sans CJK SC","Microsoft YaHei",sans-serif;margin:2em auto;max-width:1100px;
 color:#222;line-height:1.45;padding:0 1em}
 h1{font-size:1.6em}h2{font-size:1.3em;margin-top:2.2em;border-bottom:1px solid #ddd}h3{font-size:1.05em}
 table{border-collapse:collapse;font-size:.88em;margin:.5em 0}td,th{padding:2px 8px;border-bottom:1px solid #e4e4e4;
@@ -196,5 +197,5 @@ def write_report(corpus, out: str | Path, seed: int = 0, top: int = 100, min_doc
             f"<h1>Knowledge map</h1><p>{len(corpus)} documents from <code>{esc(corpus.path)}</code>; seed {seed}.</p>"
             f"<nav>{nav}</nav>\n" + "\n".join(body) + f"\n<script>{SCRIPT}</script></body></html>\n")
     path = out / "index.html"
-    path.write_text(page, encoding="utf-8")
+    path.write_text(with_embedded_font(page), encoding="utf-8")
     return path

@@ -114,7 +114,12 @@ def component_layout(graph, seed: int = 0) -> dict:
     biggest = len(parts[0])
     x, y, row_height = 0.0, -0.08, 0.0
     for i, part in enumerate(parts):
-        sub = graph.subgraph(part)
+        # Not graph.subgraph(part): a subgraph view of a small part iterates the set, whose order changes
+        # with each process's string hashing, and the layouts depend on the node order.
+        nodes = [node for node in graph if node in part]
+        sub = nx.Graph()
+        sub.add_nodes_from(nodes)
+        sub.add_edges_from((u, v, data) for u, v, data in graph.edges(nodes, data=True) if v in part)
         if len(part) == 1:
             layout = {next(iter(part)): np.zeros(2)}
         elif len(part) <= KAMADA_KAWAI_NODES:  # spreads hub-and-spoke networks evenly; O(n²) memory
@@ -246,4 +251,5 @@ def plot_publications(table, path: str | Path | None = None):
     ax.set_xlabel("年份")
     ax.set_ylabel("发文量")
     ax.xaxis.set_major_locator(plt.MaxNLocator(integer=True))
+    fig.tight_layout()   # else the x label falls off the bottom of the image
     return _save(fig, path)

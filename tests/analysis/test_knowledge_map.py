@@ -221,6 +221,29 @@ def test_report_is_offline_escaped_and_complete(report):
     assert (report.parent / "figures" / "timeline.svg").exists()
 
 
+def test_report_embeds_the_chinese_glyphs_it_uses_and_is_the_same_in_any_process(report, tmp_path):
+    """No boxes on a machine without a CJK font; byte-identical across processes (string hashing differs)."""
+    import base64
+    import io
+    import os
+    import re
+
+    from fontTools.ttLib import TTFont
+
+    page = report.read_text(encoding="utf-8")
+    data = re.search(r'@font-face\{font-family:"Embedded CJK";src:url\(data:font/woff;base64,([^)]*)\)', page)
+    assert data and 'font-family:"Embedded CJK"' in page
+    covered = set(TTFont(io.BytesIO(base64.b64decode(data.group(1)))).getBestCmap())
+    shown = {ord(ch) for ch in page.replace(data.group(1), "") if ord(ch) >= 0x2E80}
+    assert len(shown) > 500 and shown <= covered
+    again = tmp_path / "again"
+    run = subprocess.run([sys.executable, "-m", "pipeline", "report", "--corpus", str(report.parent.parent / "c"),
+                          "--out", str(again)], capture_output=True, text=True, cwd=ROOT,
+                         env={**os.environ, "PYTHONHASHSEED": "12345"})
+    assert run.returncode == 0, run.stderr
+    assert (again / "index.html").read_bytes() == report.read_bytes()
+
+
 def test_report_opens_in_headless_chromium_without_console_errors(report, tmp_path):
     if CHROMIUM is None:
         pytest.skip("chromium is not installed (apt-get install -y chromium): the report was not opened in a browser")

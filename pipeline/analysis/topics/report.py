@@ -7,12 +7,14 @@ from pathlib import Path
 
 import pandas as pd
 
+from pipeline.analysis.plot import with_embedded_font
+
 WIDTH, HEIGHT, PAD, RIGHT = 640, 220, 36, 24
 PALETTE = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f",
            "#bcbd22", "#17becf"]
 
 STYLE = """
-body{font-family:system-ui,"Noto Sans CJK SC","Microsoft YaHei",sans-serif;margin:2em auto;max-width:980px;
+body{font-family:"Embedded CJK",system-ui,"Noto Sans CJK SC","Microsoft YaHei",sans-serif;margin:2em auto;max-width:980px;
 color:#222;line-height:1.45}
 h1{font-size:1.5em}h2{font-size:1.2em;margin-top:2em}h3{margin:0 0 .4em}
 table{border-collapse:collapse;font-size:.9em}td,th{padding:2px 8px;border-bottom:1px solid #ddd;text-align:left}
@@ -211,5 +213,5 @@ Hover a line for its topic.</p>{all_topics_svg(result.prevalence, info)}
 <h2>Topics</h2>{"".join(sections)}
 <script>{SCRIPT}</script></body></html>
 """
-    out.write_text(page, encoding="utf-8")
+    out.write_text(with_embedded_font(page), encoding="utf-8")
     return out
