@@ -1,5 +1,6 @@
-"""LDA engines at scale (issue 18, item 4): gensim LdaModel (the project's default), gensim LdaMulticore,
-scikit-learn's online LDA and tomotopy (Gibbs sampling), on the same bag of words.
+"""LDA engines at scale (issue 18, item 4): gensim LdaModel (`--method lda-gensim`, the default before issue
+15), gensim LdaMulticore, scikit-learn's online LDA and tomotopy (Gibbs sampling) with its own defaults and
+with the priors of `topics fit --method lda` (issue 15), on the same bag of words.
 
 Data: the NSSF project titles (62,501; ../shared/data/external/nssf-projects) segmented as the build does,
 pruned as `topics fit` prunes (terms in ≥ 3 documents and ≤ 30 % of them, at most 20,000). K = 23, the
@@ -10,7 +11,7 @@ with one seed give identical document-topic matrices, NMI of the main topic agai
 coherence of the top-10 terms (gensim's CoherenceModel, on the same documents for every engine) and topic
 diversity (share of distinct terms among the top-25 of all topics, as in the BERTopic evaluation).
 
-    python bench/lda_engines.py [--docs N] [--k K]
+    python bench/lda_engines.py [--docs N] [--k K] [--quick]
 """
 from __future__ import annotations
 
@@ -77,10 +78,19 @@ def fit_sklearn(bows, dictionary, k, seed):
     return theta, model.components_ / model.components_.sum(axis=1, keepdims=True)
 
 
-def fit_tomotopy(bows, dictionary, k, seed, workers: int):
+def fit_tomotopy(bows, dictionary, k, seed, workers: int, priors: bool = False):
+    """tomotopy's LDAModel with its own defaults, or (`priors`) with the fixed priors of `topics fit
+    --method lda` (pipeline/analysis/topics/gibbs.py: eta 0.1, alpha summing to the mean document length)."""
     import tomotopy as tp
 
-    model = tp.LDAModel(k=k, seed=seed)
+    if priors:
+        from pipeline.analysis.topics.gibbs import ETA
+
+        length = sum(c for bow in bows for _, c in bow) / max(sum(1 for bow in bows if bow), 1)
+        model = tp.LDAModel(k=k, seed=seed, alpha=length / k, eta=ETA)
+        model.optim_interval = 0
+    else:
+        model = tp.LDAModel(k=k, seed=seed)
     docs, added = [], 0  # each document's index in model.docs (add_doc does not return it)
     for bow in bows:
         words = [dictionary[t] for t, c in bow for _ in range(c)]
@@ -121,16 +131,23 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--docs", type=int, default=None, help="first N titles only (default all)")
     parser.add_argument("--k", type=int, default=23)
+    parser.add_argument("--quick", action="store_true",
+                        help="only gensim LdaModel and tomotopy with one worker (its defaults and our priors)")
     args = parser.parse_args()
     tokens, labels = load(args.docs)
     dictionary, bows = bag_of_words(tokens)
     engines = {
-        "gensim LdaModel (default)": lambda seed: fit_gensim(bows, dictionary, args.k, seed, multicore=False),
+        "gensim LdaModel": lambda seed: fit_gensim(bows, dictionary, args.k, seed, multicore=False),
         "gensim LdaMulticore, 2 workers": lambda seed: fit_gensim(bows, dictionary, args.k, seed, multicore=True),
         "scikit-learn online LDA": lambda seed: fit_sklearn(bows, dictionary, args.k, seed),
         "tomotopy Gibbs, 1 worker": lambda seed: fit_tomotopy(bows, dictionary, args.k, seed, workers=1),
         "tomotopy Gibbs, 2 workers": lambda seed: fit_tomotopy(bows, dictionary, args.k, seed, workers=2),
+        "tomotopy Gibbs, our priors (`topics fit --method lda`)":
+            lambda seed: fit_tomotopy(bows, dictionary, args.k, seed, workers=1, priors=True),
     }
+    if args.quick:
+        engines = {name: fit for name, fit in engines.items() if "LdaModel" in name or "1 worker" in name
+                   or "our priors" in name}
     results = {name: [] for name in engines}
     for _ in range(2):  # interleaved rounds: a noisy moment hits every engine alike
         for name, fit in engines.items():
@@ -142,7 +159,7 @@ def main() -> None:
           f"{PASSES} passes (gensim, scikit-learn) / {ITERATIONS} Gibbs iterations (tomotopy)\n")
     print("| engine | seconds (median of 2) | vs LdaModel | same seed → identical | NMI (discipline) | NPMI | diversity |")
     print("|---|---|---|---|---|---|---|")
-    base = np.median([t for t, _, _ in results["gensim LdaModel (default)"]])
+    base = np.median([t for t, _, _ in results["gensim LdaModel"]])
     for name, runs in results.items():
         seconds = float(np.median([t for t, _, _ in runs]))
         identical = np.array_equal(runs[0][1], runs[1][1])

@@ -12,8 +12,8 @@ def topic_options(args: argparse.Namespace):
     from pipeline.analysis.topics import Options
 
     given = {name: getattr(args, name) for name in
-             ("min_docs", "max_share", "keep", "passes", "iterations", "chunksize", "tokens", "workers",
-              "stability_seeds")}
+             ("min_docs", "max_share", "keep", "headings", "passes", "iterations", "chunksize", "tokens",
+              "workers", "stability_seeds")}
     return Options(**{name: value for name, value in given.items() if value is not None})
 
 
@@ -75,20 +75,23 @@ def register(sub) -> None:
     k = p.add_mutually_exclusive_group()
     k.add_argument("--k", type=int, default=20, help="number of topics (default 20)")
     k.add_argument("--k-range", metavar="A:B", help="try K = A..B and choose one (parallel fits: --jobs)")
-    p.add_argument("--method", choices=["lda", "nmf", "lda-gibbs"], default="lda",
-                   help="LDA (gensim, variational), NMF (scikit-learn) or LDA by Gibbs sampling (tomotopy)")
+    p.add_argument("--method", choices=["lda", "nmf", "lda-gensim", "lda-gibbs"], default="lda",
+                   help="LDA by Gibbs sampling (tomotopy; lda-gibbs is the same), NMF (scikit-learn) or LDA by "
+                        "gensim's variational LdaModel (the default lda before issue 15)")
     p.add_argument("--seed", type=int, default=0, help="random seed: the same seed gives the same outputs")
     p.add_argument("--out", type=Path, required=True, help="output directory")
     # Left unset, these take the defaults of pipeline.topics.Options (recorded in DIR/fit.json).
     p.add_argument("--min-docs", type=int, help="drop terms in fewer documents")
     p.add_argument("--max-share", type=float, help="drop terms in more than this share of documents")
     p.add_argument("--keep", type=int, help="then keep the N most frequent terms")
+    p.add_argument("--headings", type=int, help="times a document's title and author keywords count "
+                                                "(default: NMF 2, LDA 1; 1 = once, in the text)")
     p.add_argument("--passes", type=int, help="passes over the corpus (runtime grows with it)")
     p.add_argument("--iterations", type=int, help="LDA inference iterations per document")
     p.add_argument("--chunksize", type=int, help="documents per LDA update (default: a 20th of the corpus)")
     p.add_argument("--tokens", choices=["zh", "en", "both"], help="token columns that make a document")
-    p.add_argument("--workers", type=int, help="LDA worker processes for one fit; >1 uses LdaMulticore, "
-                                               "faster on big corpora but not byte-reproducible")
+    p.add_argument("--workers", type=int, help="LDA workers for one fit; >1 samples in parallel (lda-gensim: "
+                                               "LdaMulticore), faster on big corpora but not byte-reproducible")
     p.add_argument("--stability-seeds", type=int,
                    help="refits with the next N seeds, to report which topics recur (default 2; 0: none)")
     p.set_defaults(func=cmd_topics_fit)

@@ -32,10 +32,32 @@ def small(model_class, seed=0):
 
 
 def test_registry_names_the_methods():
-    assert METHODS == ("lda", "nmf", "lda-gibbs")
+    assert METHODS == ("lda", "nmf", "lda-gensim")
     assert all(cls.method == name for name, cls in MODELS.items())
+    assert type(make_model("lda-gibbs", 3)) is MODELS["lda"]   # its name before it became the default
     with pytest.raises(ValueError, match="method must be one of"):
         make_model("lsi", 3)
+
+
+def test_a_gensim_model_saved_as_lda_before_issue_15_loads_as_gensim(tmp_path):
+    """`lda` named gensim's LdaModel until issue 15: such a saved model still loads as what it is."""
+    import json
+
+    X = two_blocks()
+    model = small(MODELS["lda-gensim"], seed=3).fit(X)
+    save_model(model, tmp_path / "m")
+    meta = json.loads((tmp_path / "m" / "model.json").read_text())
+    (tmp_path / "m" / "model.json").write_text(json.dumps({**meta, "method": "lda"}))
+    loaded = load_model(tmp_path / "m")
+    assert type(loaded) is MODELS["lda-gensim"] and np.allclose(loaded.transform(X), model.transform(X))
+
+
+def test_gibbs_priors_follow_the_document_length():
+    """alpha sums to the mean document length over the topics, eta is 0.1, and neither is re-estimated."""
+    X = two_blocks()   # 54 documents of 20 tokens, 6 empty
+    model = small(MODELS["lda"]).fit(X)
+    assert np.allclose(model.engine_.alpha, 20 / K) and np.isclose(model.engine_.eta, 0.1)
+    assert np.allclose(type(model)(K, alpha=0.5).fit(X).engine_.alpha, 0.5)
 
 
 def test_constructor_only_stores_its_parameters(model_class):

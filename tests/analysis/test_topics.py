@@ -84,18 +84,19 @@ def test_k13_on_csl_recovers_categories_above_floor(csl_dir, method):
     assert (kept.topics[kept.topics["rank"] <= 10]["term"].str.len() == 1).sum() >= 5
 
 
-def test_same_seed_gives_byte_identical_outputs(tmp_path):
+@pytest.mark.parametrize("method, engine_file", [("lda", "lda.tomotopy"), ("lda-gensim", "lda.gensim")])
+def test_same_seed_gives_byte_identical_outputs(tmp_path, method, engine_file):
     corpus = two_themes(tmp_path / "corpus")
     for out in ("a", "b", "c"):
         seed = "1" if out == "c" else "0"
-        assert cli.main(["topics", "fit", "--corpus", str(corpus), "--k", "3", "--seed", seed,
+        assert cli.main(["topics", "fit", "--corpus", str(corpus), "--k", "3", "--seed", seed, "--method", method,
                          "--out", str(tmp_path / out), *SMALL]) == 0
     for name in ("topics.csv", "doc_topics.parquet", "prevalence.csv", "terms_by_period.csv", "topic_info.csv"):
         assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes(), name
     assert (tmp_path / "a" / "topics.csv").read_bytes() != (tmp_path / "c" / "topics.csv").read_bytes()
     # The model files too (gensim wrote the date and platform into them: issue 13, finding 11).
     model_files = sorted(p.relative_to(tmp_path / "a") for p in (tmp_path / "a" / "model").rglob("*") if p.is_file())
-    assert any(p.name.startswith("lda.gensim") for p in model_files)
+    assert any(p.name.startswith(engine_file) for p in model_files)
     for name in model_files:
         assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes(), name
 
@@ -419,3 +420,22 @@ def test_our_topics_beat_plain_jieba_pipelines_on_records_with_keywords(tmp_path
         plain = normalized_mutual_info_score(np.asarray(categories)[plain_nonempty], plain_main[plain_nonempty])
         assert ours > plain + 0.02, (method, ours, plain)
         assert not [t for terms in top for t in terms[:10] if len(t) == 1 and t not in single_character_terms()]
+
+
+def test_title_and_keywords_count_again_for_nmf_and_not_for_lda(tmp_path):
+    from pipeline.analysis.topics.vocabulary import heading_records, with_headings
+    from pipeline.text.segment import get_segmenter
+
+    docs = pd.DataFrame({"title_zh": ["乡村振兴与基层治理", None], "keywords_zh": [np.array(["乡村振兴"]), None]})
+    records = heading_records(docs)
+    segmenter = get_segmenter()
+    text = [["城市", "社区"], ["农业"]]
+    twice = with_headings(text, records, segmenter, "both", 2)
+    assert twice[0][:2] == ["城市", "社区"] and twice[0][2:] == ["乡村振兴", "基层治理", "乡村振兴"]
+    assert twice[1] == ["农业"]                                        # no title, no keywords: nothing added
+    assert with_headings(text, records, segmenter, "both", 1) is text
+    assert with_headings([[], ["农业"]], records, segmenter, "both", 3)[0] == []   # an empty document stays empty
+    corpus = load_corpus(two_themes(tmp_path / "c"))
+    for method, weight in (("nmf", 2), ("lda", 1)):
+        result = topics.fit(corpus, k=2, method=method, options=SMALL_OPTIONS)
+        assert result.params["options"]["headings"] == weight

@@ -5,6 +5,7 @@
 """
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -17,7 +18,8 @@ from pipeline.analysis.topics.options import Options
 from pipeline.analysis.topics.registry import make_model, model_class
 from pipeline.analysis.topics.result import TopicResult, load
 from pipeline.analysis.topics.selection import CHOICE_RULE, RECURS, choose_k, recurrence
-from pipeline.analysis.topics.vocabulary import count_matrix, document_tokens, terms_of, vocabulary
+from pipeline.analysis.topics.vocabulary import (count_matrix, document_tokens, heading_records, terms_of, vocabulary,
+                                                  with_headings)
 
 
 def fit(corpus, k: int | None = None, k_range: tuple[int, int] | None = None, method: str = "lda",
@@ -29,17 +31,22 @@ def fit(corpus, k: int | None = None, k_range: tuple[int, int] | None = None, me
     options = options or Options()
     if (k is None) == (k_range is None):
         raise ValueError("give exactly one of k and k_range")
-    model_class(method)   # an unknown method fails before any work
+    cls = model_class(method)   # an unknown method fails before any work
+    if options.headings is None:
+        options = replace(options, headings=cls.heading_weight)
     docs, token_lists = document_tokens(corpus, options.tokens)
     if not token_lists:
         raise ValueError(f"{corpus.path}: the corpus has no documents")
+    from pipeline.text.segment import get_segmenter
+
     settings = _segmenter_settings(corpus)
+    segmenter = get_segmenter(**(settings or {}))
+    token_lists = with_headings(token_lists, heading_records(docs), segmenter, options.tokens, options.headings)
     split = 0
     if options.compound_parts:   # nested-term counting (see with_compound_parts)
         from pipeline.analysis.tokens import with_compound_parts
-        from pipeline.text.segment import get_segmenter
 
-        token_lists, split = with_compound_parts(token_lists, options.min_docs, get_segmenter(**(settings or {})))
+        token_lists, split = with_compound_parts(token_lists, options.min_docs, segmenter)
     dictionary = vocabulary(token_lists, options)
     counts = count_matrix(dictionary, token_lists)
     k_table = None

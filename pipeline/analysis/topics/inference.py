@@ -106,7 +106,8 @@ def _bag_of_words(fitted: FittedModel, token_lists: list[list[str]], options: di
 
 
 def infer(folder: str | Path, token_lists: list[list[str]], ids: list[str] | None = None) -> pd.DataFrame:
-    """Topic proportions of new documents (token lists) under a saved fit: id, main_topic, topic_*."""
+    """Topic proportions of new documents (token lists) under a saved fit: id, main_topic, topic_*. Token
+    lists carry no title or keywords to count again (Options.headings); `infer_file` reads records."""
     folder = Path(folder)
     fitted = FittedModel.load(folder / "model")
     ids = ids if ids is not None else [str(i) for i in range(1, len(token_lists) + 1)]
@@ -142,8 +143,10 @@ def read_documents(path: str | Path) -> list:
 
 
 def infer_file(folder: str | Path, path: str | Path) -> pd.DataFrame:
-    """`infer` on a file of new documents, segmented with the fit's segmenter settings."""
+    """`infer` on a file of new documents, segmented with the fit's segmenter settings, their titles and
+    keywords counted as often as the fit counted its documents' (fits before Options.headings: once)."""
     from pipeline.analysis.tokens import token_columns
+    from pipeline.analysis.topics.vocabulary import with_headings
 
     folder = Path(folder)
     fitted = FittedModel.load(folder / "model")
@@ -155,5 +158,6 @@ def infer_file(folder: str | Path, path: str | Path) -> pd.DataFrame:
     for record in records:
         zh, en = segmenter.segment_record(record)
         token_lists.append((zh if "tokens_zh" in columns else []) + (en if "tokens_en" in columns else []))
+    token_lists = with_headings(token_lists, records, segmenter, options["tokens"], options.get("headings") or 1)
     bags = _bag_of_words(fitted, token_lists, options)
     return proportions_table(proportions(fitted.weights(bags)), [r.id for r in records])

@@ -1,4 +1,5 @@
-"""LDA by gensim's LdaModel (variational Bayes, online updates), seeded.
+"""LDA by gensim's LdaModel (variational Bayes, online updates), seeded: `--method lda-gensim` (the default
+`lda` before issue 15; the default is now Gibbs sampling, gibbs.py).
 
 The single-process `LdaModel` gives byte-identical results for a seed. `LdaMulticore` merges its
 workers' results in arrival order, so two runs with one seed differ: it runs only when asked for
@@ -56,7 +57,7 @@ class LdaTopics(TopicModel):
     chunksize: documents per online update; None: n/20 within 100..2000, so that even small corpora
     get 20 updates a pass (on CSL, chunks of 100 beat 200 and 2000)."""
 
-    method = "lda"
+    method = "lda-gensim"
     engine_files = ("lda.gensim*",)
 
     def __init__(self, k: int, seed: int = 0, passes: int = 20, iterations: int = 100,

@@ -13,12 +13,15 @@ class Options:
     keep: int = 20000           # then keep the N most frequent (by document count)
     compound_parts: bool = True  # a protected compound also counts as its parts; a rare one as its parts only
     #                              (pipeline.analysis.tokens.with_compound_parts)
+    headings: int | None = None  # times a document's title and author keywords count (1: once, in the text);
+    #                              None: the method's own (NMF 2, LDA 1; vocabulary.with_headings)
     single_characters: bool = False  # keep one-character tokens that are not field terms (体, 分, L, P);
     #                                  see pipeline/text/data/single_character_terms.txt
-    passes: int = 20
-    iterations: int = 100
-    chunksize: int | None = None  # documents per online update; None: n/20 within 100..2000, so that even
+    passes: int = 20            # LDA: 10 × passes Gibbs sweeps (lda-gensim: passes); NMF: 20 × passes iterations
+    iterations: int = 100       # lda-gensim: inference iterations per document
+    chunksize: int | None = None  # lda-gensim: documents per online update; None: n/20 within 100..2000, so that even
     #                               small corpora get 20 updates a pass (CSL: chunks of 100 beat 200 and 2000)
     tokens: str = "both"        # which token columns make a document: zh, en, both
     stability_seeds: int = 2    # refits with seeds seed+1 … seed+N: which topics recur (topic_info.csv)
-    workers: int = 1            # >1: LDA via LdaMulticore (faster on big corpora, not byte-reproducible)
+    workers: int = 1            # >1: LDA samples in parallel (lda-gensim: LdaMulticore); faster on big
+    #                             corpora, not byte-reproducible

@@ -10,12 +10,14 @@ from pipeline.analysis.topics.model import TopicModel
 from pipeline.analysis.topics.nmf import NmfTopics
 from pipeline.analysis.topics.options import Options
 
-MODELS: dict[str, type[TopicModel]] = {cls.method: cls for cls in (LdaTopics, NmfTopics, GibbsLdaTopics)}
+MODELS: dict[str, type[TopicModel]] = {cls.method: cls for cls in (GibbsLdaTopics, NmfTopics, LdaTopics)}
 METHODS = tuple(MODELS)
+ALIASES = {"lda-gibbs": GibbsLdaTopics.method}   # its name while gensim's LdaModel was the default `lda`
 MODEL_FILE = "model.json"
 
 
 def model_class(method: str) -> type[TopicModel]:
+    method = ALIASES.get(method, method)
     if method not in MODELS:
         raise ValueError(f"method must be one of {METHODS}, not {method!r}")
     return MODELS[method]
@@ -42,6 +44,9 @@ def save_model(model: TopicModel, folder: Path) -> None:
 def load_model(folder: Path) -> TopicModel:
     """A model saved by save_model (or by earlier versions, whose model.json has no params)."""
     meta = json.loads((folder / MODEL_FILE).read_text())
-    model = model_class(meta["method"])(**meta.get("params", {"k": meta["k"], "seed": meta["seed"]}))
+    method = meta["method"]
+    if method == GibbsLdaTopics.method and any(folder.glob(LdaTopics.engine_files[0])):
+        method = LdaTopics.method   # saved when `lda` named gensim's LdaModel: it loads as what it is
+    model = model_class(method)(**meta.get("params", {"k": meta["k"], "seed": meta["seed"]}))
     model.load_engine(folder)
     return model
