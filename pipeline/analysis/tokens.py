@@ -133,3 +133,33 @@ def with_compound_parts(token_lists: list[list[str]], min_docs: int, segmenter) 
         return token_lists, 0
     out = [[part for token in tokens for part in expansion.get(token, (token,))] for tokens in token_lists]
     return out, len(expansion)
+
+
+def with_subwords(token_lists: list[list[str]], segmenter) -> list[list[str]]:
+    """Token lists for NMF with the words inside words: a Chinese token of 3+ characters also counts as the
+    2- and 3-character dictionary words inside it (those jieba's search mode finds; stopwords dropped)
+    that its document does not use on its own: 控制器 → 控制器 and 控制, unless the document says 控制.
+
+    Why: papers on one subject share short words more often than long ones (飞行器, 飞行控制, 飞行
+    试验); on CSL with keywords, NMF's main topics follow the categories at NMI 0.37-0.39 with them
+    against 0.34-0.35 without (seeds 5-9; BENCHMARKS.md, topic quality). A word the document already uses
+    is not counted again, which keeps common short words from crowding every topic (topic diversity
+    0.87, against 0.84 when every occurrence adds them). LDA, which counts every token, did not gain
+    (Options.subwords)."""
+    memo: dict[str, list[str]] = {}
+
+    def inside(token: str) -> list[str]:
+        found = memo.get(token)
+        if found is None:
+            found = []
+            for size in (2, 3) if _HAN.search(token) else ():
+                windows = (token[i:i + size] for i in range(len(token) - size + 1)) if len(token) > size else ()
+                found += [word for word in windows if segmenter.in_dictionary(word) and segmenter.keeps(word)]
+            memo[token] = found
+        return found
+
+    out = []
+    for tokens in token_lists:
+        own = set(tokens)
+        out.append(tokens + [word for token in tokens for word in inside(token) if word not in own])
+    return out

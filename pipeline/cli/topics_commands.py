@@ -12,7 +12,7 @@ def topic_options(args: argparse.Namespace):
     from pipeline.analysis.topics import Options
 
     given = {name: getattr(args, name) for name in
-             ("min_docs", "max_share", "keep", "headings", "passes", "iterations", "chunksize", "tokens",
+             ("min_docs", "max_share", "keep", "subwords", "passes", "iterations", "chunksize", "tokens",
               "workers", "stability_seeds")}
     return Options(**{name: value for name, value in given.items() if value is not None})
 
@@ -84,8 +84,8 @@ def register(sub) -> None:
     p.add_argument("--min-docs", type=int, help="drop terms in fewer documents")
     p.add_argument("--max-share", type=float, help="drop terms in more than this share of documents")
     p.add_argument("--keep", type=int, help="then keep the N most frequent terms")
-    p.add_argument("--headings", type=int, help="times a document's title and author keywords count "
-                                                "(default: NMF 2, LDA 1; 1 = once, in the text)")
+    p.add_argument("--subwords", action=argparse.BooleanOptionalAction,
+                   help="a word of 3+ characters also counts as the words inside it (default: NMF yes, LDA no)")
     p.add_argument("--passes", type=int, help="passes over the corpus (runtime grows with it)")
     p.add_argument("--iterations", type=int, help="LDA inference iterations per document")
     p.add_argument("--chunksize", type=int, help="documents per LDA update (default: a 20th of the corpus)")

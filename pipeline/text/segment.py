@@ -342,6 +342,10 @@ class Segmenter:
         tokens += self._engine.cut(term[pos:]) if pos < len(term) else []
         return [t for t in tokens if self.keeps(t)] if len(tokens) > 1 else [term]
 
+    def in_dictionary(self, word: str) -> bool:
+        """Whether `word` is a word of the engine's (jieba's) dictionary."""
+        return self._engine.has_word(word)
+
     def keeps(self, token: str) -> bool:
         """Whether a token survives filtering: has a letter, and is not a stopword (unless kept)."""
         kept = self._keep_memo.get(token)

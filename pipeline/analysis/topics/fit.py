@@ -18,8 +18,7 @@ from pipeline.analysis.topics.options import Options
 from pipeline.analysis.topics.registry import make_model, model_class
 from pipeline.analysis.topics.result import TopicResult, load
 from pipeline.analysis.topics.selection import CHOICE_RULE, RECURS, choose_k, recurrence
-from pipeline.analysis.topics.vocabulary import (count_matrix, document_tokens, heading_records, terms_of, vocabulary,
-                                                  with_headings)
+from pipeline.analysis.topics.vocabulary import count_matrix, document_tokens, terms_of, vocabulary
 
 
 def fit(corpus, k: int | None = None, k_range: tuple[int, int] | None = None, method: str = "lda",
@@ -32,21 +31,21 @@ def fit(corpus, k: int | None = None, k_range: tuple[int, int] | None = None, me
     if (k is None) == (k_range is None):
         raise ValueError("give exactly one of k and k_range")
     cls = model_class(method)   # an unknown method fails before any work
-    if options.headings is None:
-        options = replace(options, headings=cls.heading_weight)
+    if options.subwords is None:
+        options = replace(options, subwords=cls.subwords)
     docs, token_lists = document_tokens(corpus, options.tokens)
     if not token_lists:
         raise ValueError(f"{corpus.path}: the corpus has no documents")
+    from pipeline.analysis.tokens import with_compound_parts, with_subwords
     from pipeline.text.segment import get_segmenter
 
     settings = _segmenter_settings(corpus)
     segmenter = get_segmenter(**(settings or {}))
-    token_lists = with_headings(token_lists, heading_records(docs), segmenter, options.tokens, options.headings)
     split = 0
     if options.compound_parts:   # nested-term counting (see with_compound_parts)
-        from pipeline.analysis.tokens import with_compound_parts
-
         token_lists, split = with_compound_parts(token_lists, options.min_docs, segmenter)
+    if options.subwords:
+        token_lists = with_subwords(token_lists, segmenter)
     dictionary = vocabulary(token_lists, options)
     counts = count_matrix(dictionary, token_lists)
     k_table = None

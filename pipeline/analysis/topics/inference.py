@@ -97,17 +97,19 @@ def _fit_options(folder: Path) -> dict:
 
 def _bag_of_words(fitted: FittedModel, token_lists: list[list[str]], options: dict) -> list[list[str]]:
     """New documents' tokens as the fit counted its documents: compounds with their parts when it did
-    (every compound: the vocabulary decides which of them count)."""
-    if not options.get("compound_parts"):
-        return token_lists
-    from pipeline.analysis.tokens import with_compound_parts
+    (every compound: the vocabulary decides which of them count), and words with their sub-words when it
+    did (fits made before `subwords` existed did not)."""
+    from pipeline.analysis.tokens import with_compound_parts, with_subwords
 
-    return with_compound_parts(token_lists, 0, fitted.make_segmenter())[0]
+    if options.get("compound_parts"):
+        token_lists = with_compound_parts(token_lists, 0, fitted.make_segmenter())[0]
+    if options.get("subwords"):
+        token_lists = with_subwords(token_lists, fitted.make_segmenter())
+    return token_lists
 
 
 def infer(folder: str | Path, token_lists: list[list[str]], ids: list[str] | None = None) -> pd.DataFrame:
-    """Topic proportions of new documents (token lists) under a saved fit: id, main_topic, topic_*. Token
-    lists carry no title or keywords to count again (Options.headings); `infer_file` reads records."""
+    """Topic proportions of new documents (token lists) under a saved fit: id, main_topic, topic_*."""
     folder = Path(folder)
     fitted = FittedModel.load(folder / "model")
     ids = ids if ids is not None else [str(i) for i in range(1, len(token_lists) + 1)]
@@ -143,10 +145,8 @@ def read_documents(path: str | Path) -> list:
 
 
 def infer_file(folder: str | Path, path: str | Path) -> pd.DataFrame:
-    """`infer` on a file of new documents, segmented with the fit's segmenter settings, their titles and
-    keywords counted as often as the fit counted its documents' (fits before Options.headings: once)."""
+    """`infer` on a file of new documents, segmented with the fit's segmenter settings."""
     from pipeline.analysis.tokens import token_columns
-    from pipeline.analysis.topics.vocabulary import with_headings
 
     folder = Path(folder)
     fitted = FittedModel.load(folder / "model")
@@ -158,6 +158,5 @@ def infer_file(folder: str | Path, path: str | Path) -> pd.DataFrame:
     for record in records:
         zh, en = segmenter.segment_record(record)
         token_lists.append((zh if "tokens_zh" in columns else []) + (en if "tokens_en" in columns else []))
-    token_lists = with_headings(token_lists, records, segmenter, options["tokens"], options.get("headings") or 1)
     bags = _bag_of_words(fitted, token_lists, options)
     return proportions_table(proportions(fitted.weights(bags)), [r.id for r in records])

@@ -26,7 +26,7 @@ class TopicModel:
 
     method: ClassVar[str]                    # the registry name (`--method`)
     engine_files: ClassVar[tuple[str, ...]]  # glob patterns of the engine's files in a saved model
-    heading_weight: ClassVar[int] = 1        # times a document's title and keywords count (Options.headings)
+    subwords: ClassVar[bool] = False         # Options.subwords' default for the method
 
     def __init__(self, k: int, seed: int = 0):
         self.k = k

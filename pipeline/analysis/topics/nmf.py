@@ -17,7 +17,7 @@ class NmfTopics(TopicModel):
 
     method = "nmf"
     engine_files = (ENGINE_FILE,)
-    heading_weight = 2   # title and keywords twice: CSL categories recovered better (vocabulary.with_headings)
+    subwords = True   # CSL categories recovered far better (pipeline.analysis.tokens.with_subwords)
 
     def __init__(self, k: int, seed: int = 0, max_iter: int = 400):
         super().__init__(k, seed)

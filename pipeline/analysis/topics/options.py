@@ -13,8 +13,9 @@ class Options:
     keep: int = 20000           # then keep the N most frequent (by document count)
     compound_parts: bool = True  # a protected compound also counts as its parts; a rare one as its parts only
     #                              (pipeline.analysis.tokens.with_compound_parts)
-    headings: int | None = None  # times a document's title and author keywords count (1: once, in the text);
-    #                              None: the method's own (NMF 2, LDA 1; vocabulary.with_headings)
+    subwords: bool | None = None  # a word of 3+ characters also counts as the words inside it that the
+    #                               document does not use itself; None: the method's own (NMF yes, LDA no;
+    #                               pipeline.analysis.tokens.with_subwords)
     single_characters: bool = False  # keep one-character tokens that are not field terms (体, 分, L, P);
     #                                  see pipeline/text/data/single_character_terms.txt
     passes: int = 20            # LDA: 10 × passes Gibbs sweeps (lda-gensim: passes); NMF: 20 × passes iterations
