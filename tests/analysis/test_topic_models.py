@@ -109,6 +109,17 @@ def test_saved_model_loads_with_its_parameters_and_transforms_alike(model_class,
     assert not any(p.match(pattern) for p in (tmp_path / "m").iterdir() for pattern in model.engine_files)
 
 
+def test_a_fitted_model_pickles(model_class):
+    """choose_k fits in worker processes and returns the models: every engine must survive pickling."""
+    import pickle
+
+    X = two_blocks()
+    model = small(model_class).fit(X)
+    copy = pickle.loads(pickle.dumps(model))
+    assert np.array_equal(copy.components_, model.components_)
+    assert np.allclose(copy.transform(X), model.transform(X))
+
+
 def test_errors_are_value_errors(model_class):
     X = two_blocks()
     with pytest.raises(ValueError, match="not fitted"):

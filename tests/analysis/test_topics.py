@@ -67,7 +67,7 @@ def nmi(result, categories):
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("method", ["lda", "nmf", "lda-gibbs"])
+@pytest.mark.parametrize("method", ["lda", "nmf", "lda-gensim"])
 def test_k13_on_csl_recovers_categories_above_floor(csl_dir, method):
     folder, categories = csl_dir
     result = topics.fit(load_corpus(folder), k=13, method=method, seed=0)
@@ -173,9 +173,10 @@ def test_prevalence_by_year_follows_the_growing_theme(tmp_path):
     assert [p for p, ts in late_terms.items() if "晚期词" in ts] == [p for p in late_terms.index if p > "2016"]
 
 
-def test_infer_assigns_new_documents_to_their_theme(tmp_path):
+@pytest.mark.parametrize("method", ["lda", "nmf"])   # NMF: new documents get their sub-words as the fit's did
+def test_infer_assigns_new_documents_to_their_theme(tmp_path, method):
     corpus = two_themes(tmp_path / "corpus")
-    result = topics.fit(load_corpus(corpus), k=2, options=SMALL_OPTIONS)
+    result = topics.fit(load_corpus(corpus), k=2, method=method, options=SMALL_OPTIONS)
     result.save(tmp_path / "out")
     farm = int(result.topics[result.topics.term == "农业"].sort_values("weight").iloc[-1]["topic"])
     table = topics.infer(tmp_path / "out", [["农业", "土壤", "灌溉"] * 5, ["社区", "治理"] * 5, ["未知词"]],
@@ -183,6 +184,9 @@ def test_infer_assigns_new_documents_to_their_theme(tmp_path):
     assert table["id"].tolist() == ["farm", "city", "unknown"]
     assert table["main_topic"].tolist()[:2] == [farm, 1 - farm]
     assert pd.isna(table["main_topic"].iloc[2])
+    # 农田灌溉 is no term of the fit; its sub-words 农田 and 灌溉 are, for NMF only
+    inner = topics.infer(tmp_path / "out", [["农田灌溉"]])["main_topic"].iloc[0]
+    assert (inner == farm) if method == "nmf" else pd.isna(inner)
 
 
 def test_report_is_offline_and_escapes_scraped_text(tmp_path):
@@ -223,7 +227,8 @@ def test_bad_input_is_one_clear_line(tmp_path, capsys):
     assert "no terms left after pruning" in capsys.readouterr().err
 
 
-@pytest.mark.parametrize("method, workers", [("lda", 2), ("nmf", 1)], ids=["lda-multicore", "nmf"])
+@pytest.mark.parametrize("method, workers", [("lda", 2), ("lda-gensim", 2), ("lda-gensim", 1), ("nmf", 1)],
+                         ids=["lda-parallel", "lda-multicore", "lda-gensim", "nmf"])
 def test_other_engines_separate_the_two_themes(tmp_path, method, workers):
     options = topics.Options(min_docs=2, max_share=0.9, passes=5, workers=workers)
     result = topics.fit(load_corpus(two_themes(tmp_path)), k=2, method=method, options=options)

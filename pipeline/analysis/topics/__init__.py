@@ -1,6 +1,6 @@
 """Topic models over the built corpus (what `python -m pipeline topics …` runs):
 
-    result = pipeline.topics.fit(corpus, k=20)      # LDA (gensim) or method="nmf"; k_range=(5, 30) chooses K
+    result = pipeline.topics.fit(corpus, k=20)      # LDA (Gibbs) or method="nmf"; k_range=(5, 30) chooses K
     result.save("topics/k20"); pipeline.topics.report("topics/k20")
     pipeline.topics.infer("topics/k20", token_lists)
 
@@ -8,7 +8,8 @@
     options.py     the fit's settings (Options)
     vocabulary.py  documents → tokens → pruned vocabulary → count matrix
     model.py       the interface of a topic model (fit / transform / components_), as in scikit-learn
-    lda.py, nmf.py the two models (gensim LdaModel; scikit-learn NMF on TF-IDF)
+    gibbs.py       LDA by Gibbs sampling (tomotopy): the default `lda`
+    lda.py, nmf.py gensim's variational LdaModel (`lda-gensim`); scikit-learn NMF on TF-IDF
     registry.py    the methods by name; saving and loading a model of any method
     selection.py   choosing K by coherence and stability over two seeds
     tables.py      top terms, labels, topic map, prevalence over time, per-period terms, top documents

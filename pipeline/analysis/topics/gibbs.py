@@ -103,6 +103,20 @@ class GibbsLdaTopics(TopicModel):
             weights[rows] = np.asarray(dists)
         return weights
 
+    def __getstate__(self) -> dict:
+        # tomotopy's model does not pickle; its own bytes do (choose_k returns fits from worker processes)
+        state = dict(self.__dict__)
+        if "engine_" in state:
+            state["engine_"] = state["engine_"].saves(full=True)
+        return state
+
+    def __setstate__(self, state: dict) -> None:
+        if isinstance(state.get("engine_"), bytes):
+            import tomotopy as tp
+
+            state = {**state, "engine_": tp.LDAModel.loads(state["engine_"])}
+        self.__dict__.update(state)
+
     def save_engine(self, folder: Path) -> None:
         self.engine_.save(str(folder / ENGINE_FILE))
         # tomotopy keeps only the terms it saw; the matrix's width comes back from here

@@ -1,6 +1,6 @@
 """A fitted model as saved in a fit's `model/` folder, and topic proportions of new documents under it.
 
-    model/model.json, lda.gensim* | nmf.joblib   the topic model (registry.save_model)
+    model/model.json, lda.tomotopy* | lda.gensim* | nmf.joblib   the topic model (registry.save_model)
     model/dictionary.txt                          the vocabulary (token ↔ column)
     model/segmenter.json, lexicon.txt, field_lexicon.txt   the segmenter settings of the corpus's tokens
 

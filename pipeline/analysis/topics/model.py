@@ -8,7 +8,7 @@ A model is made with its parameters in the constructor and nothing else; then
     model.components_       k × terms nonnegative weights
     model.save_engine(folder); model.load_engine(folder)
 
-Code that works with any method goes through this interface and registry.py; only lda.py and nmf.py
+Code that works with any method goes through this interface and registry.py; only gibbs.py, lda.py and nmf.py
 know their engine."""
 from __future__ import annotations
 
