@@ -58,6 +58,9 @@ def test_gibbs_priors_follow_the_document_length():
     model = small(MODELS["lda"]).fit(X)
     assert np.allclose(model.engine_.alpha, 20 / K) and np.isclose(model.engine_.eta, 0.1)
     assert np.allclose(type(model)(K, alpha=0.5).fit(X).engine_.alpha, 0.5)
+    # transform gives the words' counts per topic, the prior's pseudo-counts taken out
+    weights = model.transform(X)
+    assert np.array_equal(weights, np.rint(weights)) and set(weights.sum(axis=1)) == {0.0, 20.0}
 
 
 def test_constructor_only_stores_its_parameters(model_class):

@@ -46,8 +46,14 @@ def _scheme(workers: int):
 
 class GibbsLdaTopics(TopicModel):
     """LDA with K topics fitted by `sweeps` Gibbs sweeps under fixed symmetric priors (`alpha` per topic,
-    None: the mean document length / K; `eta`). `components_` are the topic-term probabilities; `transform` gives each document's
-    topic distribution inferred by Gibbs sampling under the fitted topics (rows of empty documents are 0)."""
+    None: the mean document length / K; `eta`). `components_` are the topic-term probabilities; `transform`
+    gives, per document, how many of its words Gibbs sampling under the fitted topics puts in each topic
+    (rows of empty documents are 0).
+
+    Why counts and not tomotopy's smoothed distribution (n + alpha) / (N + K alpha): with alpha as large as
+    a document, that is half prior, and every topic's share leans toward 1 / K (on CSL, K = 13, mean topic
+    shares 7.0-8.8 %); the counts let shares and prevalence over time follow the words. The main topic is
+    the same either way."""
 
     method = "lda"
     engine_files = (ENGINE_FILE + "*",)
@@ -100,7 +106,10 @@ class GibbsLdaTopics(TopicModel):
                 docs.append(self.engine_.make_doc(words))
         if docs:
             dists, _ = self.engine_.infer(docs, iterations=INFERENCE_SWEEPS, workers=1, parallel=tp.ParallelScheme.NONE)
-            weights[rows] = np.asarray(dists)
+            alpha = np.asarray(self.engine_.alpha, dtype=float)
+            lengths = np.array([len(doc.words) for doc in docs], dtype=float)[:, None]
+            # (n + alpha) / (N + sum alpha) → n: the words' counts, the prior's pseudo-counts taken out
+            weights[rows] = np.clip(np.rint(np.asarray(dists) * (lengths + alpha.sum()) - alpha), 0, None)
         return weights
 
     def __getstate__(self) -> dict:
