@@ -81,8 +81,10 @@ class GibbsLdaTopics(TopicModel):
         self.engine_.optim_interval = 0   # the priors stay as given
         for words in documents:
             self.engine_.add_doc(words)
-        self.engine_.train(self.sweeps, workers=self.workers, parallel=_scheme(self.workers),
-                           show_progress=progress)
+        # tomotopy 0.14's show_progress=True without a callback recurses until the stack overflows (its
+        # two branches are swapped), so its progress bar goes in as the callback.
+        shown = {"callback": tp.LDAModel._show_progress, "callback_interval": 10} if progress else {}
+        self.engine_.train(self.sweeps, workers=self.workers, parallel=_scheme(self.workers), **shown)
         self._read_components(X.shape[1])
         return self
 
