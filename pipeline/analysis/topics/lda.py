@@ -110,7 +110,9 @@ class LdaTopics(TopicModel):
         for part in (self.engine_, getattr(self.engine_, "state", None), getattr(self.engine_, "id2word", None)):
             if part is not None:
                 part.lifecycle_events = None
-        self.engine_.save(str(folder / "lda.gensim"))
+        # ignore=(): gensim then ignores its fixed list; any other value is merged through a set, whose
+        # order (pickled into the file) changes with each process's string hashing.
+        self.engine_.save(str(folder / "lda.gensim"), ignore=())
 
     def load_engine(self, folder: Path) -> None:
         from gensim.models import LdaModel
