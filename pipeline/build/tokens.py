@@ -225,7 +225,7 @@ class _TokenFiles:
         if with_documents:
             path = build_dir / DOCUMENTS_TABLE
             self.temporary[path] = path.with_name(f".{path.name}.tmp")
-            self.documents = pq.ParquetWriter(self.temporary[path], documents_table.schema(), **documents_table.WRITE)
+            self.documents = documents_table.DocumentsWriter(self.temporary[path])
             self.writers[path] = self.documents
 
     def append(self, result: _PartResult) -> None:

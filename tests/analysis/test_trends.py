@@ -195,3 +195,22 @@ def test_a_token_counts_when_it_contains_a_term():
                            "tokens_en": [["resilient", "irresilient"], []]})
     hits = TextIndex(docs, tokens).token_hits(load_concepts()["韧性"])
     assert hits.tolist() == [2, 0]  # 韧性治理 and resilient; not irresilient (whole words)
+
+
+def test_text_normalization_skips_only_texts_it_would_not_change():
+    """Concept matching normalizes field texts (NFKC, lower case) only where the check says they could
+    change: on real titles and abstracts (full-width letters, digits and punctuation, Latin words, capitals)
+    the result equals both kernels run on every text."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    from conftest import EXTERNAL, need
+    from pipeline.analysis.concepts import _normalized
+
+    csl = [json.loads(line) for line in open(need(EXTERNAL / "csl" / "csl_benchmark_joined_dev_test.jsonl"),
+                                             encoding="utf-8")][:2000]
+    texts = list(nssf_titles()["title"]) + [r["title"] for r in csl] + [r["abstract"] for r in csl] + [None, "", "ＡＢＣ１２３"]
+    values = pa.array(texts, pa.large_string())
+    normalized = _normalized(values)
+    assert normalized.equals(pc.utf8_lower(pc.utf8_normalize(pc.fill_null(values, ""), "NFKC")))
+    assert 0 < pc.sum(pc.not_equal(normalized, pc.fill_null(values, ""))).as_py() < len(texts) / 2

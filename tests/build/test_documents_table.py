@@ -9,6 +9,7 @@ import pyarrow.parquet as pq
 
 from conftest import EXTERNAL, ROOT, need
 from pipeline.analysis.corpus import _read_json_lines, load_corpus
+from pipeline.build import documents_table
 from pipeline.build.build import build
 from pipeline.build.layout import corpus_files
 
@@ -53,21 +54,24 @@ def test_a_corpus_without_the_columnar_copy_loads_from_the_json_lines(tmp_path):
     pd.testing.assert_frame_equal(load_corpus(out).docs, with_table)
 
 
-def test_the_copy_is_byte_identical_across_worker_counts(tmp_path):
+def test_the_copy_is_byte_identical_across_worker_counts(tmp_path, monkeypatch):
+    monkeypatch.setattr(documents_table, "GROUP_ROWS", 150)  # row groups of partitions of both workers
     raw = _real_raw(tmp_path, csl_rows=400)
     build(raw, tmp_path / "one", jobs=1, progress=False)
     build(raw, tmp_path / "two", jobs=2, progress=False)
-    assert pq.ParquetFile(tmp_path / "two" / "documents.parquet").num_row_groups > 1  # partitions of both workers
+    assert pq.ParquetFile(tmp_path / "two" / "documents.parquet").num_row_groups > 1
     assert (tmp_path / "one" / "documents.parquet").read_bytes() == (tmp_path / "two" / "documents.parquet").read_bytes()
 
 
 def test_the_nssf_corpus_loads_from_its_copy_as_from_its_lines(nssf_corpus):
     corpus = load_corpus(nssf_corpus)
     assert len(corpus) == 62_501
+    # its partitions' rows gathered into one row group (a reader decodes each group's columns on their own)
+    assert pq.ParquetFile(corpus_files(nssf_corpus) / "documents.parquet").num_row_groups == 1
     pd.testing.assert_frame_equal(corpus.docs, _read_json_lines(nssf_corpus, corpus_files(nssf_corpus)))
 
 
-def test_a_corpus_written_by_other_tools_gets_its_copy(tmp_path):
+def test_a_corpus_written_by_other_tools_gets_its_copy(tmp_path, monkeypatch):
     """write_documents_table (what bench/trends.py uses): lines with fields left out, as other tools
     write them, load alike from the copy and from the lines (missing text NaN, missing lists [])."""
     import pytest
@@ -82,6 +86,7 @@ def test_a_corpus_written_by_other_tools_gets_its_copy(tmp_path):
     records[5]["keywords_zh"] = ["社区治理", "韧性"]
     records[6]["cleaning"] = {"merged_ids": ["a", "b"]}
     directory = write_corpus(tmp_path / "corpus", records)
+    monkeypatch.setattr(documents_table, "GROUP_ROWS", 1000)
     write_documents_table(directory, part_bytes=50_000)
     assert pq.ParquetFile(directory / "documents.parquet").num_row_groups > 1
     loaded = load_corpus(directory).docs
