@@ -156,6 +156,7 @@ def read_documents(path: Path):
     """documents.parquet → the DataFrame load_corpus gives for documents.jsonl: one row per record, the
     fields as columns, `year` Int64, list fields as Python lists ([] where missing), `cleaning` dicts.
     (Call it with the garbage collector paused, as load_corpus does: it makes millions of lists.)"""
+    import numpy as np
     import pandas as pd
     import pyarrow.parquet as pq
 
@@ -171,9 +172,9 @@ def read_documents(path: Path):
         elif name == "year":
             columns[name] = pd.array(column.to_pandas(), dtype="Int64")
         elif name in absent:
-            columns[name] = pd.Series([math.nan] * len(column), dtype=float)
+            columns[name] = np.full(len(column), math.nan)
         elif column.null_count == len(column):  # as pandas makes a column of JSON nulls
-            columns[name] = pd.Series([None] * len(column), dtype=object)
+            columns[name] = np.full(len(column), None, dtype=object)
         else:
             columns[name] = column.to_pandas()
     # Not copied into 2-D blocks (what copy=True does to the 20-odd object columns): the columns are ours.
@@ -196,11 +197,14 @@ def _python_lists(column):
     return np.fromiter(cut, dtype=object, count=rows)
 
 
-def _cleaning(column) -> list:
+def _cleaning(column):
     """Each row's cleaning dict (a copy per row), each distinct JSON text parsed once; NaN where missing,
     as pandas gives for a field missing from a JSON line."""
+    import numpy as np
     import pyarrow.compute as pc
 
+    if column.null_count == len(column):
+        return np.full(len(column), math.nan)
     encoded = pc.dictionary_encode(column)
     parsed = [json.loads(text) if text is not None else None for text in encoded.dictionary.to_pylist()]
     indices = encoded.indices.fill_null(0).to_numpy(zero_copy_only=False)  # (null rows: see `valid`)

@@ -93,6 +93,9 @@ def test_a_corpus_written_by_other_tools_gets_its_copy(tmp_path, monkeypatch):
     pd.testing.assert_frame_equal(loaded, _read_json_lines(directory, directory))
     assert loaded["keywords_zh"].iloc[5] == ["社区治理", "韧性"] and loaded["keywords_zh"].iloc[4] == []
     assert loaded["year"].isna().sum() == titles["year"].isna().sum() > 0
+    plain = write_corpus(tmp_path / "plain", records[:5])  # no line with a list field or cleaning
+    write_documents_table(plain)
+    pd.testing.assert_frame_equal(load_corpus(plain).docs, _read_json_lines(plain, plain))
     (directory / "documents.jsonl").write_text('{"id": "x", "title_zh": "t", "extra": 1}\n', encoding="utf-8")
     with pytest.raises(ValueError, match="fields a record does not have: extra"):
         write_documents_table(directory)
