@@ -7,6 +7,7 @@ from __future__ import annotations
 import ast
 import functools
 import hashlib
+from collections.abc import Iterator
 from pathlib import Path
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -21,11 +22,23 @@ def _module_file(name: str) -> Path | None:
     return None
 
 
+def _statements(nodes: list) -> Iterator[ast.AST]:
+    """The statements among `nodes` and, at any depth, in their blocks (an import is a statement, and
+    only statements hold statements: the expressions, most of a tree, need no visit)."""
+    for node in nodes:
+        yield node
+        for block in ("body", "orelse", "finalbody", "handlers", "cases"):
+            children = getattr(node, block, None)
+            if isinstance(children, list):
+                yield from _statements(children)
+
+
+@functools.cache
 def _imported(path: Path, module: str) -> set[str]:
     """The `pipeline` modules a file imports (a `from package import name` that names a submodule counts)."""
     names = set()
     package = module if path.name == "__init__.py" else module.rpartition(".")[0]
-    for node in ast.walk(ast.parse(path.read_bytes())):
+    for node in _statements(ast.parse(path.read_bytes()).body):
         if isinstance(node, ast.Import):
             names.update(alias.name for alias in node.names)
         elif isinstance(node, ast.ImportFrom):

@@ -113,6 +113,7 @@ class DocumentsWriter:
 
         self.writer = pq.ParquetWriter(path, schema(), **WRITE)
         self.pending: list = []
+        self.rows = self.bytes = 0  # of the pending tables
 
     @property
     def is_open(self) -> bool:
@@ -120,7 +121,9 @@ class DocumentsWriter:
 
     def write_table(self, table) -> None:
         self.pending.append(table)
-        if sum(t.num_rows for t in self.pending) >= GROUP_ROWS or sum(t.nbytes for t in self.pending) >= GROUP_BYTES:
+        self.rows += table.num_rows
+        self.bytes += table.nbytes
+        if self.rows >= GROUP_ROWS or self.bytes >= GROUP_BYTES:
             self._flush()
 
     def _flush(self) -> None:
@@ -128,7 +131,7 @@ class DocumentsWriter:
 
         if self.pending:
             self.writer.write_table(pa.concat_tables(self.pending), row_group_size=GROUP_ROWS * 2)
-            self.pending = []
+            self.pending, self.rows, self.bytes = [], 0, 0
 
     def add_key_value_metadata(self, metadata: dict) -> None:
         self.writer.add_key_value_metadata(metadata)
