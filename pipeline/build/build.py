@@ -263,7 +263,7 @@ def _build_locked(raw: Path, out: Path, jobs, progress, engine, scheduler, dedup
             if rebuild:
                 if documents is None:  # the same documents, new tokens: the file is shared
                     link_or_copy(current / DOCUMENTS, gen / DOCUMENTS)
-                summary.corpus_terms = _corpus_terms(gen, keywords, corpus_terms)
+                summary.corpus_terms = _corpus_terms(gen, keywords, corpus_terms, workers)
                 summary.tokens = write_tokens(None, gen, keywords=keywords, corpus_terms=summary.corpus_terms,
                                               workers=workers, previous_dir=current, documents_table=True)
                 manifest["documents_sha256"] = file_digest(gen / DOCUMENTS)
@@ -278,12 +278,12 @@ def _build_locked(raw: Path, out: Path, jobs, progress, engine, scheduler, dedup
     return summary
 
 
-def _corpus_terms(gen: Path, keywords: set[str], wanted: bool) -> list[str]:
-    """Terms mined from the corpus (pipeline.text.lexicon.corpus_terms) and listed with their scores in
-    corpus_terms.tsv (only its header when not `wanted`)."""
+def _corpus_terms(gen: Path, keywords: set[str], wanted: bool, workers: Workers) -> list[str]:
+    """Terms mined from the corpus (pipeline.text.lexicon.corpus_terms; its sample segmented by the
+    workers) and listed with their scores in corpus_terms.tsv (only its header when not `wanted`)."""
     from pipeline.text.lexicon import corpus_terms, write_candidates
 
-    mined = corpus_terms(gen / DOCUMENTS, keywords) if wanted else []
+    mined = corpus_terms(gen / DOCUMENTS, keywords, map=workers.map) if wanted else []
     write_candidates(mined, gen / CORPUS_TERMS)
     return [c.term for c in mined]
 

@@ -10,15 +10,15 @@ left/right branching entropy, frequency), and adding accepted terms to the user'
 """
 from __future__ import annotations
 
-import itertools
 import json
 import math
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from pathlib import Path
 
 from pipeline.record import Record
 from pipeline.text.normalize import normalize_text
-from pipeline.text.phrases import Candidate, mine_terms
+from pipeline.text.phrases import Candidate, mine_runs, text_runs
 from pipeline.text.segment import get_segmenter, record_text_zh, rejection_reason
 from pipeline.text.wordlists import DEFAULT_LEXICON, FIELD_LEXICON, load_stopwords, read_lexicon
 
@@ -39,29 +39,74 @@ def suggest_terms(records: Iterable[Record], min_count: int = 5, min_docs: int =
     if keywords is None:
         keywords = {k for r in records for k in r.keywords_zh}
     segmenter = get_segmenter(lexicon, sorted(set(keywords)), field_lexicon=field_lexicon)
-    token_lists = [segmenter.raw_tokens_zh(record_text_zh(r), own_terms=r.keywords_zh) for r in records]
-    academic = load_stopwords(True) - load_stopwords(False)
+    texts = text_runs((segmenter.raw_tokens_zh(record_text_zh(r), own_terms=r.keywords_zh) for r in records),
+                      segmenter.stopwords, _academic())
+    return _unprotected(texts, segmenter, min_count=min_count, min_docs=min_docs)
+
+
+def _academic() -> frozenset[str]:
+    return load_stopwords(True) - load_stopwords(False)
+
+
+def _unprotected(texts: list[list[list[str]]], segmenter, **limits) -> list[Candidate]:
+    """The terms mined from the texts' runs (phrases.text_runs) that the segmenter does not protect yet."""
     known = set(segmenter.terms)
-    return [c for c in mine_terms(token_lists, segmenter.stopwords, academic, min_count=min_count, min_docs=min_docs)
+    return [c for c in mine_runs(texts, segmenter.stopwords, _academic(), **limits)
             if c.term not in known and rejection_reason(c.term, segmenter.stopwords) is None]
 
 
-def corpus_terms(documents: Path, keywords: Iterable[str], max_characters: int = MAX_MINED_CHARACTERS) -> list[Candidate]:
+# Sampled documents are segmented in tasks of this many (a fixed number: the same tasks on any engine).
+MINING_PART = 1000
+
+
+@dataclass(frozen=True)
+class _MiningPart:
+    documents: Path
+    lines: tuple[tuple[int, int], ...]  # (offset, size) of each line
+    keywords: tuple[str, ...]  # the segmenter's protected author keywords (sorted)
+
+
+def corpus_terms(documents: Path, keywords: Iterable[str], max_characters: int = MAX_MINED_CHARACTERS,
+                 map: Callable = map) -> list[Candidate]:
     """The corpus-adaptive terms of a built corpus (its documents.jsonl): `suggest_terms` over documents
     taken evenly (every n-th line) up to about `max_characters` of Chinese text, with the corpus's author
-    keywords."""
-    with open(documents, "rb") as fh:
-        total = sum(1 for _ in fh)
-    probe = _every_nth(documents, max(1, total // _LENGTH_SAMPLE))
+    keywords. The documents taken are parsed and segmented by `map` (the build gives its workers'; the
+    same result)."""
+    keywords = tuple(sorted(set(keywords)))
+    segmenter = get_segmenter(DEFAULT_LEXICON, keywords, field_lexicon=FIELD_LEXICON)  # (local workers inherit it)
+    lines = _line_spans(documents)
+    probe = _records(documents, lines[::max(1, len(lines) // _LENGTH_SAMPLE)])
     per_document = sum(len(record_text_zh(r)) for r in probe) / max(1, len(probe))
-    step = max(1, math.ceil(total * per_document / max_characters))
-    return suggest_terms(_every_nth(documents, step), keywords=keywords)
+    taken = lines[::max(1, math.ceil(len(lines) * per_document / max_characters))]
+    parts = [_MiningPart(documents, tuple(taken[i:i + MINING_PART]), keywords) for i in range(0, len(taken), MINING_PART)]
+    texts = [runs for part_texts in map(_mining_runs, parts) for runs in part_texts]
+    return _unprotected(texts, segmenter)
 
 
-def _every_nth(documents: Path, step: int) -> list[Record]:
-    with open(documents, encoding="utf-8") as fh:  # only the lines taken are parsed
-        lines = itertools.islice((line for line in fh if line.strip()), 0, None, step)
-        return [Record.from_dict(json.loads(line)) for line in lines]
+def _line_spans(documents: Path) -> list[tuple[int, int]]:
+    """(offset, size) of each line of a built documents.jsonl (it has no blank lines)."""
+    spans, offset = [], 0
+    with open(documents, "rb") as fh:
+        for line in fh:
+            spans.append((offset, len(line)))
+            offset += len(line)
+    return spans
+
+
+def _records(documents: Path, spans) -> list[Record]:
+    with open(documents, "rb") as fh:
+        records = []
+        for offset, size in spans:
+            fh.seek(offset)
+            records.append(Record.from_dict(json.loads(fh.read(size))))
+        return records
+
+
+def _mining_runs(part: _MiningPart) -> list[list[list[str]]]:
+    """The runs of each sampled document's Chinese text, segmented as suggest_terms does."""
+    segmenter = get_segmenter(DEFAULT_LEXICON, part.keywords, field_lexicon=FIELD_LEXICON)
+    return text_runs((segmenter.raw_tokens_zh(record_text_zh(r), own_terms=r.keywords_zh)
+                      for r in _records(part.documents, part.lines)), segmenter.stopwords, _academic())
 
 
 def write_candidates(candidates: list[Candidate], path: Path) -> None:

@@ -135,14 +135,28 @@ def accepts(c: Candidate, min_count: int, min_pmi: float, min_entropy: float) ->
             or (c.pmi >= min_pmi + 1 and freedom >= 0.9 * math.log(c.count)))
 
 
-def mine_terms(token_lists: Iterable[list[str]], stopwords: frozenset[str], academic: frozenset[str] = frozenset(),
-               min_count: int = 5, min_docs: int = 3, min_pmi: float = 3.0, min_entropy: float = 1.0,
-               max_tokens: int = MAX_TOKENS) -> list[Candidate]:
-    """Candidates mined from texts given as raw token lists (`Segmenter.raw_tokens_zh`: punctuation and
-    stopwords included). `stopwords` are the segmenter's; `academic` the academic boilerplate words."""
+def text_runs(token_lists: Iterable[list[str]], stopwords: frozenset[str],
+              academic: frozenset[str] = frozenset()) -> list[list[list[str]]]:
+    """The runs `mine_runs` counts, of each text given as raw tokens (a text at a time: the build makes
+    them in its workers)."""
     rules = TermRules.from_stopwords(stopwords, academic)
     memo: dict[str, bool] = {}
-    texts = [_runs(tokens, rules, memo) for tokens in token_lists]
+    return [_runs(tokens, rules, memo) for tokens in token_lists]
+
+
+def mine_terms(token_lists: Iterable[list[str]], stopwords: frozenset[str], academic: frozenset[str] = frozenset(),
+               **limits) -> list[Candidate]:
+    """Candidates mined from texts given as raw token lists (`Segmenter.raw_tokens_zh`: punctuation and
+    stopwords included). `stopwords` are the segmenter's; `academic` the academic boilerplate words;
+    `limits` those of mine_runs."""
+    return mine_runs(text_runs(token_lists, stopwords, academic), stopwords, academic, **limits)
+
+
+def mine_runs(texts: list[list[list[str]]], stopwords: frozenset[str], academic: frozenset[str] = frozenset(),
+              min_count: int = 5, min_docs: int = 3, min_pmi: float = 3.0, min_entropy: float = 1.0,
+              max_tokens: int = MAX_TOKENS) -> list[Candidate]:
+    """mine_terms on the texts' runs (text_runs)."""
+    rules = TermRules.from_stopwords(stopwords, academic)
     counts: Counter = Counter()
     for runs in texts:
         for run in runs:
@@ -175,7 +189,7 @@ def mine_terms(token_lists: Iterable[list[str]], stopwords: frozenset[str], acad
                         right_edge[gram] += 1
         docs.update(seen)
     found: dict[str, Candidate] = {}
-    for gram in candidates:
+    for gram in sorted(candidates):  # (sorted: of two cuts of one string with one count, the same wins each time)
         if docs[gram] < min_docs:
             continue
         pmi = min(math.log(counts[gram] * total / (counts[gram[:k]] * counts[gram[k:]])) for k in range(1, len(gram)))

@@ -172,8 +172,7 @@ class Segmenter:
         accepted: set[str] = set()
         rejected: dict[str, str] = {}
         for raw in candidates:
-            term = normalize_text(raw.strip())
-            reason = rejection_reason(term, self.stopwords)
+            term, reason = _judged(raw, self.stopwords)
             if reason:
                 rejected[term] = reason
             else:
@@ -428,6 +427,14 @@ def record_text_zh(record: Record) -> str:
 
 def record_text_en(record: Record) -> str:
     return "\n".join(p for p in [record.title_en or "", record.abstract_en or "", *record.keywords_en] if p)
+
+
+@functools.lru_cache(maxsize=1 << 18)
+def _judged(raw: str, stopwords: frozenset[str]) -> tuple[str, str | None]:
+    """A lexicon candidate normalized, and why it is too generic to protect (None: it is not). Remembered:
+    the build makes two segmenters of mostly the same terms (for term mining, then with the mined terms)."""
+    term = normalize_text(raw.strip())
+    return term, rejection_reason(term, stopwords)
 
 
 # ---------------------------------------------------------------------------------------------- #

@@ -99,3 +99,4 @@ def test_a_corpus_written_by_other_tools_gets_its_copy(tmp_path, monkeypatch):
     (directory / "documents.jsonl").write_text('{"id": "x", "title_zh": "t", "extra": 1}\n', encoding="utf-8")
     with pytest.raises(ValueError, match="fields a record does not have: extra"):
         write_documents_table(directory)
+
