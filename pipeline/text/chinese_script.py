@@ -42,9 +42,24 @@ def traditional_only() -> frozenset[str]:
     return read_char_set(TRADITIONAL_FILE)
 
 
+# What `evidence` marks the characters of each set with, to count them.
+_TRADITIONAL_MARK, _SIMPLIFIED_MARK = "\x01", "\x02"
+
+
+@functools.cache
+def _marks() -> dict[int, str]:
+    return ({ord(c): _TRADITIONAL_MARK for c in read_char_set(TRADITIONAL_FILE)}
+            | {ord(c): _SIMPLIFIED_MARK for c in read_char_set(SIMPLIFIED_FILE)})
+
+
 def evidence(text: str) -> tuple[int, int]:
-    """(traditional-only characters, simplified-only characters) in `text`."""
-    return len(_pattern(TRADITIONAL_FILE).findall(text)), len(_pattern(SIMPLIFIED_FILE).findall(text))
+    """(traditional-only characters, simplified-only characters) in `text`. Counted by marking them
+    (str.translate, a fifth of the time of a regular expression of either set); a text that holds a
+    mark already (a control character: records lose theirs before this) is searched instead."""
+    if _TRADITIONAL_MARK in text or _SIMPLIFIED_MARK in text:
+        return len(_pattern(TRADITIONAL_FILE).findall(text)), len(_pattern(SIMPLIFIED_FILE).findall(text))
+    marked = text.translate(_marks())
+    return marked.count(_TRADITIONAL_MARK), marked.count(_SIMPLIFIED_MARK)
 
 
 def script_of(text: str) -> str | None:

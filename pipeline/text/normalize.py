@@ -30,6 +30,7 @@ FULL_WIDTH = {",": "，", ";": "；", ":": "：", "?": "？", "!": "！", "(": "
 
 _PUNCT_AFTER_CJK = re.compile(rf"(?<=[{CJK}])[ ]?([,;:?!])(?![\d])")
 _PUNCT_BEFORE_CJK = re.compile(rf"([,;:?!])[ ]?(?=[{CJK}])")
+_ASCII_PUNCT = re.compile("[" + re.escape("".join(FULL_WIDTH)) + "]")
 _PAREN = re.compile(r"\(([^()\n]{0,200})\)")
 _QUOTED = re.compile(rf'"([^"\n]*[{HAN}][^"\n]*)"')
 _HAS_HAN = re.compile(f"[{HAN}]")
@@ -41,10 +42,12 @@ _SPACE_AROUND_FULL = re.compile(r" *([，。；：？！、）》」』】]) *| 
 # Characters that are whitespace in practice on Chinese pages but not ASCII spaces.
 ODD_SPACES = str.maketrans({"\u3000": " ", "\u00a0": " ", "\u2002": " ", "\u2003": " ", "\u2009": " ",
                             "\u200b": "", "\u200c": "", "\u200d": "", "\ufeff": "", "\r": None})
+_ODD_SPACE = re.compile("[" + "".join(map(chr, ODD_SPACES)) + "]")  # (a search costs less than the translation)
 
 
 _CONTROLS = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
 _SURROGATES = re.compile("[\ud800-\udfff]")
+_STRIPPED = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f\ufffe\uffff\ud800-\udfff]")  # what strip_controls changes
 
 
 def strip_controls(text: str) -> tuple[str, int]:
@@ -153,17 +156,26 @@ def _paren(m: re.Match) -> str:
 
 
 def normalize_punctuation(text: str) -> str:
+    # Each rewrite only where the character it needs is there (most titles hold none of them).
     if not _HAS_HAN.search(text):
         return text
-    text = _QUOTED.sub(r"“\1”", text)
-    text = _PAREN.sub(_paren, text)
-    text = _PUNCT_AFTER_CJK.sub(lambda m: FULL_WIDTH[m.group(1)], text)
-    text = _PUNCT_BEFORE_CJK.sub(lambda m: FULL_WIDTH[m.group(1)], text)
-    return _SPACE_AROUND_FULL.sub(lambda m: m.group(1) or m.group(2), text)
+    if '"' in text:
+        text = _QUOTED.sub(r"“\1”", text)
+    if "(" in text:
+        text = _PAREN.sub(_paren, text)
+    if _ASCII_PUNCT.search(text):
+        text = _PUNCT_AFTER_CJK.sub(lambda m: FULL_WIDTH[m.group(1)], text)
+        text = _PUNCT_BEFORE_CJK.sub(lambda m: FULL_WIDTH[m.group(1)], text)
+    if " " in text:
+        text = _SPACE_AROUND_FULL.sub(lambda m: m.group(1) or m.group(2), text)
+    return text
 
 
 def normalize_whitespace(text: str) -> str:
-    text = tidy_spaces(text)
+    if _ODD_SPACE.search(text):
+        text = tidy_spaces(text)
+    if "\n" not in text:
+        return _SPACES.sub(" ", text).strip()
     lines = (_SPACES.sub(" ", line).strip() for line in text.split("\n"))
     return "\n".join(line for line in lines if line)
 
@@ -175,6 +187,15 @@ def normalize_text(text: str | None, context: str | None = None) -> str | None:
     return normalize_punctuation(to_simplified(normalize_whitespace(text), context))
 
 
+@lru_cache(maxsize=1)
+def _record_fields() -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The record's text and list fields in field order, and those of them that are converted."""
+    from pipeline.record import FIELD_NAMES, LIST_FIELDS, TEXT_FIELDS
+
+    texts = tuple(name for name in FIELD_NAMES if name in TEXT_FIELDS or name in LIST_FIELDS)
+    return texts, tuple(name for name in texts if name not in NOT_CONVERTED)
+
+
 def normalize_record(rec) -> list[str]:
     """Normalize every text field of a record in place; returns the fields whose characters t2s changed.
 
@@ -182,11 +203,9 @@ def normalize_record(rec) -> list[str]:
     judged in that context (see `convert_passages`). Names are converted only in a traditional record
     (or, in a record whose text does not tell, when the names themselves are traditional). Control
     characters removed (from every field) are counted in `rec.cleaning["control_chars"]`."""
-    from pipeline.record import FIELD_NAMES, LIST_FIELDS, TEXT_FIELDS
-
-    _strip_record_controls(rec, [name for name in FIELD_NAMES if name in TEXT_FIELDS or name in LIST_FIELDS])
-    fields = [name for name in FIELD_NAMES if (name in TEXT_FIELDS or name in LIST_FIELDS)
-              and name not in NOT_CONVERTED and getattr(rec, name)]
+    text_fields, converted_fields = _record_fields()
+    _strip_record_controls(rec, text_fields)
+    fields = [name for name in converted_fields if getattr(rec, name)]
     spaced = {name: _spaced(getattr(rec, name)) for name in fields}
     text = "\n".join(v for name in fields if name not in NAME_FIELDS for v in _as_list(spaced[name]))
     context = script_of(text)
@@ -210,15 +229,18 @@ def normalize_record(rec) -> list[str]:
     return converted
 
 
-def _strip_record_controls(rec, names: list[str]) -> None:
+def _strip_record_controls(rec, names: tuple[str, ...]) -> None:
     controls = 0
     for name in names:
         value = getattr(rec, name)
+        if not value:
+            continue
         if isinstance(value, list):
-            stripped = [strip_controls(v) for v in value]
-            setattr(rec, name, [v for v, _ in stripped])
-            controls += sum(n for _, n in stripped)
-        elif value:
+            if any(map(_STRIPPED.search, value)):
+                stripped = [strip_controls(v) for v in value]
+                setattr(rec, name, [v for v, _ in stripped])
+                controls += sum(n for _, n in stripped)
+        elif _STRIPPED.search(value):
             value, n = strip_controls(value)
             setattr(rec, name, value)
             controls += n

@@ -1,7 +1,7 @@
 """Traditional → simplified only where the text is traditional (issue 14, item 2)."""
 from pipeline.record import Record
 from pipeline.text.chinese_script import (SIMPLIFIED, SIMPLIFIED_FILE, TRADITIONAL, TRADITIONAL_FILE,
-                                          derive_sets, read_char_set, script_of)
+                                          derive_sets, evidence, read_char_set, script_of)
 from pipeline.text.normalize import (name_before_conversion, normalize_record, normalize_text, simplify_characters,
                                      to_simplified)
 
@@ -64,3 +64,28 @@ def test_a_name_on_a_converted_page_is_taken_from_the_original_line():
     assert name_before_conversion("王保干", passages) == "王保乾"
     assert name_before_conversion("沉思", passages) == "沈思"
     assert name_before_conversion("李四", passages) == "李四"
+
+
+def test_evidence_counts_what_the_character_sets_match_on_real_text():
+    """evidence counts by marking characters (str.translate); on real simplified text, the same text in
+    traditional characters (OpenCC s2t) and texts holding the marks themselves it gives the counts of a
+    search for each set."""
+    import json
+    import re
+
+    import opencc
+
+    from conftest import EXTERNAL, need, nssf_titles
+
+    def searched(text):
+        return tuple(len(re.findall("[" + "".join(sorted(read_char_set(path))) + "]", text))
+                     for path in (TRADITIONAL_FILE, SIMPLIFIED_FILE))
+
+    csl = [json.loads(line) for line in open(need(EXTERNAL / "csl" / "csl_benchmark_joined_dev_test.jsonl"),
+                                             encoding="utf-8")][:300]
+    simplified = [r["abstract"] for r in csl] + list(nssf_titles()["title"][:3000])
+    s2t = opencc.OpenCC("s2t")
+    texts = simplified + [s2t.convert(t) for t in simplified[:300]] + ["這\x01是简\x02体", "\x02", ""]
+    counts = [evidence(t) for t in texts]
+    assert counts == [searched(t) for t in texts]
+    assert sum(t > s for t, s in counts[len(simplified):-3]) > 250  # the converted abstracts do read as traditional
