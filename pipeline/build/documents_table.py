@@ -73,14 +73,18 @@ def _validity(values: list):
     import numpy as np
     import pyarrow as pa
 
+    if None not in values:
+        return None
     present = np.fromiter((v is not None for v in values), dtype=bool, count=len(values))
-    return None if present.all() else pa.py_buffer(np.packbits(present, bitorder="little"))
+    return pa.py_buffer(np.packbits(present, bitorder="little"))
 
 
 def string_array(values: list[str | None]):
     """An Arrow string array of the values (None: null)."""
     import pyarrow as pa
 
+    if values.count(None) == len(values):  # (a field most records lack)
+        return pa.nulls(len(values), pa.string())
     encoded = [value.encode() if value is not None else b"" for value in values]
     offsets = array.array("i", itertools.accumulate(map(len, encoded), initial=0))
     return pa.StringArray.from_buffers(len(values), pa.py_buffer(offsets), pa.py_buffer(b"".join(encoded)),
@@ -91,6 +95,9 @@ def string_lists(rows: list[list[str] | None]):
     """An Arrow list<string> array of the rows (None: null)."""
     import pyarrow as pa
 
+    if None not in rows and not any(rows):  # (a field most records leave empty)
+        return pa.ListArray.from_buffers(pa.list_(pa.string()), len(rows), [None, pa.py_buffer(bytes(4 * (len(rows) + 1)))],
+                                         children=[pa.nulls(0, pa.string())])
     offsets = array.array("i", itertools.accumulate((len(row) if row is not None else 0 for row in rows), initial=0))
     flat = string_array([token for row in rows if row is not None for token in row])
     return pa.ListArray.from_buffers(pa.list_(pa.string()), len(rows), [_validity(rows), pa.py_buffer(offsets)],
