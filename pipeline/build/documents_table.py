@@ -170,10 +170,17 @@ def read_documents(path: Path):
     import pandas as pd
     import pyarrow.parquet as pq
 
-    table = pq.read_table(path)  # (only the build and load_corpus write and read it: the schema is ours)
-    absent = set(json.loads((pq.read_metadata(path).metadata or {}).get(ABSENT, b"[]")))
+    metadata = pq.read_metadata(path)  # (only the build and load_corpus write and read it: the schema is ours)
+    absent = set(json.loads((metadata.metadata or {}).get(ABSENT, b"[]")))
+    # Text fields no line has are not read: NaN columns, as pandas makes of keys no line holds.
+    unread = {name for name in absent if name not in LIST_FIELDS and name not in (CLEANING, "year")}
+    names = metadata.schema.to_arrow_schema().names
+    table = pq.read_table(path, columns=[name for name in names if name not in unread])
     columns = {}
-    for name in table.column_names:
+    for name in names:
+        if name in unread:
+            columns[name] = np.full(metadata.num_rows, math.nan)
+            continue
         column = table.column(name).combine_chunks()
         if name in LIST_FIELDS:
             columns[name] = _python_lists(column)
@@ -181,8 +188,6 @@ def read_documents(path: Path):
             columns[name] = _cleaning(column)
         elif name == "year":
             columns[name] = pd.array(column.to_pandas(), dtype="Int64")
-        elif name in absent:
-            columns[name] = np.full(len(column), math.nan)
         elif column.null_count == len(column):  # as pandas makes a column of JSON nulls
             columns[name] = np.full(len(column), None, dtype=object)
         else:
