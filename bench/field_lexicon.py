@@ -22,7 +22,7 @@ Checks printed: (1) held-out field terms that come out whole in their records' o
 jieba.lcut; `segment` with the shipped lexicons; `segment --corpus` on a corpus built from the same sources
 (the held-out records without their keywords), whose build mines its own corpus terms. Over all held-out
 terms, and over those labelled by hand as terms of the field (bench/data/heldout_terms_labels.tsv), split
-in a half the mining's bars were chosen on and a half to report. (2) Precision of random samples of the
+in a half the mining's bars were chosen on and a half to report. (2) Precision of samples (drawn by hash) of the
 field lexicon and of that build's corpus terms, labelled by hand (bench/data/field_lexicon_sample.tsv,
 corpus_terms_sample.tsv; terms of a new draw not yet labelled are appended there for labelling).
 """
@@ -38,7 +38,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from bench.common import EXTERNAL, NSSF_CSV, need, nssf_projects  # noqa: E402
 
 from pipeline.text.normalize import normalize_text  # noqa: E402
-from pipeline.text.wordlists import DEFAULT_LEXICON, FIELD_LEXICON, STOPWORDS_DIR, read_lexicon, read_word_list  # noqa: E402
+from pipeline.text.wordlists import DEFAULT_LEXICON, FIELD_LEXICON, academic_stopwords, read_lexicon  # noqa: E402
 
 SEED = 0
 HOLDOUT = 0.2
@@ -110,7 +110,7 @@ def build_lexicon(kept: list, titles: list[str]) -> dict[str, dict[str, int]]:
     from pipeline.text.segment import Segmenter, rejection_reason
 
     plain = Segmenter(field_lexicon=None)       # the curated lexicon only
-    academic = frozenset(read_word_list(STOPWORDS_DIR / "academic.txt"))
+    academic = academic_stopwords()
     texts = {"nssf-titles": titles,
              "csl": [record_text(r) for r in kept if r.id.startswith("csl-")],
              "cnki": [record_text(r) for r in kept if not r.id.startswith("csl-")]}

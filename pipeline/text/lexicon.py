@@ -20,7 +20,7 @@ from pipeline.record import Record
 from pipeline.text.normalize import normalize_text
 from pipeline.text.phrases import Candidate, mine_runs, text_runs
 from pipeline.text.segment import get_segmenter, record_text_zh, rejection_reason
-from pipeline.text.wordlists import DEFAULT_LEXICON, FIELD_LEXICON, load_stopwords, read_lexicon
+from pipeline.text.wordlists import DEFAULT_LEXICON, FIELD_LEXICON, academic_stopwords, load_stopwords, read_lexicon
 
 # The build mines at most about this many characters of text (documents taken evenly over the corpus):
 # a corpus of a few thousand abstracts or 100,000 titles is mined whole, and the time and memory of the
@@ -40,18 +40,14 @@ def suggest_terms(records: Iterable[Record], min_count: int = 5, min_docs: int =
         keywords = {k for r in records for k in r.keywords_zh}
     segmenter = get_segmenter(lexicon, sorted(set(keywords)), field_lexicon=field_lexicon)
     texts = text_runs((segmenter.raw_tokens_zh(record_text_zh(r), own_terms=r.keywords_zh) for r in records),
-                      segmenter.stopwords, _academic())
+                      segmenter.stopwords, academic_stopwords())
     return _unprotected(texts, segmenter, min_count=min_count, min_docs=min_docs)
-
-
-def _academic() -> frozenset[str]:
-    return load_stopwords(True) - load_stopwords(False)
 
 
 def _unprotected(texts: list[list[list[str]]], segmenter, **limits) -> list[Candidate]:
     """The terms mined from the texts' runs (phrases.text_runs) that the segmenter does not protect yet."""
     known = set(segmenter.terms)
-    return [c for c in mine_runs(texts, segmenter.stopwords, _academic(), **limits)
+    return [c for c in mine_runs(texts, segmenter.stopwords, academic_stopwords(), **limits)
             if c.term not in known and rejection_reason(c.term, segmenter.stopwords) is None]
 
 
@@ -106,7 +102,7 @@ def _mining_runs(part: _MiningPart) -> list[list[list[str]]]:
     """The runs of each sampled document's Chinese text, segmented as suggest_terms does."""
     segmenter = get_segmenter(DEFAULT_LEXICON, part.keywords, field_lexicon=FIELD_LEXICON)
     return text_runs((segmenter.raw_tokens_zh(record_text_zh(r), own_terms=r.keywords_zh)
-                      for r in _records(part.documents, part.lines)), segmenter.stopwords, _academic())
+                      for r in _records(part.documents, part.lines)), segmenter.stopwords, academic_stopwords())
 
 
 def write_candidates(candidates: list[Candidate], path: Path) -> None:

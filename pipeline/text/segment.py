@@ -147,8 +147,10 @@ class Segmenter:
         if field_lexicon is not None:   # mined terms of the field (bench/field_lexicon.py), beside the curated
             candidates.extend(term for term, _ in read_lexicon(Path(field_lexicon)))
         # Other records' keywords that are research framing (问题研究) would cut titles everywhere.
+        extra_terms = list(extra_terms)
         framing = research_framing()
-        framed = {term for term in extra_terms if any(term[-k:] in framing for k in range(2, min(3, len(term) - 1) + 1))}
+        lengths = {len(word) for word in framing}
+        framed = {term for term in extra_terms if any(len(term) > n and term[-n:] in framing for n in lengths)}
         candidates.extend(term for term in extra_terms if term not in framed)
         self.terms, self.rejected = self._accept(candidates)
         self.rejected.update(dict.fromkeys(framed, "research framing (protected in its own record only)"))

@@ -54,6 +54,11 @@ def stopwords_version(academic: bool = True) -> str:
     return digest.hexdigest()[:16]
 
 
+def academic_stopwords() -> frozenset[str]:
+    """The academic boilerplate words alone (研究, 分析, 本文 …): what `academic_stopwords=True` adds."""
+    return load_stopwords(True) - load_stopwords(False)
+
+
 @functools.lru_cache(maxsize=1)
 def research_framing() -> frozenset[str]:
     """Words that end a title's research framing (data/framing.txt: 研究, 分析, 对策 …)."""

@@ -13,7 +13,7 @@ import pipeline.cli.main as cli
 from pipeline.text.normalize import normalize_text
 from pipeline.text.phrases import mine_terms
 from pipeline.text.segment import Segmenter, get_segmenter, rejection_reason
-from pipeline.text.wordlists import DEFAULT_LEXICON, FIELD_LEXICON, load_stopwords, read_lexicon
+from pipeline.text.wordlists import DEFAULT_LEXICON, FIELD_LEXICON, academic_stopwords, load_stopwords, read_lexicon
 
 sys.path.insert(0, str(ROOT / "bench"))
 import field_lexicon  # noqa: E402
@@ -21,8 +21,7 @@ import field_lexicon  # noqa: E402
 
 def mined(texts, **options):
     segmenter = Segmenter(field_lexicon=None)
-    academic = load_stopwords(True) - load_stopwords(False)
-    found = mine_terms([segmenter.raw_tokens_zh(t) for t in texts], segmenter.stopwords, academic, **options)
+    found = mine_terms([segmenter.raw_tokens_zh(t) for t in texts], segmenter.stopwords, academic_stopwords(), **options)
     return {c.term: c for c in found}
 
 
@@ -104,6 +103,27 @@ def test_the_curated_lexicon_stays_authoritative(tmp_path):
     segmenter = Segmenter(lexicon=curated, field_lexicon=field)
     assert segmenter.raw_tokens_zh("地缘政治引领") == ["地缘", "政治引领"]
     assert segmenter.raw_tokens_zh("地缘政治的变化")[0] == "地缘政治"
+
+
+def test_a_field_term_yields_where_jieba_puts_a_word_across_its_edge(tmp_path):
+    """The field lexicon once cut 相关学科 into 相/关学/科 (关学, the Guanzhong school, is a field term)."""
+    field = tmp_path / "field.txt"
+    field.write_text("关学  # mined:9\n西方美学  # mined:30\n", encoding="utf-8")
+    segmenter = Segmenter(field_lexicon=field)
+    assert segmenter.raw_tokens_zh("相关学科的研究")[:2] == ["相关", "学科"]
+    assert segmenter.raw_tokens_zh("东西方美学的比较")[0] == "东西方"
+    assert "关学" in segmenter.raw_tokens_zh("张载与关学的传承") and "西方美学" in segmenter.raw_tokens_zh("西方美学的发展")
+    # A curated term does not yield: the curated lexicon is authoritative.
+    curated = tmp_path / "lexicon.txt"
+    curated.write_text("关学\n", encoding="utf-8")
+    assert "关学" in Segmenter(lexicon=curated, field_lexicon=None).raw_tokens_zh("相关学科的研究")
+
+
+def test_research_framing_keywords_are_protected_in_their_own_record_only():
+    segmenter = Segmenter(extra_terms=["问题研究", "党建引领"])
+    assert segmenter.rejected["问题研究"].startswith("research framing") and "党建引领" in segmenter.terms
+    assert "问题研究" not in segmenter.raw_tokens_zh("中外妇女问题研究中心")
+    assert "问题研究" in segmenter.raw_tokens_zh("三农问题研究", own_terms=["问题研究"])
 
 
 def test_policy_terms_stay_whole_through_the_segment_command(tmp_path, capsys):
