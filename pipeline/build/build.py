@@ -15,6 +15,7 @@ whole, and readers never see documents of one build with tokens of another.
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import heapq
 import json
@@ -30,7 +31,7 @@ from pipeline.build.generations import link_or_copy, new_generation, sweep_gener
 from pipeline.build.layout import CACHE, CORPUS_TERMS, DOCUMENTS, LOCK, MANIFEST, TOKENS, corpus_files
 from pipeline.build.lock import build_lock
 from pipeline.build.progress import IngestProgress
-from pipeline.build.tokens import TokenStats, file_digest, write_tokens
+from pipeline.build.tokens import TokenStats, file_digest, keep_mined_tokens, write_tokens
 from pipeline.build.merge import merge_duplicate_lines
 from pipeline.build.workers import Workers
 from pipeline.files import atomic_file, write_atomic
@@ -263,9 +264,14 @@ def _build_locked(raw: Path, out: Path, jobs, progress, engine, scheduler, dedup
             if rebuild:
                 if documents is None:  # the same documents, new tokens: the file is shared
                     link_or_copy(current / DOCUMENTS, gen / DOCUMENTS)
-                summary.corpus_terms = _corpus_terms(gen, keywords, corpus_terms, workers)
-                summary.tokens = write_tokens(None, gen, keywords=keywords, corpus_terms=summary.corpus_terms,
-                                              workers=workers, previous_dir=current, documents_table=True)
+                mined_dir = Path(tempfile.mkdtemp(dir=gen, prefix=".mined-tokens."))
+                try:
+                    summary.corpus_terms = _corpus_terms(gen, keywords, corpus_terms, workers, mined_dir)
+                    summary.tokens = write_tokens(None, gen, keywords=keywords, corpus_terms=summary.corpus_terms,
+                                                  workers=workers, previous_dir=current, documents_table=True,
+                                                  mined_dir=mined_dir)
+                finally:
+                    shutil.rmtree(mined_dir, ignore_errors=True)
                 manifest["documents_sha256"] = file_digest(gen / DOCUMENTS)
                 write_atomic(gen / MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=1, sort_keys=True).encode())
                 switch(out, gen)
@@ -278,12 +284,14 @@ def _build_locked(raw: Path, out: Path, jobs, progress, engine, scheduler, dedup
     return summary
 
 
-def _corpus_terms(gen: Path, keywords: set[str], wanted: bool, workers: Workers) -> list[str]:
+def _corpus_terms(gen: Path, keywords: set[str], wanted: bool, workers: Workers, mined_dir: Path) -> list[str]:
     """Terms mined from the corpus (pipeline.text.lexicon.corpus_terms; its sample segmented by the
-    workers) and listed with their scores in corpus_terms.tsv (only its header when not `wanted`)."""
+    workers, who keep the tokens in `mined_dir` for the token stage) and listed with their scores in
+    corpus_terms.tsv (only its header when not `wanted`)."""
     from pipeline.text.lexicon import corpus_terms, write_candidates
 
-    mined = corpus_terms(gen / DOCUMENTS, keywords, map=workers.map) if wanted else []
+    keep = functools.partial(keep_mined_tokens, mined_dir)
+    mined = corpus_terms(gen / DOCUMENTS, keywords, map=workers.map, keep=keep) if wanted else []
     write_candidates(mined, gen / CORPUS_TERMS)
     return [c.term for c in mined]
 

@@ -2,7 +2,8 @@
 incrementally and in partitions segmented by the workers (Arrow files, appended in order).
 
 A record is re-segmented only when its cache key (its text, the lexicon terms in it, the segmenter's
-version) changed; the others take their tokens from the previous tokens.parquet.
+version) changed; the others take their tokens from the previous tokens.parquet. A record the build's
+term mining segmented already (keep_mined_tokens), with no mined term in its text, takes those tokens.
 """
 from __future__ import annotations
 
@@ -25,6 +26,7 @@ from pipeline.build.workers import Workers, line_ranges, read_lines
 from pipeline.files import write_atomic
 from pipeline.record import Record, iter_records
 from pipeline.text import segment
+from pipeline.text.normalize import normalize_text
 from pipeline.text.segment import Segmenter, get_segmenter, record_text_zh
 from pipeline.text.wordlists import DEFAULT_LEXICON, FIELD_LEXICON
 
@@ -43,13 +45,15 @@ PART_BYTES = 1 << 19
 class TokenStats:
     documents: int = 0
     segmented: int = 0  # segmented in this run
+    mined: int = 0  # of which the term mining segmented (no mined term in them)
     reused: int = 0  # taken from the previous run (text and relevant lexicon terms unchanged)
     lexicon_terms: int = 0
     rejected_terms: int = 0
     written: bool = False  # False when nothing changed: the files were left untouched
 
     def report(self) -> str:
-        return (f"tokens: {self.documents} documents ({self.segmented} segmented, {self.reused} from cache); "
+        mined = f" ({self.mined} by the term mining)" if self.mined else ""
+        return (f"tokens: {self.documents} documents ({self.segmented} segmented{mined}, {self.reused} from cache); "
                 f"lexicon {self.lexicon_terms} terms, {self.rejected_terms} rejected as too generic")
 
 
@@ -66,16 +70,53 @@ class _Part:
     parts_dir: Path
     previous: bytes | None  # fingerprint of the previous tokens.parquet and keys, when they are trustworthy
     documents_table: bool = False  # also write the partition's documents as columns (documents_table.py)
+    mined: tuple[Path, ...] = ()  # the term mining's token files that hold lines of this partition
 
 
-def _cache_key(segmenter: Segmenter, record: Record) -> str:
+def keep_mined_tokens(directory: Path, lines: tuple[tuple[int, int], ...], records: list[Record],
+                      raw_tokens: list[list[str]]) -> None:
+    """Keep the raw Chinese tokens the build's term mining made of some documents (lexicon.corpus_terms's
+    `keep`, in its workers): an Arrow file named by the offsets of its first and last line. The mining
+    segments with the build's lexicons and author keywords, without the terms it is about to find, so
+    its tokens are the token stage's for every document none of those terms occurs in (most of them)."""
+    import pyarrow as pa
+
+    table = pa.Table.from_arrays([string_array([r.id for r in records]),
+                                  string_array([_TOKEN_SEPARATOR.join(tokens) for tokens in raw_tokens])],
+                                 names=["id", "tokens_zh"])
+    _write_part(table, directory / f"{lines[0][0]:012d}-{lines[-1][0]:012d}.arrow")
+
+
+# Joins a document's mined tokens into one string (normalized text holds no control characters): the
+# token stage splits only those it takes.
+_TOKEN_SEPARATOR = "\0"
+
+
+def _mined_files(directory: Path | None) -> list[tuple[int, int, Path]]:
+    """(offset of the first line, offset of the last, path) of each kept mining file, in line order."""
+    if directory is None:
+        return []
+    return sorted((*map(int, path.stem.split("-")), path) for path in directory.glob("*.arrow"))
+
+
+def _mined_tokens(paths: Iterable[Path]) -> dict[str, str]:
+    """id → raw Chinese tokens joined by _TOKEN_SEPARATOR, from the term mining's files."""
+    tokens = {}
+    for path in paths:
+        table = _read_part(path)
+        tokens.update(zip(table["id"].to_pylist(), table["tokens_zh"].to_pylist()))
+    return tokens
+
+
+def _cache_key(segmenter: Segmenter, record: Record, terms: list[str]) -> str:
     """What a record's tokens depend on: its text fields, the lexicon terms that occur in them, and
     the segmenter's version (stopword lists, options). Adding a keyword to the corpus so re-segments
-    exactly the documents that contain it; a stopword change re-segments everything. (Joined with
-    control characters, which normalized text never holds: cheaper than JSON, and as unambiguous.)"""
+    exactly the documents that contain it; a stopword change re-segments everything. `terms`:
+    segmenter.terms_in(record_text_zh(record)). (Joined with control characters, which normalized text
+    never holds: cheaper than JSON, and as unambiguous.)"""
     payload = "\0".join([segmenter.version, record.title_zh or "", record.abstract_zh or "", "\1".join(record.keywords_zh),
                          record.body or "", record.title_en or "", record.abstract_en or "",
-                         "\1".join(record.keywords_en), "\1".join(segmenter.terms_in(record_text_zh(record)))])
+                         "\1".join(record.keywords_en), "\1".join(terms)])
     return hashlib.sha256(payload.encode()).hexdigest()
 
 
@@ -120,11 +161,14 @@ def _write_spec(build_dir: Path, lexicon_path: Path | None, keywords: list[str],
 
 
 @functools.lru_cache(maxsize=2)
-def _segmenter_from_spec(path: Path, digest: str) -> Segmenter:
-    """Once per worker process and spec (the digest makes an edited spec a new cache entry)."""
+def _segmenter_from_spec(path: Path, digest: str) -> tuple[Segmenter, frozenset[str]]:
+    """The segmenter and its corpus terms (normalized, as it holds its terms), once per worker process
+    and spec (the digest makes an edited spec a new cache entry)."""
     spec = json.loads(Path(path).read_text(encoding="utf-8"))
-    return get_segmenter(spec["lexicon"], spec["keywords"] + spec.get("corpus_terms", []),
-                         field_lexicon=spec.get("field_lexicon"), **spec["options"])
+    corpus_terms = spec.get("corpus_terms", [])
+    segmenter = get_segmenter(spec["lexicon"], spec["keywords"] + corpus_terms,
+                              field_lexicon=spec.get("field_lexicon"), **spec["options"])
+    return segmenter, frozenset(normalize_text(term.strip()) for term in corpus_terms)
 
 
 @functools.lru_cache(maxsize=1)
@@ -152,6 +196,7 @@ class _PartResult(NamedTuple):
     path: Path  # the partition's tokens (id, key, tokens_zh, tokens_en) as an Arrow IPC file
     documents: int
     segmented: int
+    mined: int
     digest: str  # of its ids and keys
     documents_path: Path | None  # the partition's documents as columns (Arrow IPC), when asked for
 
@@ -160,7 +205,8 @@ def _segment_part(part: _Part) -> _PartResult:
     """Segment one partition into an Arrow file in parts_dir (and copy its documents as columns)."""
     import pyarrow as pa
 
-    segmenter = _segmenter_from_spec(part.spec, part.spec_digest)
+    segmenter, corpus_terms = _segmenter_from_spec(part.spec, part.spec_digest)
+    mined = _mined_tokens(part.mined)
     rows = [json.loads(line) for line in read_lines(part.documents, part.offset, part.size) if line.strip()]
     # Lines of the build's own documents.jsonl (Record.to_json): every field there, of its type.
     records = [Record(**row) for row in rows]
@@ -168,15 +214,19 @@ def _segment_part(part: _Part) -> _PartResult:
         if part.previous and records else {}
     columns: dict[str, list] = {name: [] for name in PART_COLUMNS}
     digest = hashlib.sha256()
-    segmented = 0
+    segmented = mined_used = 0
     for record in records:
-        key = _cache_key(segmenter, record)
+        terms = segmenter.terms_in(record_text_zh(record))
+        key = _cache_key(segmenter, record, terms)
         old = previous.get(record.id)
         if old is not None and old[0] == key:
             zh, en = old[1], old[2]
         else:
-            zh, en = segmenter.segment_record(record)
+            joined = mined.get(record.id) if corpus_terms.isdisjoint(terms) else None
+            raw_zh = joined.split(_TOKEN_SEPARATOR) if joined else None   # ("": no Chinese text, nothing to take)
+            zh, en = segmenter.segment_record(record, raw_zh=raw_zh)
             segmented += 1
+            mined_used += raw_zh is not None
         for name, value in zip(columns, (record.id, key, zh, en)):
             columns[name].append(value)
         digest.update(f"{record.id}\0{key}\n".encode())
@@ -189,7 +239,7 @@ def _segment_part(part: _Part) -> _PartResult:
         from pipeline.build.documents_table import documents_table
 
         documents_path = _write_part(documents_table(rows), part.parts_dir / f"{part.number:08d}.documents.arrow")
-    return _PartResult(path, len(records), segmented, digest.hexdigest(), documents_path)
+    return _PartResult(path, len(records), segmented, mined_used, digest.hexdigest(), documents_path)
 
 
 def _write_part(table, path: Path) -> Path:
@@ -257,7 +307,7 @@ class _TokenFiles:
 def write_tokens(records: Iterable[Record] | None, build_dir: Path, lexicon_path: Path | None = DEFAULT_LEXICON,
                  jobs: int = 1, keywords: Iterable[str] | None = None, corpus_terms: Iterable[str] = (),
                  workers=None, previous_dir: Path | None = None, documents_table: bool = False,
-                 **options) -> TokenStats:
+                 mined_dir: Path | None = None, **options) -> TokenStats:
     """Segment the records into build_dir/tokens.parquet (id, tokens_zh, tokens_en; sorted by id).
 
     `records=None` streams the build's documents.jsonl (sorted by id). The lexicon is `lexicon_path`
@@ -271,7 +321,8 @@ def write_tokens(records: Iterable[Record] | None, build_dir: Path, lexicon_path
     `previous_dir` holds the previous run's files (default build_dir; the build gives the current
     generation while it writes the next one). With `documents_table`, documents.parquet (the documents
     as columns, pipeline.build.documents_table) is written from the same partitions, stamped like
-    tokens.parquet."""
+    tokens.parquet. `mined_dir`: the raw tokens the build's term mining kept (keep_mined_tokens), made
+    with these keywords and the default lexicons and options."""
     build_dir = Path(build_dir).resolve()  # tasks carry paths: a Dask worker may run elsewhere
     previous_dir = Path(previous_dir).resolve() if previous_dir is not None else build_dir
     build_dir.mkdir(parents=True, exist_ok=True)
@@ -293,18 +344,22 @@ def write_tokens(records: Iterable[Record] | None, build_dir: Path, lexicon_path
         previous = _fingerprint_of(previous_dir / TOKENS)
         reuse = previous is not None and previous == _fingerprint_of(previous_dir / TOKEN_KEYS)
         # Built here, before local workers are forked, so that they inherit it (see parallel.Workers).
-        segmenter = _segmenter_from_spec(spec, spec_digest)
+        segmenter, _ = _segmenter_from_spec(spec, spec_digest)
         stats = TokenStats(lexicon_terms=len(segmenter.terms), rejected_terms=len(segmenter.rejected))
+        # The mining's tokens are this segmenter's only with the settings the mining used.
+        mined = _mined_files(mined_dir if lexicon_path == DEFAULT_LEXICON and not options else None)
 
         files = _TokenFiles(build_dir, documents_table)
         tasks = (_Part(n, documents, offset, size, spec, spec_digest, previous_dir, parts_dir,
-                       previous if reuse else None, documents_table)
+                       previous if reuse else None, documents_table,
+                       tuple(path for first, last, path in mined if first < offset + size and last >= offset))
                  for n, (offset, size) in enumerate(line_ranges(documents, PART_BYTES)))
         fingerprint = hashlib.sha256()
         for result in workers.map(_segment_part, tasks):
             files.append(result)
             stats.documents += result.documents
             stats.segmented += result.segmented
+            stats.mined += result.mined
             fingerprint.update(result.digest.encode())
         stats.reused = stats.documents - stats.segmented
         fingerprint = fingerprint.hexdigest().encode()

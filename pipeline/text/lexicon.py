@@ -60,21 +60,24 @@ class _MiningPart:
     documents: Path
     lines: tuple[tuple[int, int], ...]  # (offset, size) of each line
     keywords: tuple[str, ...]  # the segmenter's protected author keywords (sorted)
+    keep: Callable | None = None  # called with (lines, records, their raw Chinese tokens) in the worker
 
 
 def corpus_terms(documents: Path, keywords: Iterable[str], max_characters: int = MAX_MINED_CHARACTERS,
-                 map: Callable = map) -> list[Candidate]:
+                 map: Callable = map, keep: Callable | None = None) -> list[Candidate]:
     """The corpus-adaptive terms of a built corpus (its documents.jsonl): `suggest_terms` over documents
     taken evenly (every n-th line) up to about `max_characters` of Chinese text, with the corpus's author
     keywords. The documents taken are parsed and segmented by `map` (the build gives its workers'; the
-    same result)."""
+    same result). `keep(lines, records, raw_tokens)` is called with each part of them as it is segmented:
+    the build keeps the tokens for the documents no mined term occurs in (a picklable callable)."""
     keywords = tuple(sorted(set(keywords)))
     segmenter = get_segmenter(DEFAULT_LEXICON, keywords, field_lexicon=FIELD_LEXICON)  # (local workers inherit it)
     lines = _line_spans(documents)
     probe = _records(documents, lines[::max(1, len(lines) // _LENGTH_SAMPLE)])
     per_document = sum(len(record_text_zh(r)) for r in probe) / max(1, len(probe))
     taken = lines[::max(1, math.ceil(len(lines) * per_document / max_characters))]
-    parts = [_MiningPart(documents, tuple(taken[i:i + MINING_PART]), keywords) for i in range(0, len(taken), MINING_PART)]
+    parts = [_MiningPart(documents, tuple(taken[i:i + MINING_PART]), keywords, keep)
+             for i in range(0, len(taken), MINING_PART)]
     texts = [runs for part_texts in map(_mining_runs, parts) for runs in part_texts]
     return _unprotected(texts, segmenter)
 
@@ -101,8 +104,11 @@ def _records(documents: Path, spans) -> list[Record]:
 def _mining_runs(part: _MiningPart) -> list[list[list[str]]]:
     """The runs of each sampled document's Chinese text, segmented as suggest_terms does."""
     segmenter = get_segmenter(DEFAULT_LEXICON, part.keywords, field_lexicon=FIELD_LEXICON)
-    return text_runs((segmenter.raw_tokens_zh(record_text_zh(r), own_terms=r.keywords_zh)
-                      for r in _records(part.documents, part.lines)), segmenter.stopwords, academic_stopwords())
+    records = _records(part.documents, part.lines)
+    raw = [segmenter.raw_tokens_zh(record_text_zh(r), own_terms=r.keywords_zh) for r in records]
+    if part.keep is not None:
+        part.keep(part.lines, records, raw)
+    return text_runs(raw, segmenter.stopwords, academic_stopwords())
 
 
 def write_candidates(candidates: list[Candidate], path: Path) -> None:

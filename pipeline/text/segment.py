@@ -21,6 +21,7 @@ from __future__ import annotations
 import bisect
 import functools
 import hashlib
+import itertools
 import json
 import logging
 import re
@@ -157,7 +158,7 @@ class Segmenter:
         # Aho-Corasick (in Rust): every occurrence of every term in one pass, whatever the lexicon size.
         self._matcher = AhoCorasick(self.terms, matchkind=MatchKind.Standard) if self.terms else None
         self._keep_memo: dict[str, bool] = {}
-        self._last_cut: tuple[str | None, list[int], list[int]] = (None, [], [])
+        self._last_cut: tuple[str | None, set[int]] = (None, set())
         self._last_scan: tuple[str | None, dict[int, list[int]]] = (None, {})
         # What tokens depend on besides the text and the lexicon terms in it (see write_tokens).
         self.version = hashlib.sha256(json.dumps(
@@ -284,19 +285,11 @@ class Segmenter:
         last text's cut is kept), only when such a match occurs in it."""
         if text[start:end] in self.curated:
             return False
-        last_text, starts, ends = self._last_cut
+        last_text, bounds = self._last_cut
         if last_text != text:
-            starts, ends, pos = [], [], 0
-            for token in self._engine.cut(text):
-                starts.append(pos)
-                pos += len(token)
-                ends.append(pos)
-            self._last_cut = (text, starts, ends)
-        for edge in (start, end):
-            i = bisect.bisect_right(starts, edge) - 1   # the token that holds position `edge`
-            if starts[i] < edge < ends[i]:
-                return True
-        return False
+            bounds = {0, *itertools.accumulate(map(len, self._engine.cut(text)))}   # where jieba's tokens end
+            self._last_cut = (text, bounds)
+        return start not in bounds or end not in bounds
 
     def _cuts_curated(self, text: str, ends: dict[int, list[int]], start: int, end: int) -> bool:
         """Whether the match text[start:end], not itself a curated term, overlaps a curated term's
@@ -403,8 +396,14 @@ class Segmenter:
 
     # -- Records -------------------------------------------------------------------------------- #
 
-    def segment_record(self, record: Record) -> tuple[list[str], list[str]]:
-        zh = self.tokens_zh(record_text_zh(record), own_terms=record.keywords_zh)
+    def segment_record(self, record: Record, raw_zh: list[str] | None = None) -> tuple[list[str], list[str]]:
+        """(Chinese, English) tokens of a record. `raw_zh`: its raw Chinese tokens when they are made
+        already (raw_tokens_zh of its text and keywords, by a segmenter whose terms differ from this one's
+        only in terms that do not occur in the text: the build's term mining)."""
+        if raw_zh is None or self.pos_filter:
+            zh = self.tokens_zh(record_text_zh(record), own_terms=record.keywords_zh)
+        else:
+            zh = [t for t in raw_zh if self.keeps(t)]
         return zh, self.tokens_en(record_text_en(record))
 
 

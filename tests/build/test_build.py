@@ -9,7 +9,7 @@ import pytest
 import pipeline.build.build as build_module
 import pipeline.build.merge as merge_module
 import pipeline.build.tokens as token_store
-from conftest import ROOT
+from conftest import EXTERNAL, ROOT, need
 from pipeline.build.build import build
 from pipeline.build.layout import corpus_files
 
@@ -256,6 +256,35 @@ def test_duplicate_merging_in_worker_partitions_equals_one_process(tmp_path, mon
     assert (whole.duplicate_groups, whole.merged, whole.records) == (parts.duplicate_groups, parts.merged,
                                                                     parts.records) == (40, 80, 40)
     assert (tmp_path / "whole" / "documents.jsonl").read_bytes() == (tmp_path / "parts" / "documents.jsonl").read_bytes()
+
+
+def test_documents_the_term_mining_segmented_keep_its_tokens(tmp_path, monkeypatch):
+    """The term mining segments its documents with the build's lexicons and author keywords; the token
+    stage takes those tokens for the documents none of the mined terms occurs in and segments the rest
+    again. Every document's tokens must still be those of segmenting it afresh with the build's
+    segmenter, however the mining and the token stage cut the file (a real CNKI export: 307 records)."""
+    from pipeline.record import iter_records
+    from pipeline.text import lexicon
+    from pipeline.text.segment import record_text_zh
+
+    export = need(EXTERNAL / "cnki-exports" / "cnki2citespace" / "download_1-307.txt")
+    raw, out = tmp_path / "raw", tmp_path / "build"
+    raw.mkdir()
+    (raw / export.name).symlink_to(export)
+    monkeypatch.setattr(lexicon, "MINING_PART", 40)  # mining parts and token partitions that straddle
+    monkeypatch.setattr(token_store, "PART_BYTES", 30_000)  # each other, spread over 2 workers
+    stats = build(raw, out, jobs=2, progress=False).tokens
+    spec = json.loads((corpus_files(out) / "segmenter.json").read_text(encoding="utf-8"))
+    records = list(iter_records(out / "documents.jsonl"))
+    segmenter, _ = token_store._segmenter_from_spec(corpus_files(out) / "segmenter.json", "test")
+    mined_terms = set(spec["corpus_terms"])
+    without = sum(mined_terms.isdisjoint(segmenter.terms_in(record_text_zh(r))) for r in records)
+    assert len(mined_terms) >= 5 and stats.segmented == stats.documents == len(records) > 300
+    assert stats.mined == without and 0 < without < len(records)
+    afresh = token_store.write_tokens(records, tmp_path / "afresh", keywords=spec["keywords"],
+                                      corpus_terms=spec["corpus_terms"])
+    assert afresh.mined == 0
+    assert (tmp_path / "afresh" / "tokens.parquet").read_bytes() == (out / "tokens.parquet").read_bytes()
 
 
 @pytest.mark.slow

@@ -15,7 +15,7 @@ from pipeline.text.normalize import normalize_text
 from pipeline.record import Record
 from pipeline.build.tokens import write_tokens
 from pipeline.text.english import fold_plural
-from pipeline.text.segment import Segmenter, get_segmenter, segment_texts
+from pipeline.text.segment import Segmenter, get_segmenter, record_text_zh, segment_texts
 from pipeline.text.wordlists import DEFAULT_LEXICON, load_stopwords, read_lexicon
 
 CSL = EXTERNAL / "csl" / "csl_benchmark_joined_dev_test.jsonl"
@@ -283,7 +283,7 @@ def test_write_tokens_is_incremental_and_resegments_what_a_lexicon_change_touche
 
     calls = []
     real = Segmenter.segment_record
-    monkeypatch.setattr(Segmenter, "segment_record", lambda self, r: calls.append(r.id) or real(self, r))
+    monkeypatch.setattr(Segmenter, "segment_record", lambda self, r, **kw: calls.append(r.id) or real(self, r, **kw))
     # A new record whose keyword 平台型治理 occurs in record "a": "a" and the new one are re-segmented.
     grown = [*_records(), Record(id="d", title_zh="平台型治理研究", keywords_zh=["平台型治理"])]
     stats = write_tokens(grown, out)
@@ -423,7 +423,7 @@ def test_a_record_is_scanned_once_for_its_cache_key_and_its_tokens():
 
     seg._matcher = CountingMatcher()
     record = Record(id="a", title_zh="党建引领下的社区治理", abstract_zh="五社联动与韧性社区", keywords_zh=["社区治理"])
-    token_store._cache_key(seg, record)
+    token_store._cache_key(seg, record, seg.terms_in(record_text_zh(record)))
     zh, _ = seg.segment_record(record)
     assert "党建引领" in zh and "五社联动" in zh
     assert len(scanned) == 1
