@@ -146,7 +146,7 @@ def _records_of(raw: bytes, source: str, name: str, meta: dict, warnings: list[s
     if name.endswith(".jsonl") and mapping is None:
         return read_record_lines(text, raw, source, warnings)
     # Database exports (Refworks, EndNote, NoteExpress, E-Study, WoS, RIS, tables) are known by content.
-    fmt = None if _HTML_START.match(text) else readers.detect_format(text) or ("table" if mapping else None)
+    fmt = readers.detect_format(text) or ("table" if mapping and not _HTML_START.match(text) else None)
     if fmt:
         return _export_records(lambda: readers.read_export(source, text, fmt, mapping, warnings))
     page = Page(source=source, raw=raw, text=text, encoding=encoding, url=meta.get("final_url") or meta.get("url"))

@@ -51,8 +51,10 @@ def formats() -> dict:
     words = data["words"]
     data["re"] = {name: re.compile(pattern, re.I) for name, pattern in data["patterns"].items()}
     roles = sorted(words["author_roles"] + words["translator_roles"], key=len, reverse=True)
-    data["re"]["role"] = re.compile("(?:" + "|".join(map(re.escape, roles)) + r")\s*$")
-    data["re"]["translator"] = re.compile("(?:" + "|".join(map(re.escape, words["translator_roles"])) + r")\s*$")
+    # A role word may stand in brackets after the name (CNKI: 托马斯.S.库恩[著], 纪树立,等[译]).
+    data["re"]["role"] = re.compile(r"[\[［]?(?:" + "|".join(map(re.escape, roles)) + r")[\]］]?\s*$")
+    data["re"]["translator"] = re.compile(r"[\[［]?(?:" + "|".join(map(re.escape, words["translator_roles"]))
+                                          + r")[\]］]?\s*$")
     data["re"]["publisher"] = re.compile("(?:" + "|".join(map(re.escape, words["publisher"])) + r")(?![A-Za-z])", re.I)
     data["re"]["thesis"] = re.compile("|".join(map(re.escape, words["thesis"])), re.I)
     return data
@@ -248,8 +250,8 @@ def _dotted(text: str) -> dict:
         # CNKI's list is title first: `题名. 作者. 出版者 . 1998`; a part set off by ` . ` is the source.
         if len(parts) == 2 and year_at is not None and re.search(r"\s\.\s*\d", text):
             parts = ["", parts[0], parts[1]]
-        else:
-            parts[0], parts[1] = (parts[1], parts[0]) if len(parts) >= 2 else (parts[0], "")
+        elif len(parts) >= 2:   # (a title alone, `题名. . 2011`, has no author to swap with)
+            parts[0], parts[1] = parts[1], parts[0]
     if len(parts) == 1:
         fields["title"] = parts[0]
     elif len(parts) == 2 and year_at is not None and not _looks_like_authors(parts[0]):
@@ -304,6 +306,7 @@ def _looks_like_authors(text: str, english: bool = False) -> bool:
 
 
 def _bare_name(name: str) -> str:
+    name = re.sub(r"^[\[［]([^\]］]{3,})[\]］]$", r"\1", name.strip())  # CNKI's [宗白华著]: the name with its role
     return formats()["re"]["role"].sub("", formats()["re"]["nationality"].sub("", name)).strip(" .")
 
 

@@ -118,6 +118,9 @@ def rejection_reason(term: str, stopwords: frozenset[str]) -> str | None:
     return None
 
 
+_WARNED: set[str] = set()  # warnings about rejected lexicon terms given in this process
+
+
 class Segmenter:
     """Tokenizer for one lexicon and stopword setting. Build it once and reuse it (see get_segmenter)."""
 
@@ -182,8 +185,11 @@ class Segmenter:
                 accepted.add(term)
         if rejected:
             examples = ", ".join(f"{t!r} ({r})" for t, r in sorted(rejected.items())[:8])
-            log.warning("lexicon: %d term(s) too generic to protect, ignored: %s%s",
-                        len(rejected), examples, " …" if len(rejected) > 8 else "")
+            message = (f"lexicon: {len(rejected)} term(s) too generic to protect, ignored: {examples}"
+                       f"{' …' if len(rejected) > 8 else ''}")
+            if message not in _WARNED:  # the build makes two segmenters of mostly the same terms: said once
+                _WARNED.add(message)
+                log.warning(message)
         return tuple(sorted(accepted)), rejected
 
     # -- Chinese ----------------------------------------------------------------------------- #

@@ -36,6 +36,14 @@ PARSED = [
     ("[1]学位授予和人才培养一级学科简介[M]. 高等教育出版社 , 国务院学位委员会第六届学科评议组, 2013",
      dict(authors=["国务院学位委员会第六届学科评议组"], title="学位授予和人才培养一级学科简介", source="高等教育出版社",
           year=2013, type="M")),
+    # CNKI's web sources and unknown works: a title with an empty author (crashed the parser)
+    ("[2]学位授予和人才培养学科目录. . 2011", dict(title="学位授予和人才培养学科目录", year=2011)),
+    ("[6]中国文艺评论 . 2020", dict(title="中国文艺评论", year=2020)),
+    # the name with its role in brackets, and a role in brackets after the name
+    ("[3]宗白华全集[M]. 安徽教育出版社 , [宗白华著], 1994",
+     dict(authors=["宗白华"], title="宗白华全集", source="安徽教育出版社", year=1994, type="M")),
+    ("[2]必要的张力. [美]托马斯.S.库恩[著]. 福建人民出版社 . 1987",
+     dict(authors=["托马斯.S.库恩"], title="必要的张力", source="福建人民出版社", year=1987, type="M")),
     # the same on a saved page, whose punctuation the ingest normalized to full width
     ("[2]协商民主与基层治理[M]. 中央编译出版社，陈家刚，2015",
      dict(authors=["陈家刚"], title="协商民主与基层治理", source="中央编译出版社", year=2015, type="M")),
@@ -153,6 +161,48 @@ def test_cssci_export_gives_records_with_their_references():
     assert [p["year"] for p in parsed] == [2021, 1998, 1990, 2014, None]
     assert parsed[1]["source"] == "北京大学出版社" and parsed[1]["type"] == "M"
     assert work_key(parsed[0]) == work_key(parse_reference(second.references[0]))
+
+
+def test_reference_lists_by_title_give_the_export_its_references(tmp_path, capsys):
+    """The real CiteSpace-export companion files (reference lists scraped from CNKI, `<p><title>…<ref>…`):
+    read as reference lists, not as two pages with one huge body; merged by title into the export's
+    records, whose references `references` and the co-citation network then use."""
+    from pipeline.build.build import build
+    from pipeline.cli.main import main
+
+    folder = need(EXTERNAL / "cnki-exports" / "cnki2citespace")
+    lists = ingest_file(folder / "ref_info.html")
+    assert lists.error is None and len(lists.records) == 17
+    assert all(r.source_kind == "export" and not r.body and r.references for r in lists.records)
+    wrapped = next(r for r in lists.records if r.title_zh == "艺术学理论的学科进路").references
+    assert wrapped[0].endswith("of pictorial style. Michael Baxandall. Oxford University Press . 1988")  # one entry
+    glued = next(r for r in lists.records if any("Rockhill" in x for x in r.references)).references
+    assert any(x.startswith("建构艺术史与社会发展的宏观图卷") for x in glued)  # not glued to the entry before it
+    paged = ingest_file(folder / "original_data.html").records
+    assert not [x for r in paged for x in r.references if "末页" in x or "共" in x[:6]]
+    assert any("references incomplete" in w for r in paged for w in r.cleaning.get("warnings", []))
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    for path in folder.iterdir():
+        (raw / path.name).symlink_to(path)
+    out = tmp_path / "build"
+    summary = build(raw, out, jobs=1, progress=False)
+    assert not summary.failures and not summary.warnings
+    documents = [json.loads(line) for line in (out / "documents.jsonl").read_text(encoding="utf-8").splitlines()]
+    exported = [d for d in documents if any(s.endswith("download_1-307.txt") for s in d["sources"])]
+    assert len(exported) == 307 and not [d for d in documents if "[J]" in d["body"] or "[M]" in d["body"]]
+    mined = (out / "corpus_terms.tsv").read_text(encoding="utf-8")
+    assert "李心峰" not in mined  # a cited author, mined as a term while the lists were a page's body
+    cited = [d for d in exported if d["references"]]
+    assert len(cited) == 19 and all(d["year"] and d["authors"] for d in cited)
+    assert main(["references", "top", "--corpus", str(out), "--format", "csv", "--top", "3"]) == 0
+    top = capsys.readouterr().out.splitlines()
+    # 宗白华全集 is cited as `宗白华, 2008` and `[宗白华著], 1994`: one work
+    assert len(top) == 4 and top[1].startswith("宗白华|宗白华全集,") and int(top[1].split(",")[1]) >= 4
+    assert main(["network", "--corpus", str(out), "--unit", "references", "--min-docs", "2", "--out",
+                 str(tmp_path / "cocitation")]) == 0
+    edges = (tmp_path / "cocitation" / "edges.csv").read_text(encoding="utf-8").splitlines()
+    assert edges[0].startswith("source,target,weight") and len(edges) > 1
 
 
 def _corpus(tmp_path):

@@ -3,7 +3,8 @@
 Readers (one module per format, detected by content, never by file name):
 `refworks` (CNKI Refworks), `endnote` (CNKI EndNote), `noteexpress` (CNKI and Wanfang NoteExpress),
 `estudy` (CNKI 知网研学/E-Study and 自定义), `cssci` (CSSCI `【来源篇名】` blocks with their cited references), `wos` (Web-of-Science tags, what CiteSpace reads), `ris`,
-`table` (CSV/TSV/Excel/JSON Lines through a column mapping, see `pipeline.ingest.readers.table`).
+`table` (CSV/TSV/Excel/JSON Lines through a column mapping, see `pipeline.ingest.readers.table`), and
+`reflists` (reference lists by title in `<p><title>…<ref>…` markup, scraped from CNKI for CiteSpace).
 
     fmt = detect_format(text)                 # None: not an export
     records = read_export(str(path), text, fmt)
@@ -14,27 +15,30 @@ from __future__ import annotations
 from pathlib import Path
 from types import ModuleType
 
-from pipeline.ingest.readers import cssci, endnote, estudy, noteexpress, refworks, ris, table, wos
+from pipeline.ingest.readers import cssci, endnote, estudy, noteexpress, reflists, refworks, ris, table, wos
 from pipeline.ingest.readers.common import ExportError, describe, to_record
 from pipeline.ingest.readers.table import ColumnMapping
 from pipeline.record import Record, make_ids
 
 __all__ = ["ColumnMapping", "ExportError", "detect_format", "read_export", "read_export_bytes", "read_export_file"]
 
-# Checked in this order against the first non-blank line; `table` last (it is the loosest).
+# Checked in this order against the first non-blank lines; `table` last (it is the loosest). Markup (a
+# first line starting with `<`) is HTML or XML, not an export, unless MARKUP_READERS know it.
 READERS: dict[str, ModuleType] = {
     "cssci": cssci, "noteexpress": noteexpress, "endnote": endnote, "refworks": refworks, "wos": wos, "ris": ris,
-    "estudy": estudy, "table": table,
+    "estudy": estudy, "table": table, "reflists": reflists,
 }
+MARKUP_READERS = ("reflists",)
 EXCEL_MAGIC = b"PK\x03\x04"
 
 
 def detect_format(text: str) -> str | None:
     """The export format of `text` (a key of READERS), judged by its content; None when it is none."""
     head = [line.strip() for line in _tidy(text[:20000]).split("\n")[:200] if line.strip()][:40]
-    if not head or head[0].startswith("<"):
-        return None  # empty, HTML or XML
-    return next((name for name, reader in READERS.items() if reader.detect(head)), None)
+    if not head:
+        return None
+    names = MARKUP_READERS if head[0].startswith("<") else [name for name in READERS if name not in MARKUP_READERS]
+    return next((name for name in names if READERS[name].detect(head)), None)
 
 
 def read_export(source: str, text: str, fmt: str | None = None, mapping: ColumnMapping | None = None,
