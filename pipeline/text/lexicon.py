@@ -18,7 +18,7 @@ from pathlib import Path
 
 from pipeline.record import Record
 from pipeline.text.normalize import normalize_text
-from pipeline.text.phrases import Candidate, mine_runs, text_runs
+from pipeline.text.phrases import Candidate, RunTable, mine_runs, text_runs
 from pipeline.text.segment import get_segmenter, record_text_zh, rejection_reason
 from pipeline.text.wordlists import DEFAULT_LEXICON, FIELD_LEXICON, academic_stopwords, load_stopwords, read_lexicon
 
@@ -39,15 +39,15 @@ def suggest_terms(records: Iterable[Record], min_count: int = 5, min_docs: int =
     if keywords is None:
         keywords = {k for r in records for k in r.keywords_zh}
     segmenter = get_segmenter(lexicon, sorted(set(keywords)), field_lexicon=field_lexicon)
-    texts = text_runs((segmenter.raw_tokens_zh(record_text_zh(r), own_terms=r.keywords_zh) for r in records),
+    runs = text_runs((segmenter.raw_tokens_zh(record_text_zh(r), own_terms=r.keywords_zh) for r in records),
                       segmenter.stopwords, academic_stopwords())
-    return _unprotected(texts, segmenter, min_count=min_count, min_docs=min_docs)
+    return _unprotected(runs, segmenter, min_count=min_count, min_docs=min_docs)
 
 
-def _unprotected(texts: list[list[list[str]]], segmenter, **limits) -> list[Candidate]:
+def _unprotected(runs: RunTable, segmenter, **limits) -> list[Candidate]:
     """The terms mined from the texts' runs (phrases.text_runs) that the segmenter does not protect yet."""
     known = set(segmenter.terms)
-    return [c for c in mine_runs(texts, segmenter.stopwords, academic_stopwords(), **limits)
+    return [c for c in mine_runs(runs, segmenter.stopwords, academic_stopwords(), **limits)
             if c.term not in known and rejection_reason(c.term, segmenter.stopwords) is None]
 
 
@@ -78,8 +78,7 @@ def corpus_terms(documents: Path, keywords: Iterable[str], max_characters: int =
     taken = lines[::max(1, math.ceil(len(lines) * per_document / max_characters))]
     parts = [_MiningPart(documents, tuple(taken[i:i + MINING_PART]), keywords, keep)
              for i in range(0, len(taken), MINING_PART)]
-    texts = [runs for part_texts in map(_mining_runs, parts) for runs in part_texts]
-    return _unprotected(texts, segmenter)
+    return _unprotected(RunTable.concat(map(_mining_runs, parts)), segmenter)
 
 
 def _line_spans(documents: Path) -> list[tuple[int, int]]:
@@ -101,7 +100,7 @@ def _records(documents: Path, spans) -> list[Record]:
         return records
 
 
-def _mining_runs(part: _MiningPart) -> list[list[list[str]]]:
+def _mining_runs(part: _MiningPart) -> RunTable:
     """The runs of each sampled document's Chinese text, segmented as suggest_terms does."""
     segmenter = get_segmenter(DEFAULT_LEXICON, part.keywords, field_lexicon=FIELD_LEXICON)
     records = _records(part.documents, part.lines)

@@ -32,9 +32,12 @@ from __future__ import annotations
 import functools
 import math
 import re
-from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import numpy as np
 
 MAX_TOKENS = 4
 _HAN = re.compile(r"[\u3400-\u9fff]")
@@ -127,11 +130,12 @@ def _rules_data() -> dict[str, frozenset[str]]:
             tomllib.loads((DATA / "term_rules.toml").read_text(encoding="utf-8")).items()}
 
 
-def _entropy(counts: Counter, boundaries: int) -> float:
-    total = sum(counts.values()) + boundaries
+def _entropy(counts: list[int], boundaries: int) -> float:
+    """Of the neighbours seen `counts` times each (in the order they were first seen)."""
+    total = sum(counts) + boundaries
     if total == 0:
         return 0.0
-    h = -sum(n / total * math.log(n / total) for n in counts.values())
+    h = -sum(n / total * math.log(n / total) for n in counts)
     return h + boundaries * (1 / total) * math.log(total)   # each boundary a neighbour seen once
 
 
@@ -142,13 +146,55 @@ def accepts(c: Candidate, min_count: int, min_pmi: float, min_entropy: float) ->
             or (c.pmi >= min_pmi + 1 and freedom >= 0.9 * math.log(c.count)))
 
 
+@dataclass
+class RunTable:
+    """The runs of some texts as numbers, what mine_runs counts: each run's token ids preceded by EDGE, one
+    EDGE at the end (`tokens`), the text of each position (`texts`), and the vocabulary (id → token).
+    Small to send between processes, and counted with numpy."""
+    vocabulary: list[str]
+    tokens: np.ndarray  # int32
+    texts: np.ndarray   # int32
+    count: int          # texts
+
+    EDGE = -1
+
+    @classmethod
+    def concat(cls, tables: Iterable[RunTable]) -> RunTable:
+        """One table of the texts of several, in order (the build's workers make one a part)."""
+        import numpy as np
+
+        vocabulary: dict[str, int] = {}
+        tokens, texts, count = [], [], 0
+        for table in tables:
+            ids = np.array([vocabulary.setdefault(w, len(vocabulary)) for w in table.vocabulary] + [cls.EDGE],
+                           dtype=np.int32)
+            tokens.append(ids[table.tokens[:-1]])   # (EDGE, -1, takes the last id: EDGE)
+            texts.append(table.texts[:-1] + count)
+            count += table.count
+        tokens.append(np.array([cls.EDGE], dtype=np.int32))
+        texts.append(np.array([max(count - 1, 0)], dtype=np.int32))
+        return cls(list(vocabulary), np.concatenate(tokens), np.concatenate(texts), count)
+
+
 def text_runs(token_lists: Iterable[list[str]], stopwords: frozenset[str],
-              academic: frozenset[str] = frozenset()) -> list[list[list[str]]]:
-    """The runs `mine_runs` counts, of each text given as raw tokens (a text at a time: the build makes
-    them in its workers)."""
+              academic: frozenset[str] = frozenset()) -> RunTable:
+    """The runs `mine_runs` counts, of each text given as raw tokens (the build makes them in its workers)."""
+    import numpy as np
+
     rules = TermRules.from_stopwords(stopwords, academic)
     memo: dict[str, bool] = {}
-    return [_runs(tokens, rules, memo) for tokens in token_lists]
+    vocabulary: dict[str, int] = {}
+    tokens: list[int] = []
+    texts: list[int] = []
+    count = 0
+    for count, raw in enumerate(token_lists, start=1):
+        for run in _runs(raw, rules, memo):
+            tokens.append(RunTable.EDGE)
+            tokens += [vocabulary.setdefault(token, len(vocabulary)) for token in run]
+            texts += [count - 1] * (len(run) + 1)
+    tokens.append(RunTable.EDGE)
+    texts.append(max(count - 1, 0))
+    return RunTable(list(vocabulary), np.array(tokens, dtype=np.int32), np.array(texts, dtype=np.int32), count)
 
 
 def mine_terms(token_lists: Iterable[list[str]], stopwords: frozenset[str], academic: frozenset[str] = frozenset(),
@@ -159,53 +205,88 @@ def mine_terms(token_lists: Iterable[list[str]], stopwords: frozenset[str], acad
     return mine_runs(text_runs(token_lists, stopwords, academic), stopwords, academic, **limits)
 
 
-def mine_runs(texts: list[list[list[str]]], stopwords: frozenset[str], academic: frozenset[str] = frozenset(),
+def mine_runs(table: RunTable, stopwords: frozenset[str], academic: frozenset[str] = frozenset(),
               min_count: int = 5, min_docs: int = 3, min_pmi: float = 3.0, min_entropy: float = 1.0,
               max_tokens: int = MAX_TOKENS) -> list[Candidate]:
-    """mine_terms on the texts' runs (text_runs)."""
+    """mine_terms on the texts' runs (text_runs). Every n-gram of a run gets an id, one n at a time (an
+    n-gram is its (n-1)-gram's id and its last token: integer keys for numpy), so the counting is done in
+    numpy; Python sees only the n-grams frequent enough to matter."""
+    import numpy as np
+
     rules = TermRules.from_stopwords(stopwords, academic)
-    counts: Counter = Counter()
-    for runs in texts:
-        for run in runs:
-            for i in range(len(run)):
-                for n in range(1, min(max_tokens, len(run) - i) + 1):
-                    counts[tuple(run[i:i + n])] += 1
-    total = sum(c for gram, c in counts.items() if len(gram) == 1)
-    candidates = {gram for gram, c in counts.items()
-                  if len(gram) > 1 and c >= min(min_count, min_docs) and rules.admits(gram)
-                  and _TERM_CHARS.match("".join(gram)) and len(_HAN.findall("".join(gram))) >= 2
-                  and "".join(gram).lower() not in stopwords}
-    left, right = defaultdict(Counter), defaultdict(Counter)
-    left_edge, right_edge, docs = Counter(), Counter(), Counter()
-    for runs in texts:
-        seen = set()
-        for run in runs:
-            for i in range(len(run)):
-                for n in range(2, min(max_tokens, len(run) - i) + 1):
-                    gram = tuple(run[i:i + n])
-                    if gram not in candidates:
-                        continue
-                    seen.add(gram)
-                    if i > 0:
-                        left[gram][run[i - 1]] += 1
-                    else:
-                        left_edge[gram] += 1
-                    if i + n < len(run):
-                        right[gram][run[i + n]] += 1
-                    else:
-                        right_edge[gram] += 1
-        docs.update(seen)
+    vocabulary, tokens, size = table.vocabulary, table.tokens.astype(np.int64), len(table.tokens)
+    edges_before = np.cumsum(tokens == RunTable.EDGE)
+    floor = min(min_count, min_docs)   # a rarer n-gram is no candidate, nor part of one
+    total = int(np.count_nonzero(tokens != RunTable.EDGE))
+    counts: dict[tuple[str, ...], int] = {}   # of the n-grams seen `floor` times or more
+    levels = []   # per n: (start of each occurrence, its n-gram's id, first occurrence of each id, frequency)
+    ids = np.zeros(0, dtype=np.int64)
+
+    def grams(n: int, starts, first, chosen) -> list[tuple[str, ...]]:
+        at = starts[first[chosen]]
+        rows = np.stack([tokens[at + k] for k in range(n)], axis=1).tolist()
+        return [tuple(map(vocabulary.__getitem__, row)) for row in rows]
+
+    for n in range(1, max_tokens + 1):
+        starts = np.arange(1, size - n + 1)
+        starts = starts[edges_before[starts + n - 1] == edges_before[starts - 1]]   # no EDGE inside
+        if not len(starts):
+            break
+        keys = tokens[starts] if n == 1 else ids[starts] * (len(vocabulary) + 1) + tokens[starts + n - 1]
+        _, first, inverse, frequency = np.unique(keys, return_index=True, return_inverse=True, return_counts=True)
+        ids = np.full(size, -1, dtype=np.int64)
+        ids[starts] = inverse
+        levels.append((starts, inverse, first, frequency))
+        frequent = np.flatnonzero(frequency >= floor)
+        counts.update(zip(grams(n, starts, first, frequent), frequency[frequent].tolist()))
+    candidates = {gram for gram in counts
+                  if len(gram) > 1 and rules.admits(gram) and _TERM_CHARS.match("".join(gram))
+                  and len(_HAN.findall("".join(gram))) >= 2 and "".join(gram).lower() not in stopwords}
+    measures: dict[tuple[str, ...], tuple[int, float, float]] = {}   # docs, left and right entropy
+    for n, (starts, inverse, first, frequency) in enumerate(levels[1:], start=2):
+        frequent = np.flatnonzero(frequency >= floor)
+        named = {g: gram for g, gram in zip(frequent.tolist(), grams(n, starts, first, frequent)) if gram in candidates}
+        if not named:
+            continue
+        wanted = np.zeros(len(frequency), dtype=bool)
+        wanted[list(named)] = True
+        occurrences = np.flatnonzero(wanted[inverse])
+        gram_of, at = inverse[occurrences], starts[occurrences]
+        in_texts = np.unique(gram_of * (table.count + 1) + table.texts[at])
+        docs = np.bincount(in_texts // (table.count + 1), minlength=len(frequency))
+        sides = [_neighbours(gram_of, tokens[at - 1], len(vocabulary)),
+                 _neighbours(gram_of, tokens[at + n], len(vocabulary))]
+        for g, gram in named.items():
+            (left, left_edges), (right, right_edges) = (side.get(g, ([], 0)) for side in sides)
+            measures[gram] = (int(docs[g]), _entropy(left, left_edges), _entropy(right, right_edges))
     found: dict[str, Candidate] = {}
     for gram in sorted(candidates):  # (sorted: of two cuts of one string with one count, the same wins each time)
-        if docs[gram] < min_docs:
+        docs, h_left, h_right = measures[gram]
+        if docs < min_docs:
             continue
         pmi = min(math.log(counts[gram] * total / (counts[gram[:k]] * counts[gram[k:]])) for k in range(1, len(gram)))
-        h_left = _entropy(left[gram], left_edge[gram])
-        h_right = _entropy(right[gram], right_edge[gram])
         term = "".join(gram)
-        candidate = Candidate(term, counts[gram], docs[gram], round(pmi, 3), round(h_left, 3), round(h_right, 3))
+        candidate = Candidate(term, counts[gram], docs, round(pmi, 3), round(h_left, 3), round(h_right, 3))
         if not accepts(candidate, min_count, min_pmi, min_entropy):
             continue
         if term not in found or found[term].count < candidate.count:   # one string, two cuts: the commoner
             found[term] = candidate
     return sorted(found.values(), key=lambda c: (-c.count, c.term))
+
+
+def _neighbours(gram_of, neighbour, vocabulary_size: int) -> dict[int, tuple[list[int], int]]:
+    """n-gram id → (how often each neighbouring token was seen, in the order first seen; how often a run's
+    edge was), from the n-gram id and the neighbour of each occurrence (in text order)."""
+    import numpy as np
+
+    pairs = gram_of * (vocabulary_size + 1) + (neighbour + 1)   # (EDGE, -1, becomes 0)
+    unique, first, frequency = np.unique(pairs, return_index=True, return_counts=True)
+    order = np.argsort(first, kind="stable")
+    out: dict[int, tuple[list[int], int]] = {}
+    for pair, n in zip(unique[order].tolist(), frequency[order].tolist()):
+        gram, token = divmod(pair, vocabulary_size + 1)
+        seen, edges = out.get(gram, ([], 0))
+        if token:
+            seen.append(n)
+        out[gram] = (seen, edges + (0 if token else n))
+    return out

@@ -56,6 +56,60 @@ def test_nssf_titles_give_the_policy_terms_the_issue_names():
     assert "多民族" in found and "大数据" in found   # a prefix morpheme (多) and an academic noun (数据) inside
 
 
+def _counted_in_python(texts, rules, stopwords, min_count=5, min_docs=3, min_pmi=3.0, min_entropy=1.0):
+    """mine_runs's measures the plain way (a dict per n-gram, each occurrence visited in Python): the
+    oracle for its numpy counting."""
+    from collections import Counter, defaultdict
+
+    from pipeline.text.phrases import _HAN, _TERM_CHARS, Candidate, _entropy, accepts
+
+    grams = lambda run: ((i, n, tuple(run[i:i + n])) for i in range(len(run)) for n in range(1, min(4, len(run) - i) + 1))
+    counts = Counter(gram for runs in texts for run in runs for _, _, gram in grams(run))
+    total = sum(c for gram, c in counts.items() if len(gram) == 1)
+    candidates = {g for g, c in counts.items() if len(g) > 1 and c >= 3 and rules.admits(g) and _TERM_CHARS.match("".join(g))
+                  and len(_HAN.findall("".join(g))) >= 2 and "".join(g).lower() not in stopwords}
+    left, right, docs = defaultdict(Counter), defaultdict(Counter), Counter()
+    for runs in texts:
+        docs.update({g for run in runs for _, _, g in grams(run) if g in candidates})
+        for run in runs:
+            for i, n, g in grams(run):
+                if g in candidates:
+                    left[g][run[i - 1] if i else None] += 1
+                    right[g][run[i + n] if i + n < len(run) else None] += 1
+    found = {}
+    for g in sorted(candidates):
+        entropy = [_entropy([c for t, c in side[g].items() if t is not None], side[g][None]) for side in (left, right)]
+        pmi = min(math.log(counts[g] * total / (counts[g[:k]] * counts[g[k:]])) for k in range(1, len(g)))
+        c = Candidate("".join(g), counts[g], docs[g], round(pmi, 3), round(entropy[0], 3), round(entropy[1], 3))
+        if docs[g] >= min_docs and accepts(c, min_count, min_pmi, min_entropy) and (c.term not in found
+                                                                                   or found[c.term].count < c.count):
+            found[c.term] = c
+    return sorted(found.values(), key=lambda c: (-c.count, c.term))
+
+
+def test_the_numpy_counting_equals_counting_each_occurrence_in_python():
+    """mine_runs counts n-grams with numpy ids; the same measures counted the plain way, on 12,000 real
+    NSSF titles read in two parts as the build's workers send them (RunTable.concat)."""
+    from pipeline.text.phrases import RunTable, TermRules, mine_runs, text_runs
+
+    titles = [normalize_text(t) for t, _ in nssf_projects(need(NSSF_CSV))][:12000]
+    segmenter = Segmenter(field_lexicon=None)
+    stopwords, academic = segmenter.stopwords, academic_stopwords()
+    raw = [segmenter.raw_tokens_zh(t) for t in titles]
+    table = RunTable.concat([text_runs(raw[:5000], stopwords, academic), text_runs(raw[5000:], stopwords, academic)])
+    assert table.count == 12000
+    # The table's runs, back as tokens: what the plain way counts.
+    texts = [[] for _ in range(table.count)]
+    for token, text in zip(table.tokens.tolist(), table.texts.tolist()):
+        if token == RunTable.EDGE:
+            texts[text].append([])
+        else:
+            texts[text][-1].append(table.vocabulary[token])
+    texts = [[run for run in runs if run] for runs in texts]
+    found = mine_runs(table, stopwords, academic)
+    assert len(found) > 100 and found == _counted_in_python(texts, TermRules.from_stopwords(stopwords, academic), stopwords)
+
+
 def test_one_character_prefixes_begin_terms_and_function_words_never_do():
     rng = random.Random(2)
     words = "城市 社区 治理 居民 街道 网格 农业 土壤 灌溉 教育 学校 教师 医院 患者 企业 市场 金融 法律 文化 历史".split()
