@@ -220,7 +220,7 @@ def mine_runs(table: RunTable, stopwords: frozenset[str], academic: frozenset[st
     total = int(np.count_nonzero(tokens != RunTable.EDGE))
     counts: dict[tuple[str, ...], int] = {}   # of the n-grams seen `floor` times or more
     levels = []   # per n: (start of each occurrence, its n-gram's id, first occurrence of each id, frequency)
-    ids = np.zeros(0, dtype=np.int64)
+    ids = None    # the id of the (n-1)-gram starting at each position
 
     def grams(n: int, starts, first, chosen) -> list[tuple[str, ...]]:
         at = starts[first[chosen]]
@@ -252,13 +252,13 @@ def mine_runs(table: RunTable, stopwords: frozenset[str], academic: frozenset[st
         wanted[list(named)] = True
         occurrences = np.flatnonzero(wanted[inverse])
         gram_of, at = inverse[occurrences], starts[occurrences]
-        in_texts = np.unique(gram_of * (table.count + 1) + table.texts[at])
-        docs = np.bincount(in_texts // (table.count + 1), minlength=len(frequency))
+        in_texts = np.unique(gram_of * (table.count + 1) + table.texts[at])   # (n-gram, text) once each
+        texts_with = np.bincount(in_texts // (table.count + 1), minlength=len(frequency))
         sides = [_neighbours(gram_of, tokens[at - 1], len(vocabulary)),
                  _neighbours(gram_of, tokens[at + n], len(vocabulary))]
         for g, gram in named.items():
             (left, left_edges), (right, right_edges) = (side.get(g, ([], 0)) for side in sides)
-            measures[gram] = (int(docs[g]), _entropy(left, left_edges), _entropy(right, right_edges))
+            measures[gram] = (int(texts_with[g]), _entropy(left, left_edges), _entropy(right, right_edges))
     found: dict[str, Candidate] = {}
     for gram in sorted(candidates):  # (sorted: of two cuts of one string with one count, the same wins each time)
         docs, h_left, h_right = measures[gram]
