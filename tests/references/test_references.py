@@ -173,7 +173,7 @@ def test_reference_lists_by_title_give_the_export_its_references(tmp_path, capsy
     folder = need(EXTERNAL / "cnki-exports" / "cnki2citespace")
     lists = ingest_file(folder / "ref_info.html")
     assert lists.error is None and len(lists.records) == 17
-    assert all(r.source_kind == "export" and not r.body and r.references for r in lists.records)
+    assert all(r.source_kind == "reference-list" and not r.body and r.references for r in lists.records)
     wrapped = next(r for r in lists.records if r.title_zh == "艺术学理论的学科进路").references
     assert wrapped[0].endswith("of pictorial style. Michael Baxandall. Oxford University Press . 1988")  # one entry
     glued = next(r for r in lists.records if any("Rockhill" in x for x in r.references)).references
@@ -195,6 +195,8 @@ def test_reference_lists_by_title_give_the_export_its_references(tmp_path, capsy
     assert "李心峰" not in mined  # a cited author, mined as a term while the lists were a page's body
     cited = [d for d in exported if d["references"]]
     assert len(cited) == 19 and all(d["year"] and d["authors"] for d in cited)
+    # The export's record leads its group: its kind, its cleaning, its title.
+    assert all(d["source_kind"] == "export" and d["cleaning"]["export_format"] == "wos" for d in cited)
     assert main(["references", "top", "--corpus", str(out), "--format", "csv", "--top", "3"]) == 0
     top = capsys.readouterr().out.splitlines()
     # 宗白华全集 is cited as `宗白华, 2008` and `[宗白华著], 1994`: one work

@@ -90,9 +90,10 @@ def _records(source: str, content: bytes, fmt: str, entries: list) -> list[Recor
         raise ExportError(f"no {fmt} records found (truncated or not a {fmt} export)")
     records = []
     cjk_commas = getattr(READERS[fmt], "COMMAS_SEPARATE", True)
+    kind = getattr(READERS[fmt], "SOURCE_KIND", "export")
     for number, (entry, record_id) in enumerate(zip(entries, make_ids(content, len(entries))), start=1):
         rec = to_record(entry, cjk_commas)
-        rec.id, rec.source, rec.source_kind = record_id, source, "export"
+        rec.id, rec.source, rec.source_kind = record_id, source, kind
         # record_number: the record's place in the file (1 = first), so a duplicate can be found again.
         rec.cleaning = {"export_format": fmt, "record_number": number, **describe(entry)}
         records.append(rec)

@@ -12,6 +12,10 @@ import re
 
 from pipeline.ingest.readers.tagged import Entry
 
+# Not `export`: a list knows a paper by its title only, so where duplicate merging joins it with the paper's
+# own record, that record's fields lead (dedup.SOURCE_RANK ranks kinds it does not list after exports).
+SOURCE_KIND = "reference-list"
+
 # The title ends at the next tag: some scraped blocks close it with a second `<title>`.
 BLOCK = re.compile(r"<p>\s*<title>([^<]*)<(.*?)</p>", re.S)
 LIST = re.compile(r"<(ref|book)>(.*?)</\1>", re.S)
